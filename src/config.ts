@@ -1,0 +1,198 @@
+// Configuration: defaults from config/default.json, overridden by environment variables, validated once with zod.
+// Nothing else reads process.env; loadConfig is pure given its inputs.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+/** Folder holding default.json and the prompt templates (the package's own config/). */
+export const CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
+
+const csv = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
+
+const GatewaySchema = z.object({
+  host: z.string().min(1),
+  protocol: z.enum(['http', 'https']),
+  port: z.number().int().positive(),
+  pathParamsLogin: z.string(),
+  pathParamsApi: z.string(),
+});
+export type GatewayConfig = z.infer<typeof GatewaySchema>;
+
+const ConfigSchema = z.object({
+  genesys: z.object({
+    clientId: z.string().min(1, 'GENESYS_CLIENT_ID is required'),
+    clientSecret: z.string().min(1, 'GENESYS_CLIENT_SECRET is required'),
+    region: z.string().min(1),
+    gateway: GatewaySchema.optional(),
+    queueIds: z.array(z.uuid('GENESYS_QUEUE_IDS must be a comma list of queue UUIDs')).optional(),
+    maxConcurrentRequests: positiveInt,
+    requestTimeoutMs: positiveInt,
+    retry: z.object({ maxAttempts: positiveInt, baseDelayMs: positiveInt, maxDelayMs: positiveInt }),
+    tokenRefreshMarginMs: nonNegativeInt,
+    transcriptRetryWindowMs: nonNegativeInt,
+    transcriptRetryBaseMs: positiveInt,
+    endConfirmRetryMs: positiveInt,
+    heartbeatTimeoutMs: positiveInt,
+    reconnect: z.object({ baseDelayMs: positiveInt, maxDelayMs: positiveInt }),
+  }),
+  openai: z.object({
+    apiKey: z.string().min(1).optional(),
+    baseUrl: z.url('OPENAI_BASE_URL must be a URL').optional(),
+    model: z.string().min(1),
+    timeoutMs: positiveInt,
+    maxRetries: nonNegativeInt,
+    temperature: z.number().min(0).max(2),
+  }),
+  http: z.object({
+    port: z.coerce.number().int().min(0).max(65535),
+    host: z.string().min(1),
+    apiKeys: z.array(z.string().min(16, 'each API_KEYS entry must be at least 16 characters')).min(1, 'API_KEYS is required (comma list of bearer tokens)'),
+    bodyLimitBytes: positiveInt,
+    maxWaitMs: nonNegativeInt,
+  }),
+  webhookToken: z.string().min(16, 'WEBHOOK_TOKEN must be at least 16 characters').optional(),
+  store: z.object({
+    url: z.string().regex(/^(sqlite|redis|rediss|memory):\/\//, 'STORE_URL must start with sqlite://, redis:// or memory://'),
+    summaryTtlSeconds: nonNegativeInt,
+    taskTtlSeconds: nonNegativeInt,
+  }),
+  summary: z.object({
+    maxLength: z.coerce.number().int().min(50, 'SUMMARY_MAX_LENGTH must be at least 50').max(5000),
+    promptsDir: z.string().min(1),
+    template: z.string().min(1),
+  }),
+  worker: z.object({ concurrency: positiveInt, maxAttempts: positiveInt, taskTimeoutMs: positiveInt }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+type Env = Record<string, string | undefined>;
+
+/** Parses GENESYS_GATEWAY_URL (e.g. http://127.0.0.1:9000 or https://proxy.example.com/genesys) for the SDK's setGateway. */
+export function parseGatewayUrl(value: string): GatewayConfig {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`GENESYS_GATEWAY_URL is not a URL: ${value}`);
+  }
+  const protocol = url.protocol.replace(':', '');
+  if (protocol !== 'http' && protocol !== 'https') throw new Error('GENESYS_GATEWAY_URL must be http(s)');
+  const prefix = url.pathname.replace(/^\/+|\/+$/g, '');
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    protocol,
+    port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80,
+    pathParamsLogin: prefix,
+    pathParamsApi: prefix,
+  };
+}
+
+function readDefaults(configDir: string): Record<string, any> {
+  return JSON.parse(readFileSync(path.join(configDir, 'default.json'), 'utf8'));
+}
+
+const setIf = (target: Record<string, any>, key: string, value: unknown): void => {
+  if (value !== undefined && value !== '') target[key] = value;
+};
+
+/** Overlays the documented environment variables on the defaults (no validation yet). */
+function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): Record<string, any> {
+  const g = { ...d.genesys, clientId: env.GENESYS_CLIENT_ID ?? '', clientSecret: env.GENESYS_CLIENT_SECRET ?? '' };
+  setIf(g, 'region', env.GENESYS_REGION);
+  if (env.GENESYS_GATEWAY_URL) {
+    try {
+      g.gateway = parseGatewayUrl(env.GENESYS_GATEWAY_URL);
+    } catch (err) {
+      gatewayErrors.push((err as Error).message);
+    }
+  }
+  if (env.GENESYS_QUEUE_IDS) g.queueIds = csv(env.GENESYS_QUEUE_IDS);
+  setIf(g, 'transcriptRetryWindowMs', env.TRANSCRIPT_RETRY_WINDOW_MS);
+  setIf(g, 'maxConcurrentRequests', env.GENESYS_MAX_CONCURRENCY);
+  const o = { ...d.openai };
+  setIf(o, 'apiKey', env.OPENAI_API_KEY);
+  setIf(o, 'baseUrl', env.OPENAI_BASE_URL);
+  setIf(o, 'model', env.OPENAI_MODEL);
+  const h = { ...d.http, apiKeys: csv(env.API_KEYS) };
+  setIf(h, 'port', env.PORT);
+  setIf(h, 'host', env.HOST);
+  const s = { ...d.store };
+  setIf(s, 'url', env.STORE_URL);
+  setIf(s, 'summaryTtlSeconds', env.SUMMARY_TTL_SECONDS);
+  const sum = { ...d.summary };
+  setIf(sum, 'maxLength', env.SUMMARY_MAX_LENGTH);
+  setIf(sum, 'promptsDir', env.PROMPTS_DIR);
+  setIf(sum, 'template', env.SUMMARY_TEMPLATE);
+  const w = { ...d.worker };
+  setIf(w, 'concurrency', env.WORKER_CONCURRENCY);
+  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, logLevel: env.LOG_LEVEL || d.logLevel };
+  setIf(out, 'webhookToken', env.WEBHOOK_TOKEN);
+  return out;
+}
+
+/**
+ * Loads and validates the configuration. Throws AppError CONFIG_INVALID naming every missing or invalid variable.
+ * @param env the environment (pass process.env from main.ts only)
+ * @param configDir folder holding default.json @default the package's config/
+ */
+export function loadConfig(env: Env, configDir: string = CONFIG_DIR): Config {
+  const gatewayErrors: string[] = [];
+  const raw = overlayEnv(readDefaults(configDir), env, gatewayErrors);
+  const result = ConfigSchema.safeParse(raw);
+  const problems = [...gatewayErrors];
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(`${describePath(issue.path)}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !result.success) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `Invalid configuration:\n  - ${problems.join('\n  - ')}\n` +
+        'See the configuration table in README.md, or run `npm run demo` to try wrapup against the built-in simulator.',
+    );
+  }
+  const config = result.data;
+  if (!path.isAbsolute(config.summary.promptsDir)) {
+    config.summary.promptsDir = path.resolve(configDir, '..', config.summary.promptsDir);
+  }
+  return config;
+}
+
+/** Maps a schema path to the environment variable a user would set. */
+const ENV_NAMES: Record<string, string> = {
+  'genesys.clientId': 'GENESYS_CLIENT_ID',
+  'genesys.clientSecret': 'GENESYS_CLIENT_SECRET',
+  'genesys.region': 'GENESYS_REGION',
+  'genesys.queueIds': 'GENESYS_QUEUE_IDS',
+  'genesys.transcriptRetryWindowMs': 'TRANSCRIPT_RETRY_WINDOW_MS',
+  'genesys.maxConcurrentRequests': 'GENESYS_MAX_CONCURRENCY',
+  'openai.apiKey': 'OPENAI_API_KEY',
+  'openai.baseUrl': 'OPENAI_BASE_URL',
+  'openai.model': 'OPENAI_MODEL',
+  'http.port': 'PORT',
+  'http.host': 'HOST',
+  'http.apiKeys': 'API_KEYS',
+  webhookToken: 'WEBHOOK_TOKEN',
+  'store.url': 'STORE_URL',
+  'store.summaryTtlSeconds': 'SUMMARY_TTL_SECONDS',
+  'summary.maxLength': 'SUMMARY_MAX_LENGTH',
+  'summary.promptsDir': 'PROMPTS_DIR',
+  'summary.template': 'SUMMARY_TEMPLATE',
+  'worker.concurrency': 'WORKER_CONCURRENCY',
+  logLevel: 'LOG_LEVEL',
+};
+
+function describePath(p: ReadonlyArray<PropertyKey>): string {
+  const key = p.filter((s) => typeof s === 'string').join('.');
+  const envName = ENV_NAMES[key] ?? ENV_NAMES[key.split('.').slice(0, 2).join('.')];
+  return envName ? `${envName} (${key})` : key || '(root)';
+}
