@@ -1,0 +1,263 @@
+// Main flows through a real socket: startHttpServer on port 0, fetch, a SummaryApi fake over the real store and queue.
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SummaryRecord, SummaryStore, TaskRecord } from '../domain.js';
+import { silentLogger } from '../logger.js';
+import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
+import { createSummaryStore } from '../store/summary-store.js';
+import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-queue.js';
+import { createHttpApp } from './app.js';
+import type { HttpDeps, SummaryApi } from './ports.js';
+import { startHttpServer, type RunningHttpServer } from './server.js';
+
+const KEY = 'test-api-key-0123456789';
+const KNOWN = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';
+const CACHED = '6c1d9b1f-4d2a-4b66-8e68-2c9a7a8d3b21';
+const UNKNOWN = '7d2eac20-5e3b-4c77-9f79-3dab8b9e4c32';
+
+function summaryRecord(conversationId: string, taskId: string, text: string): SummaryRecord {
+  return {
+    schema_version: 1,
+    conversation_id: conversationId,
+    task_id: taskId,
+    summary: text,
+    intent: 'billing question',
+    resolution: 'explained the invoice',
+    follow_up_actions: ['email invoice copy'],
+    sentiment: 'neutral',
+    media_type: 'voice',
+    max_length: 500,
+    model: 'extractive',
+    template: { id: 'default', version: '1', hash: 'h' },
+    quality_score: 0.75,
+    quality: {},
+    redactions: { email: 1 },
+    repaired: false,
+    latency_ms: 15,
+    stage_latency_ms: {},
+    turn_count: 4,
+    created_at: '2024-05-01T10:00:00.000Z',
+  };
+}
+
+/** A fake of the SummaryApi port backed by the real store and queue; its "worker" settles tasks after `delayMs`. */
+function createFakeApi(queue: EmbeddedTaskQueue, summaries: SummaryStore, known: Set<string>, delayMs: number) {
+  const events = new EventEmitter();
+  const timers = new Set<NodeJS.Timeout>();
+  async function work(): Promise<void> {
+    const task = await queue.claim();
+    if (!task) return;
+    let settled: TaskRecord;
+    if (known.has(task.conversation_id)) {
+      const text = 'Customer asked about an invoice; agent explained it and will email a copy.';
+      await summaries.put(summaryRecord(task.conversation_id, task.task_id, text));
+      settled = await queue.complete(task.task_id, { latencyMs: 15, qualityScore: 0.75 });
+    } else {
+      settled = await queue.fail(task.task_id, { code: 'CONVERSATION_NOT_FOUND', message: 'no such conversation' });
+    }
+    events.emit('settled', settled);
+  }
+  const unsubscribe = queue.onReady(() => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      work().catch(() => undefined);
+    }, delayMs);
+    timers.add(timer);
+  });
+  const api: SummaryApi = {
+    getSummary: (id) => summaries.get(id),
+    getTask: (id) => queue.get(id),
+    async request(conversationId, { maxLength, force }) {
+      const key = `${conversationId}:len${maxLength}${force ? `:force:${Date.now()}` : ''}`;
+      return (await queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source: 'api' })).task;
+    },
+    async waitForTask(taskId, timeoutMs) {
+      const first = await queue.get(taskId);
+      if (!first || first.status === 'completed' || first.status === 'failed') return first;
+      return new Promise((resolve) => {
+        const done = (task: TaskRecord | undefined) => {
+          clearTimeout(timer);
+          events.off('settled', onSettled);
+          resolve(task);
+        };
+        const onSettled = (task: TaskRecord) => task.task_id === taskId && done(task);
+        const timer = setTimeout(() => void queue.get(taskId).then(done), timeoutMs);
+        events.on('settled', onSettled);
+      });
+    },
+  };
+  const close = () => {
+    unsubscribe();
+    for (const timer of timers) clearTimeout(timer);
+  };
+  return { api, close };
+}
+
+let backend: KeyvBackend;
+let queue: EmbeddedTaskQueue;
+let summaries: SummaryStore;
+let fake: ReturnType<typeof createFakeApi>;
+let server: RunningHttpServer;
+let ready: { ok: boolean };
+
+async function start(overrides: Partial<HttpDeps> = {}, shutdownGraceMs?: number): Promise<void> {
+  const app = createHttpApp({
+    api: fake.api,
+    readiness: [{ name: 'store', check: async () => ({ ok: ready.ok, detail: ready.ok ? 'ok' : 'down' }) }],
+    apiKeys: [KEY],
+    bodyLimitBytes: 1024,
+    maxWaitMs: 5000,
+    defaultMaxLength: 500,
+    logger: silentLogger(),
+    ...overrides,
+  });
+  server = await startHttpServer(app, { port: 0, host: '127.0.0.1', ...(shutdownGraceMs ? { shutdownGraceMs } : {}) });
+}
+
+const call = (path: string, init: RequestInit = {}) =>
+  fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${KEY}`, ...init.headers } });
+const submit = (body: unknown) =>
+  call('/api/summary/submit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+beforeEach(async () => {
+  backend = await createKeyvBackend('memory://');
+  queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: silentLogger() });
+  summaries = createSummaryStore({ keyv: backend.keyv('summaries'), logger: silentLogger() });
+  fake = createFakeApi(queue, summaries, new Set([KNOWN]), 30);
+  ready = { ok: true };
+  await summaries.put(summaryRecord(CACHED, 'c1a4f3d2-0a8b-4f7e-9a61-3b9e1d2c4f50', 'Cached summary text for the CRM.'));
+  await start();
+});
+
+afterEach(async () => {
+  await server.close();
+  fake.close();
+  queue.close();
+  await backend.close();
+});
+
+describe('HTTP API over a real socket', () => {
+  it('answers a cache hit with 200 and the structured fields', async () => {
+    const res = await submit({ conversation_id: CACHED });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      task_id: 'c1a4f3d2-0a8b-4f7e-9a61-3b9e1d2c4f50',
+      status: 'completed',
+      conversation_id: CACHED,
+      summary: 'Cached summary text for the CRM.',
+      source: 'cache',
+      quality_score: 0.75,
+      intent: 'billing question',
+      resolution: 'explained the invoice',
+      follow_up_actions: ['email invoice copy'],
+      sentiment: 'neutral',
+    });
+    const direct = await call(`/api/summary/${CACHED}`);
+    expect(direct.status).toBe(200);
+    expect(await direct.json()).toMatchObject({ source: 'cache', redactions: { email: 1 }, model: 'extractive' });
+  });
+
+  it('misses with 202 and a poll_url that reaches completed', async () => {
+    const res = await submit({ conversation_id: KNOWN, max_length: 300 });
+    expect(res.status).toBe(202);
+    const accepted = (await res.json()) as { task_id: string; poll_url: string; status: string };
+    expect(accepted).toMatchObject({ status: 'pending', conversation_id: KNOWN });
+    expect(accepted.poll_url).toBe(`/api/summary/status/${accepted.task_id}`);
+    let body: Record<string, unknown> = {};
+    for (let i = 0; i < 100 && body.status !== 'completed'; i += 1) {
+      const poll = await call(accepted.poll_url);
+      expect(poll.status).toBe(200);
+      body = (await poll.json()) as Record<string, unknown>;
+      if (body.status !== 'completed') await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(body).toMatchObject({ status: 'completed', task_id: accepted.task_id, quality_score: 0.75, latency_ms: 15 });
+    expect(body.summary).toMatch(/invoice/);
+    // Submitting again now answers from the store.
+    expect((await submit({ conversation_id: KNOWN, max_length: 300 })).status).toBe(200);
+  });
+
+  it('returns a live summary within ?wait and 202 without waiting', async () => {
+    const immediate = await call(`/api/summary/${KNOWN}?max_length=400`);
+    expect(immediate.status).toBe(202);
+    expect(await immediate.json()).toMatchObject({ conversation_id: KNOWN, poll_url: expect.any(String) });
+    const res = await call(`/api/summary/${KNOWN}?wait=3000`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ conversation_id: KNOWN, source: 'live', sentiment: 'neutral' });
+  });
+
+  it('regenerates when the stored summary is longer than the requested max_length, or when forced', async () => {
+    await summaries.put(summaryRecord(KNOWN, 'd3b5a4e3-1b9c-4a8f-8b72-4cae2e3d5a61', 'x'.repeat(120)));
+    const tooLong = await submit({ conversation_id: KNOWN, max_length: 100 });
+    expect(tooLong.status).toBe(202);
+    expect(await tooLong.json()).toMatchObject({ status: 'pending', conversation_id: KNOWN });
+    expect((await submit({ conversation_id: CACHED, max_length: 50 })).status).toBe(200); // 32 chars fit
+    const forced = await submit({ conversation_id: CACHED, force: true });
+    expect(forced.status).toBe(202);
+  });
+
+  it('maps an unknown conversation to 404 CONVERSATION_NOT_FOUND after waiting', async () => {
+    const res = await call(`/api/summary/${UNKNOWN}?wait=3000`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await res.json()).toMatchObject({ code: 'CONVERSATION_NOT_FOUND', status: 404, instance: `/api/summary/${UNKNOWN}` });
+  });
+
+  it('rejects oversize bodies with 413 and missing keys with 401 on the wire', async () => {
+    const big = await submit({ conversation_id: KNOWN, padding: 'x'.repeat(5000) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    const anonymous = await fetch(`${server.url}/api/summary/${KNOWN}`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
+  it('serves healthz always and readyz as 200 or 503', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const readyRes = await fetch(`${server.url}/readyz`);
+    expect(readyRes.status).toBe(200);
+    expect(await readyRes.json()).toEqual({ status: 'ready', checks: { store: { ok: true, detail: 'ok' } } });
+    ready.ok = false;
+    const notReady = await fetch(`${server.url}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({ status: 'not_ready', checks: { store: { ok: false } } });
+  });
+
+  it('counts a hanging or throwing readiness check as not ready', async () => {
+    await server.close();
+    await start({
+      readinessTimeoutMs: 50,
+      readiness: [
+        { name: 'hangs', check: () => new Promise(() => undefined) },
+        { name: 'throws', check: async () => Promise.reject(new Error('boom')) },
+      ],
+    });
+    const res = await fetch(`${server.url}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({
+      checks: { hangs: { ok: false, detail: 'timed out after 50ms' }, throws: { ok: false, detail: 'boom' } },
+    });
+  });
+
+  it('serves an OpenAPI 3.1 document with the three summary routes', async () => {
+    const res = await fetch(`${server.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; info: { title: string }; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.title).toBe('wrapup');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/summary/submit', '/api/summary/status/{task_id}', '/api/summary/{conversation_id}']),
+    );
+  });
+
+  it('close() ends idle keep-alive connections at once (no wait for the grace period)', { timeout: 10_000 }, async () => {
+    await server.close();
+    // With a grace period longer than the test timeout, a lingering keep-alive socket would make close() hang.
+    await start({}, 600_000);
+    const res = await fetch(`${server.url}/healthz`, { headers: { connection: 'keep-alive' } });
+    await res.text();
+    await server.close();
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,44 @@
+// The Hono application: middleware order, the one error handler, the routes and the OpenAPI 3.1 document.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { bearerAuth } from './auth.js';
+import { registerHealthRoutes } from './health-routes.js';
+import type { HttpDeps } from './ports.js';
+import { createErrorHandler, notFoundProblem, problemResponse, validationHook } from './problem.js';
+import { registerSummaryRoutes } from './summary-routes.js';
+
+export { startHttpServer, type RunningHttpServer, type StartHttpServerOptions } from './server.js';
+export type { HttpDeps, ReadinessCheck, SummaryApi } from './ports.js';
+
+export const OPENAPI_PATH = '/openapi.json';
+
+/** Builds the app. /healthz, /readyz and /openapi.json are public; /api/* needs a bearer API key. */
+export function createHttpApp(deps: HttpDeps): OpenAPIHono {
+  const log = deps.logger;
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.onError(createErrorHandler(log));
+  app.notFound(notFoundProblem);
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const ms = Math.round(performance.now() - started);
+    const probe = c.req.path === '/healthz' || c.req.path === '/readyz';
+    log[probe ? 'debug' : 'info']({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'http request');
+  });
+  app.use('/api/*', bearerAuth(deps.apiKeys));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: (c) => problemResponse(c, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${deps.bodyLimitBytes} bytes`),
+    }),
+  );
+
+  registerHealthRoutes(app, deps.readiness, deps.readinessTimeoutMs ?? 2000);
+  registerSummaryRoutes(app, deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31(OPENAPI_PATH, { openapi: '3.1.0', info: { title: 'wrapup', version: '0.1.0' } });
+  return app;
+}

@@ -1,0 +1,30 @@
+// Bearer API-key authentication for /api/*: constant-time comparison of SHA-256 digests, never logging the token.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { AppError } from '../errors.js';
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/** True when `candidate` equals one of the keys; compares against every key so timing does not reveal which. */
+export function createKeyMatcher(apiKeys: readonly string[]): (candidate: string) => boolean {
+  const digests = apiKeys.map(digest);
+  return (candidate) => {
+    const probe = digest(candidate);
+    let matched = false;
+    for (const key of digests) matched = timingSafeEqual(probe, key) || matched;
+    return matched;
+  };
+}
+
+/** Rejects requests without `Authorization: Bearer <one of apiKeys>` with 401 UNAUTHORIZED. */
+export function bearerAuth(apiKeys: readonly string[]): MiddlewareHandler {
+  const matches = createKeyMatcher(apiKeys);
+  return async (c, next) => {
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(c.req.header('authorization') ?? '');
+    const token = match?.[1];
+    if (token === undefined || !matches(token)) {
+      throw new AppError('UNAUTHORIZED', 'missing or invalid bearer token');
+    }
+    await next();
+  };
+}

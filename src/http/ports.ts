@@ -1,0 +1,35 @@
+// The ports the HTTP layer consumes: the summary API (implemented in pipeline/), readiness checks, and its dependencies.
+import type { Logger } from '../logger.js';
+import type { SummaryRecord, TaskRecord } from '../domain.js';
+
+/** What the routes need from the pipeline. */
+export interface SummaryApi {
+  getSummary(conversationId: string): Promise<SummaryRecord | undefined>;
+  /** Starts or joins the summarization task for this conversation and length. */
+  request(conversationId: string, options: { maxLength: number; force?: boolean }): Promise<TaskRecord>;
+  getTask(taskId: string): Promise<TaskRecord | undefined>;
+  /** Resolves early when the task completes or fails; with the latest record after `timeoutMs` otherwise. */
+  waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined>;
+}
+
+/** One dependency /readyz asks about (store, Genesys notification channel, worker, …). */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export interface HttpDeps {
+  api: SummaryApi;
+  readiness: ReadinessCheck[];
+  /** Bearer tokens accepted on /api/*. An empty list rejects every /api request. */
+  apiKeys: string[];
+  /** Largest accepted request body. */
+  bodyLimitBytes: number;
+  /** Upper bound for `?wait=` on GET /api/summary/{conversation_id}. */
+  maxWaitMs: number;
+  /** max_length used when a request does not give one. */
+  defaultMaxLength: number;
+  logger: Logger;
+  /** Time each readiness check gets before it counts as failed. @default 2000 */
+  readinessTimeoutMs?: number;
+}

@@ -1,0 +1,161 @@
+// The one error shape (RFC 9457 application/problem+json) and the one table mapping error codes to HTTP statuses.
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import { isAppError, type ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { TaskError } from '../domain.js';
+
+/**
+ * Every error code's HTTP status. Task-failure choices: content that cannot be summarized (transcript missing,
+ * unsupported media, model output that fails validation) is 422; a conversation still in progress is 409; upstream
+ * outages (Genesys, the LLM, their rate limits) are 502 — the request was fine, a dependency was not.
+ */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  INVALID_ID: 400,
+  MALFORMED_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  TASK_NOT_FOUND: 404,
+  CONVERSATION_NOT_FOUND: 404,
+  CONVERSATION_NOT_ENDED: 409,
+  TRANSCRIPT_UNAVAILABLE: 422,
+  UNSUPPORTED_MEDIA: 422,
+  SCHEMA_INVALID: 422,
+  TOO_LONG: 422,
+  PII_IN_OUTPUT: 422,
+  SUMMARY_INVALID: 422,
+  GENESYS_UNAVAILABLE: 502,
+  GENESYS_AUTH_FAILED: 502,
+  GENESYS_FORBIDDEN: 502,
+  RATE_LIMITED: 502,
+  LLM_UNAVAILABLE: 502,
+  STORE_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
+  STORE_RECORD_INVALID: 500,
+  CONFIG_INVALID: 500,
+  INTERNAL: 500,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+const GENERIC_DETAIL = 'an internal error occurred';
+
+/** An error that already knows its problem response (for statuses the code table does not decide). */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+  }
+}
+
+/** True for strings that are one of our stable error codes. */
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(STATUS_BY_CODE, value);
+}
+
+/** The problem for a failed task: its own code and status, except server-side failures read as 502 (upstream). */
+export function taskFailureProblem(error: TaskError | undefined): HttpProblem {
+  const code: ErrorCode = error && isErrorCode(error.code) ? error.code : 'INTERNAL';
+  const mapped = STATUS_BY_CODE[code];
+  const status = mapped >= 500 ? 502 : mapped;
+  const detail = code === 'INTERNAL' || !error ? 'summarization failed' : error.message;
+  return new HttpProblem(status, code, detail);
+}
+
+/** Writes a problem+json response. 401 answers carry `WWW-Authenticate: Bearer`. */
+export function problemResponse(c: Context, status: number, code: ErrorCode, detail: string, extra = {}): Response {
+  const body = {
+    type: `https://wrapup.dev/errors/${code.toLowerCase()}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    instance: c.req.path,
+    ...extra,
+  };
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
+  if (status === 401) headers['www-authenticate'] = 'Bearer realm="wrapup"';
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+interface ProblemParts {
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  extra?: Record<string, unknown>;
+}
+
+function fromHttpException(err: HTTPException): ProblemParts {
+  if (err.status === 413) return { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'request body too large' };
+  if (err.status === 415) return { status: 415, code: 'BAD_REQUEST', detail: 'Content-Type must be application/json' };
+  if (err.status === 401) return { status: 401, code: 'UNAUTHORIZED', detail: 'missing or invalid bearer token' };
+  if (err.status === 400 && /malformed json/i.test(err.message)) {
+    return { status: 400, code: 'MALFORMED_JSON', detail: 'request body is not valid JSON' };
+  }
+  if (err.status < 500) return { status: err.status, code: 'BAD_REQUEST', detail: err.message || 'bad request' };
+  return { status: 500, code: 'INTERNAL', detail: GENERIC_DETAIL };
+}
+
+/** Maps anything thrown to a problem; unknown errors become a generic 500 INTERNAL. */
+export function toProblem(err: unknown): ProblemParts {
+  if (err instanceof HttpProblem) return { status: err.status, code: err.code, detail: err.message, extra: err.extra };
+  if (isAppError(err)) {
+    const status = STATUS_BY_CODE[err.code];
+    const hidden = status === 500;
+    return { status, code: err.code, detail: hidden ? GENERIC_DETAIL : err.message };
+  }
+  if (err instanceof HTTPException) return fromHttpException(err);
+  return { status: 500, code: 'INTERNAL', detail: GENERIC_DETAIL };
+}
+
+/** The app's single onError: logs server-side failures, answers every error with a problem. */
+export function createErrorHandler(logger: Logger): ErrorHandler {
+  return (err, c) => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) logger.error({ err, code: problem.code, path: c.req.path }, 'request failed');
+    else logger.debug({ code: problem.code, path: c.req.path }, 'request rejected');
+    const response = problemResponse(c, problem.status, problem.code, problem.detail, problem.extra);
+    if (isAppError(err) && err.retryAfterMs !== undefined) {
+      response.headers.set('retry-after', String(Math.ceil(err.retryAfterMs / 1000)));
+    }
+    return response;
+  };
+}
+
+/** Unknown routes and unsupported methods. */
+export const notFoundProblem: NotFoundHandler = (c) =>
+  problemResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`);
+
+const ID_FIELDS = new Set(['conversation_id', 'task_id']);
+
+/** OpenAPIHono defaultHook: zod failures become 400 INVALID_ID (only id fields wrong) or BAD_REQUEST, naming fields. */
+export function validationHook(result: { success: boolean; target: string; error?: ZodError }, c: Context) {
+  if (result.success || !result.error) return undefined;
+  const invalidParams = result.error.issues.map((issue) => ({
+    name: issue.path.map(String).join('.') || result.target,
+    reason: issue.message,
+  }));
+  const onlyIds = invalidParams.every((p) => ID_FIELDS.has(p.name));
+  const code: ErrorCode = onlyIds ? 'INVALID_ID' : 'BAD_REQUEST';
+  const detail = `invalid ${result.target}: ${invalidParams.map((p) => p.name).join(', ')}`;
+  return problemResponse(c, 400, code, detail, { invalid_params: invalidParams });
+}

@@ -1,0 +1,100 @@
+// Zod schemas of the HTTP API (requests and responses, snake_case per the tutorial contract); they also feed OpenAPI.
+import { z } from '@hono/zod-openapi';
+import { SentimentSchema, TaskStatusSchema } from '../domain.js';
+
+const uuidExample = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';
+const maxLength = z.number().int().min(50).max(5000);
+/** Query strings are text: digits only, then the same range checks as JSON numbers. */
+const queryInt = (schema: z.ZodNumber) => z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).pipe(schema);
+
+export const ConversationParamsSchema = z.object({
+  conversation_id: z.uuid().openapi({ param: { name: 'conversation_id', in: 'path' }, example: uuidExample }),
+});
+
+export const TaskParamsSchema = z.object({
+  task_id: z.uuid().openapi({ param: { name: 'task_id', in: 'path' }, example: uuidExample }),
+});
+
+export const SubmitBodySchema = z
+  .object({
+    conversation_id: z.uuid().openapi({ example: uuidExample }),
+    max_length: maxLength.optional().openapi({ description: 'Longest acceptable summary, in characters' }),
+    force: z.boolean().optional().openapi({ description: 'Summarize again even if a summary is stored' }),
+  })
+  .openapi('SubmitRequest');
+
+export const SummaryQuerySchema = z.object({
+  wait: queryInt(z.number().int().min(0))
+    .optional()
+    .openapi({ param: { name: 'wait', in: 'query' }, description: 'Milliseconds to wait for a live summary' }),
+  max_length: queryInt(maxLength).optional().openapi({ param: { name: 'max_length', in: 'query' } }),
+});
+
+const SummaryFieldsSchema = z.object({
+  conversation_id: z.string(),
+  summary: z.string(),
+  intent: z.string(),
+  resolution: z.string(),
+  follow_up_actions: z.array(z.string()),
+  sentiment: SentimentSchema,
+  quality_score: z.number(),
+  model: z.string(),
+  created_at: z.string(),
+  latency_ms: z.number(),
+  max_length: z.number().int(),
+  language: z.string().optional(),
+  redactions: z.record(z.string(), z.number().int()),
+});
+
+export const SummaryResponseSchema = SummaryFieldsSchema.extend({
+  task_id: z.string(),
+  status: z.literal('completed'),
+  source: z.enum(['cache', 'live']),
+}).openapi('Summary');
+
+export const TaskAcceptedSchema = z
+  .object({
+    task_id: z.string(),
+    status: TaskStatusSchema,
+    conversation_id: z.string(),
+    poll_url: z.string().openapi({ example: `/api/summary/status/${uuidExample}` }),
+  })
+  .openapi('TaskAccepted');
+
+export const TaskStatusResponseSchema = SummaryFieldsSchema.partial()
+  .extend({
+    task_id: z.string(),
+    conversation_id: z.string(),
+    status: TaskStatusSchema,
+    attempts: z.number().int(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .openapi('TaskStatus');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    invalid_params: z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
+  })
+  .openapi('Problem');
+
+export const HealthSchema = z.object({ status: z.literal('ok') });
+
+export const ReadySchema = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+  })
+  .openapi('Readiness');
+
+/** An OpenAPI response entry for a problem+json answer. */
+export function problem(description: string) {
+  return { description, content: { 'application/problem+json': { schema: ProblemSchema } } };
+}

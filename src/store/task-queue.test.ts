@@ -1,0 +1,189 @@
+import { Writable } from 'node:stream';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EnqueueRequest } from '../domain.js';
+import { isAppError } from '../errors.js';
+import { createLogger, silentLogger } from '../logger.js';
+import { createKeyvBackend, type KeyvBackend } from './keyv-backend.js';
+import { createEmbeddedTaskQueue, type EmbeddedTaskQueue, type EmbeddedTaskQueueOptions } from './task-queue.js';
+
+const request = (n: number, key = `conv-${n}:len500`): EnqueueRequest => ({
+  conversationId: `0000000${n}-0000-4000-8000-000000000000`,
+  idempotencyKey: key,
+  maxLength: 500,
+  source: 'api',
+});
+
+let dir: string;
+let clockMs: number;
+const backends: KeyvBackend[] = [];
+const queues: EmbeddedTaskQueue[] = [];
+
+async function setup(url = 'memory://', extra: Partial<EmbeddedTaskQueueOptions> = {}) {
+  const backend = await createKeyvBackend(url);
+  backends.push(backend);
+  const queue = createEmbeddedTaskQueue({
+    keyv: backend.keyv('tasks'),
+    logger: silentLogger(),
+    clock: () => clockMs,
+    ...extra,
+  });
+  queues.push(queue);
+  return { backend, queue };
+}
+
+beforeEach(async () => {
+  clockMs = Date.parse('2024-05-01T10:00:00Z');
+  dir = await mkdtemp(path.join(tmpdir(), 'wrapup-tasks-'));
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const queue of queues.splice(0)) queue.close();
+  for (const backend of backends.splice(0)) await backend.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('embedded task queue', () => {
+  it('enqueue is idempotent under concurrency: 20 racing enqueues with one key make one task', async () => {
+    const { queue } = await setup();
+    const results = await Promise.all(Array.from({ length: 20 }, () => queue.enqueue(request(1))));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.task.task_id)).size).toBe(1);
+    expect((await queue.counts()).pending).toBe(1);
+    expect((await queue.findByKey(request(1).idempotencyKey))?.task_id).toBe(results[0]?.task.task_id);
+  });
+
+  it('claims the oldest pending task first and counts attempts', async () => {
+    const { queue } = await setup();
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      ids.push((await queue.enqueue(request(n))).task.task_id);
+      clockMs += 10;
+    }
+    const first = await queue.claim();
+    expect(first).toMatchObject({ task_id: ids[0], status: 'processing', attempts: 1 });
+    expect((await queue.claim())?.task_id).toBe(ids[1]);
+    expect((await queue.claim())?.task_id).toBe(ids[2]);
+    expect(await queue.claim()).toBeUndefined();
+    expect(await queue.counts()).toEqual({ pending: 0, processing: 3, completed: 0, failed: 0 });
+  });
+
+  it('respects not_before on fail-with-retry and keeps the last error', async () => {
+    const { queue } = await setup();
+    const { task } = await queue.enqueue(request(1));
+    await queue.claim();
+    const retried = await queue.fail(task.task_id, { code: 'LLM_UNAVAILABLE', message: 'down' }, clockMs + 1000);
+    expect(retried).toMatchObject({ status: 'pending', not_before: clockMs + 1000, attempts: 1 });
+    expect(await queue.claim()).toBeUndefined();
+    clockMs += 1000;
+    const again = await queue.claim();
+    expect(again).toMatchObject({ task_id: task.task_id, attempts: 2, status: 'processing' });
+    expect(again?.error?.code).toBe('LLM_UNAVAILABLE');
+  });
+
+  it('complete and permanent fail close tasks; retry re-queues a failed task with a fresh budget', async () => {
+    const { queue } = await setup();
+    const a = (await queue.enqueue(request(1))).task;
+    const b = (await queue.enqueue(request(2))).task;
+    await queue.claim();
+    await queue.claim();
+    clockMs += 50;
+    const done = await queue.complete(a.task_id, { latencyMs: 42, qualityScore: 0.7 });
+    expect(done).toMatchObject({ status: 'completed', latency_ms: 42, quality_score: 0.7 });
+    expect(done.updated_at).not.toBe(a.updated_at);
+    const failed = await queue.fail(b.task_id, { code: 'CONVERSATION_NOT_FOUND', message: 'gone' });
+    expect(failed.status).toBe('failed');
+    expect(await queue.counts()).toEqual({ pending: 0, processing: 0, completed: 1, failed: 1 });
+    // Same key again joins the finished task instead of creating another.
+    expect(await queue.enqueue(request(2))).toMatchObject({ created: false, task: { status: 'failed' } });
+    const again = await queue.retry(b.task_id);
+    expect(again).toMatchObject({ status: 'pending', attempts: 0, error: undefined });
+    expect(await queue.counts()).toEqual({ pending: 1, processing: 0, completed: 1, failed: 0 });
+    expect((await queue.claim())?.task_id).toBe(b.task_id);
+    await expect(queue.complete('nope', { latencyMs: 1, qualityScore: 1 })).rejects.toSatisfy((err) =>
+      isAppError(err, 'TASK_NOT_FOUND'),
+    );
+  });
+
+  it('fires onReady after enqueue and retry, and at retryAt via a timer that close() clears', async () => {
+    vi.useFakeTimers();
+    const { queue } = await setup('memory://', { clock: () => Date.now() });
+    const listener = vi.fn();
+    const unsubscribe = queue.onReady(listener);
+    const { task } = await queue.enqueue(request(1));
+    expect(listener).toHaveBeenCalledTimes(1);
+    await queue.enqueue(request(1));
+    expect(listener).toHaveBeenCalledTimes(1);
+    await queue.claim();
+    await queue.fail(task.task_id, { code: 'LLM_UNAVAILABLE', message: 'down' }, Date.now() + 5000);
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(listener).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(listener).toHaveBeenCalledTimes(2);
+    await queue.claim();
+    await queue.fail(task.task_id, { code: 'TOO_LONG', message: 'long' });
+    await queue.retry(task.task_id);
+    expect(listener).toHaveBeenCalledTimes(3);
+    await queue.claim();
+    await queue.fail(task.task_id, { code: 'LLM_UNAVAILABLE', message: 'down' }, Date.now() + 5000);
+    queue.close();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(listener).toHaveBeenCalledTimes(3);
+    unsubscribe();
+  });
+
+  it('persists in sqlite and recovers tasks left processing by a crashed process', async () => {
+    const url = `sqlite://${path.join(dir, 'tasks.sqlite')}`;
+    const first = await setup(url);
+    const { task } = await first.queue.enqueue(request(1));
+    await first.queue.enqueue(request(2));
+    expect((await first.queue.claim())?.task_id).toBe(task.task_id);
+    // Crash: no complete(); the process goes away.
+    first.queue.close();
+    await first.backend.close();
+
+    const second = await setup(url);
+    expect((await second.queue.get(task.task_id))?.status).toBe('processing');
+    const ready = vi.fn();
+    second.queue.onReady(ready);
+    expect(await second.queue.recover()).toBe(1);
+    expect(ready).toHaveBeenCalled();
+    const reclaimed = await second.queue.claim();
+    expect(reclaimed).toMatchObject({ task_id: task.task_id, attempts: 2, status: 'processing' });
+    expect((await second.queue.enqueue(request(1))).created).toBe(false);
+  });
+
+  it('expires finished tasks and their keys after the TTL but never open ones', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(clockMs);
+    const { queue } = await setup('memory://', { ttlMs: 1000 });
+    const open = (await queue.enqueue(request(1))).task;
+    const done = (await queue.enqueue(request(2))).task;
+    await queue.complete(done.task_id, { latencyMs: 1, qualityScore: 1 });
+    vi.setSystemTime(clockMs + 1500);
+    expect(await queue.get(done.task_id)).toBeUndefined();
+    expect(await queue.get(open.task_id)).toBeDefined();
+    expect((await queue.enqueue(request(2))).created).toBe(true);
+  });
+
+  it('reports and skips an unreadable task record', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const { backend, queue } = await setup('memory://', { logger: createLogger({ level: 'warn', destination }) });
+    const good = (await queue.enqueue(request(2))).task;
+    const keyv = backend.keyv('tasks');
+    await keyv.set('task:broken', { schema_version: 1, status: 'weird' });
+    await keyv.set('index:open', ['broken', good.task_id]);
+    expect(await queue.get('broken')).toBeUndefined();
+    expect((await queue.claim())?.task_id).toBe(good.task_id);
+    expect(lines.some((line) => line.taskId === 'broken' && Array.isArray(line.issues))).toBe(true);
+    expect(await keyv.get('index:open')).toEqual([good.task_id]);
+  });
+});
