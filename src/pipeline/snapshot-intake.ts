@@ -1,0 +1,34 @@
+// Snapshot intake: queue-conversation snapshots from the notification socket → "this conversation is over" → one task.
+import type { Logger } from '../logger.js';
+import { toAppError } from '../errors.js';
+import { createEndedFilter, isConversationOver } from '../genesys/end-detection.js';
+import type { QueueConversationSnapshot } from '../genesys/schemas.js';
+import type { SummaryService } from './summary-service.js';
+
+export interface SnapshotIntakeDeps {
+  service: Pick<SummaryService, 'conversationEnded'>;
+  logger: Logger;
+  /** How long an ended conversation id is remembered to absorb repeated snapshots. @default 600000 */
+  rememberMs?: number;
+}
+
+/**
+ * Repeated and duplicate snapshots are absorbed twice over: an in-memory filter drops repeats cheaply, and the
+ * task queue's idempotency key guarantees one task per conversation even across restarts.
+ */
+export function createSnapshotIntake(deps: SnapshotIntakeDeps) {
+  const filter = createEndedFilter({ ttlMs: deps.rememberMs ?? 600_000 });
+  let accepted = 0;
+
+  async function onSnapshot(snapshot: QueueConversationSnapshot): Promise<void> {
+    if (!isConversationOver(snapshot) || !filter(snapshot.id)) return;
+    try {
+      await deps.service.conversationEnded(snapshot.id, 'socket');
+      accepted += 1;
+    } catch (err) {
+      deps.logger.error({ conversationId: snapshot.id, err: toAppError(err).message }, 'could not queue ended conversation');
+    }
+  }
+
+  return { onSnapshot, accepted: () => accepted };
+}

@@ -1,0 +1,221 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
+import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-queue.js';
+import { AppError } from '../errors.js';
+import { silentLogger } from '../logger.js';
+import type { TaskRecord } from '../domain.js';
+import { backoffDelay, createWorker, type Worker } from './worker.js';
+import { createSummaryService } from './summary-service.js';
+
+const ID = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const ok = (task: TaskRecord) => Promise.resolve({ record: { latency_ms: 5, quality_score: 0.8 } }).then((r) => (void task, r));
+
+function settledOnce(worker: Worker, taskId: string): Promise<TaskRecord> {
+  return new Promise((resolve) => {
+    const on = (t: TaskRecord): void => {
+      if (t.task_id === taskId) {
+        worker.events.off('settled', on);
+        resolve(t);
+      }
+    };
+    worker.events.on('settled', on);
+  });
+}
+
+describe('worker', () => {
+  let backend: KeyvBackend;
+  let queue: EmbeddedTaskQueue;
+  let worker: Worker | undefined;
+
+  beforeEach(async () => {
+    backend = await createKeyvBackend('memory://');
+    queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: silentLogger() });
+  });
+  afterEach(async () => {
+    await worker?.stop(1000);
+    worker = undefined;
+    queue.close();
+    await backend.close();
+  });
+
+  const enqueue = (n: number) =>
+    queue.enqueue({ conversationId: ID(n), idempotencyKey: `k${n}`, maxLength: 500, source: 'api' }).then((r) => r.task);
+
+  it('completes a task and records latency and quality', async () => {
+    worker = createWorker({ queue, process: ok, logger: silentLogger() });
+    const task = await enqueue(1);
+    const settled = settledOnce(worker, task.task_id);
+    worker.start();
+    const done = await settled;
+    expect(done).toMatchObject({ status: 'completed', latency_ms: 5, quality_score: 0.8, attempts: 1 });
+  });
+
+  it('retries a retryable failure after Retry-After, then completes', async () => {
+    let calls = 0;
+    worker = createWorker({
+      queue,
+      logger: silentLogger(),
+      pollIntervalMs: 20,
+      process: async (task) => {
+        calls += 1;
+        if (calls === 1) throw new AppError('GENESYS_UNAVAILABLE', 'down', { retryable: true, retryAfterMs: 30 });
+        return ok(task);
+      },
+    });
+    const task = await enqueue(2);
+    const settled = settledOnce(worker, task.task_id);
+    worker.start();
+    const done = await settled;
+    expect(calls).toBe(2);
+    expect(done).toMatchObject({ status: 'completed', attempts: 2 });
+  });
+
+  it('fails for good on a permanent error, keeping the code', async () => {
+    worker = createWorker({
+      queue,
+      logger: silentLogger(),
+      process: async () => {
+        throw new AppError('PII_IN_OUTPUT', 'summary kept personal data');
+      },
+    });
+    const task = await enqueue(3);
+    const settled = settledOnce(worker, task.task_id);
+    worker.start();
+    expect(await settled).toMatchObject({ status: 'failed', error: { code: 'PII_IN_OUTPUT' }, attempts: 1 });
+  });
+
+  it('gives up after maxAttempts retryable failures', async () => {
+    let calls = 0;
+    worker = createWorker({
+      queue,
+      logger: silentLogger(),
+      maxAttempts: 3,
+      pollIntervalMs: 10,
+      backoff: { baseDelayMs: 1, maxDelayMs: 5 },
+      process: async () => {
+        calls += 1;
+        throw new AppError('LLM_UNAVAILABLE', 'no model', { retryable: true });
+      },
+    });
+    const task = await enqueue(4);
+    const settled = settledOnce(worker, task.task_id);
+    worker.start();
+    expect(await settled).toMatchObject({ status: 'failed', error: { code: 'LLM_UNAVAILABLE' }, attempts: 3 });
+    expect(calls).toBe(3);
+  });
+
+  it('never runs more tasks at once than its concurrency', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    worker = createWorker({
+      queue,
+      logger: silentLogger(),
+      concurrency: 2,
+      process: async (task) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight -= 1;
+        return ok(task);
+      },
+    });
+    const tasks = await Promise.all([5, 6, 7, 8, 9].map(enqueue));
+    const all = Promise.all(tasks.map((t) => settledOnce(worker!, t.task_id)));
+    worker.start();
+    await all;
+    expect(peak).toBe(2);
+  });
+
+  it('stop() waits for running tasks up to the deadline and reports what is left', async () => {
+    let release!: () => void;
+    worker = createWorker({
+      queue,
+      logger: silentLogger(),
+      process: (task) => new Promise((r) => (release = () => r({ record: { latency_ms: 1, quality_score: 1 } }))).then((x) => (void task, x as { record: { latency_ms: number; quality_score: number } })),
+    });
+    await enqueue(10);
+    worker.start();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(worker.active()).toBe(1);
+    expect(await worker.stop(20)).toBe(1);
+    release();
+    expect(await worker.stop(1000)).toBe(0);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('grows exponentially, is capped, and stays within [ceiling/2, ceiling]', () => {
+    expect(backoffDelay(1, 100, 10_000, () => 0)).toBe(50);
+    expect(backoffDelay(1, 100, 10_000, () => 1)).toBe(100);
+    expect(backoffDelay(4, 100, 10_000, () => 1)).toBe(800);
+    expect(backoffDelay(20, 100, 10_000, () => 1)).toBe(10_000);
+  });
+});
+
+describe('summary service', () => {
+  let backend: KeyvBackend;
+  let queue: EmbeddedTaskQueue;
+
+  beforeEach(async () => {
+    backend = await createKeyvBackend('memory://');
+    queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: silentLogger() });
+  });
+  afterEach(async () => {
+    queue.close();
+    await backend.close();
+  });
+
+  const make = (worker: Worker) =>
+    createSummaryService({
+      queue,
+      summaries: { get: async () => undefined, put: async () => undefined, ping: async () => true },
+      events: worker.events,
+      defaultMaxLength: 500,
+      logger: silentLogger(),
+    });
+
+  it('joins every source seeing the same conversation into one task; force makes a new one', async () => {
+    const worker = createWorker({ queue, process: ok, logger: silentLogger() });
+    const service = make(worker);
+    const a = await service.conversationEnded(ID(1), 'socket');
+    const b = await service.request(ID(1));
+    const c = await service.conversationEnded(ID(1), 'socket');
+    expect(new Set([a.task_id, b.task_id, c.task_id]).size).toBe(1);
+    const forced = await service.request(ID(1), { force: true });
+    expect(forced.task_id).not.toBe(a.task_id);
+    const shorter = await service.request(ID(1), { maxLength: 200 });
+    expect(shorter.task_id).not.toBe(a.task_id);
+    expect((await queue.counts()).pending).toBe(3);
+  });
+
+  it('waitForTask resolves when the task settles, or with the current state at the timeout', async () => {
+    const worker = createWorker({ queue, process: ok, logger: silentLogger() });
+    const service = make(worker);
+    const task = await service.request(ID(2));
+    expect((await service.waitForTask(task.task_id, 30))?.status).toBe('pending');
+    const waiting = service.waitForTask(task.task_id, 5000);
+    worker.start();
+    expect((await waiting)?.status).toBe('completed');
+    await worker.stop(1000);
+    expect(await service.waitForTask('00000000-0000-4000-8000-999999999999', 10)).toBeUndefined();
+  });
+
+  it('a client request re-runs a failed task, except a recent not-found', async () => {
+    const failing = createWorker({
+      queue,
+      logger: silentLogger(),
+      process: async (task) => {
+        throw new AppError(task.conversation_id === ID(3) ? 'TRANSCRIPT_UNAVAILABLE' : 'CONVERSATION_NOT_FOUND', 'x');
+      },
+    });
+    const service = make(failing);
+    const t3 = await service.request(ID(3));
+    const t4 = await service.request(ID(4));
+    failing.start();
+    await service.waitForTask(t3.task_id, 5000);
+    await service.waitForTask(t4.task_id, 5000);
+    await failing.stop(1000);
+    expect((await service.request(ID(3))).status).toBe('pending');
+    expect((await service.request(ID(4))).status).toBe('failed');
+  });
+});
