@@ -1,0 +1,7 @@
+// Public surface of the summarize module.
+export { createSummaryEngine, type SummaryEngineOptions } from './engine.js';
+export type { LlmOptions } from './llm-client.js';
+export { EXTRACTIVE_MODEL } from './extractive.js';
+export { findPii, redactText, redactTurns, type PiiSpan, type PiiType, type RedactionCounts } from './pii.js';
+export { loadTemplate, type PromptTemplate } from './templates.js';
+export { validateSummary, type ValidationIssue } from './validate.js';

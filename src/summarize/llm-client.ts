@@ -1,0 +1,81 @@
+// The LLM adapter: one chat completion with a strict JSON-schema response_format through the openai SDK (v6).
+// Works with OpenAI, Azure OpenAI (v1 API), vLLM, Ollama and llama.cpp servers via baseURL. The SDK's retries are the only retry loop.
+import OpenAI from 'openai';
+import { AppError } from '../errors.js';
+import { SUMMARY_RESPONSE_FORMAT } from './output-schema.js';
+
+/** Settings for the OpenAI-compatible endpoint. */
+export interface LlmOptions {
+  apiKey: string;
+  /** e.g. http://127.0.0.1:11434/v1 for Ollama. @default https://api.openai.com/v1 */
+  baseUrl?: string | undefined;
+  model: string;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** Retries the SDK makes on connection errors, 408, 409, 429 and 5xx (honouring Retry-After). */
+  maxRetries: number;
+  temperature: number;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Sends chat messages and returns the assistant's raw content (null when the model returned none, e.g. a refusal). */
+export interface LlmClient {
+  readonly model: string;
+  complete(messages: ChatMessage[]): Promise<string | null>;
+}
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const seconds = Number(headers?.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
+
+/** Maps SDK errors (after its own retries) to AppError LLM_UNAVAILABLE; retryable for connection errors, 408, 409, 429, 5xx. */
+export function toLlmError(err: unknown): AppError {
+  if (err instanceof OpenAI.APIConnectionError) {
+    return new AppError('LLM_UNAVAILABLE', `LLM endpoint unreachable: ${err.message}`, { retryable: true, cause: err });
+  }
+  if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
+    const status = err.status;
+    const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+    const after = retryAfterMs(err.headers);
+    return new AppError('LLM_UNAVAILABLE', `LLM endpoint answered HTTP ${status}`, {
+      retryable,
+      upstreamStatus: status,
+      cause: err,
+      ...(after === undefined ? {} : { retryAfterMs: after }),
+    });
+  }
+  return new AppError('LLM_UNAVAILABLE', 'LLM request failed', { retryable: true, cause: err });
+}
+
+/** Creates the chat-completions adapter. */
+export function createLlmClient(options: LlmOptions): LlmClient {
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseUrl,
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries,
+  });
+  return {
+    model: options.model,
+    async complete(messages) {
+      try {
+        const completion = await client.chat.completions.create({
+          model: options.model,
+          temperature: options.temperature,
+          messages,
+          response_format: SUMMARY_RESPONSE_FORMAT,
+        });
+        return completion.choices[0]?.message.content ?? null;
+      } catch (err) {
+        throw toLlmError(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// Name detection: names the text introduces ("my name is", "I'm", "Mr."), names given in answer to the agent's
+// "may I have your name", and later mentions of names already found in the same transcript.
+import { NAME_STOPWORDS } from './name-stopwords.js';
+import type { PiiSpan } from './pii-types.js';
+
+const WORD = "[A-Za-z][A-Za-z'’-]*";
+const CAP_WORD = "[A-Z][A-Za-z'’-]*";
+
+const NAME = `${WORD}(?:\\s+${WORD}){0,2}`;
+const CAP_NAME = `${CAP_WORD}(?:\\s+${CAP_WORD}){0,2}`;
+const RELATIVE = '(?:daughter|son|kid|child|friend|wife|husband|partner|mother|mom|father|dad|brother|sister)';
+
+/** Introductions that name someone whatever the case of the name ("my name is albert sanders"). */
+const INTRODUCED_ANY_CASE = [new RegExp(`\\b(?:(?:my\\s+)?name(?:'s|’s|\\s+is)|name\\s*:|host\\s+is)\\s+(${NAME})`, 'dgi')];
+/** Introductions that need a capitalized name, since the lead-in is also ordinary English ("I'm Sorry"). */
+const INTRODUCED_CAPITALIZED = [
+  new RegExp(`\\b(?:[Tt]his\\s+is|[Ii]['’]m|I\\s+am|Im|[Mm]y\\s+name\\s+is)\\s+(${CAP_NAME})`, 'dg'),
+  new RegExp(`^\\W*(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\\W+)?[Ii]t['’]?s\\s+(${CAP_NAME})`, 'dg'),
+  new RegExp(`^\\W*(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\\W+)?(${CAP_NAME})\\s+here\\b`, 'dg'),
+  new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx)\\.?\\s+(${CAP_WORD}(?:\\s+${CAP_WORD})?)`, 'dg'),
+  new RegExp(`\\b[Mm]y\\s+${RELATIVE}\\s*,?\\s+(${CAP_WORD})`, 'dg'),
+  new RegExp(`\\b(${CAP_WORD})['’]s\\s+(?:party|birthday)`, 'dg'),
+  new RegExp(`\\b(${CAP_WORD})\\s+is\\s+(?:the\\s+host|hosting)`, 'dg'),
+];
+
+/** Does an agent turn ask for the customer's name? */
+export const ASKS_FOR_NAME =
+  /\b(?:your|full|first|last|customer|guest|patient)\s+(?:(?:full|first|last|and|or|\/)\s+)*names?\b|^\s*names?\b|\bname,?\s+please\b|\bname\s+of\s+the\s+(?:host|guest|patient)\b/i;
+
+/** A word that can be part of a name: not a stopword ("I'm" → "i"), not a lower-case -ing word ("meeting"). */
+function isNameWord(word: string): boolean {
+  const base = word.toLowerCase().replace(/['’](?:s|m|ll|re|ve|d)$/, '');
+  if (word.length < 2 || NAME_STOPWORDS.has(base)) return false;
+  return !(/^[a-z]/.test(word) && word.length >= 6 && word.endsWith('ing'));
+}
+
+/** Trims a candidate "Albert Sanders and" to its leading name words; returns its length in characters (0 = none). */
+function nameLength(candidate: string): number {
+  let length = 0;
+  for (const m of candidate.matchAll(/\S+/g)) {
+    if (!isNameWord(m[0]) || /[^A-Za-z'’-]/.test(m[0])) break;
+    length = m.index + m[0].length;
+  }
+  return length;
+}
+
+function groupSpans(text: string, re: RegExp): PiiSpan[] {
+  const out: PiiSpan[] = [];
+  for (const m of text.matchAll(re)) {
+    const at = m.indices?.[1];
+    if (!at) continue;
+    const length = nameLength(text.slice(at[0], at[1]));
+    if (length > 0) out.push({ type: 'name', start: at[0], end: at[0] + length });
+  }
+  return out;
+}
+
+/** Names a single text introduces on its own ("my name is X", "this is X", "I'm X Y", "Mr. X"). */
+export function findIntroducedNames(text: string): PiiSpan[] {
+  return [...INTRODUCED_ANY_CASE, ...INTRODUCED_CAPITALIZED].flatMap((re) => groupSpans(text, re));
+}
+
+const ANSWER_LEAD =
+  /^[\s"'(]*(?:(?:sure|yes|yeah|ok|okay|hi|hello|right|of course|it's me|it['’]?s|it is|i['’]?m|i am|name is|name:|this is)[\s,.:!-]+)*/i;
+
+/**
+ * The name given in reply to "may I have your name?" ("Crystal Minh, I don't know…", "Right, it's Ben."):
+ * the leading name words of the first clause that has any.
+ */
+export function findAnsweredName(text: string): PiiSpan[] {
+  let offset = 0;
+  for (const clause of text.split(/(?<=[,.;!?])/).slice(0, 3)) {
+    const lead = ANSWER_LEAD.exec(clause)?.[0].length ?? 0;
+    const length = nameLength(clause.slice(lead).replace(/[,.;!?]$/, ''));
+    if (length > 0) return [{ type: 'name', start: offset + lead, end: offset + lead + length }];
+    offset += clause.length;
+  }
+  return [];
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Later mentions of names already found: full names in any case, single words only when capitalized
+ * ("Thanks Chloe", "Ms Minh"), so a name that is also a word ("Mark", "Will") is not chased through the text.
+ */
+export function findKnownNames(text: string, names: ReadonlySet<string>): PiiSpan[] {
+  const out: PiiSpan[] = [];
+  for (const name of names) {
+    const parts = name.split(/\s+/);
+    if (parts.length > 1) {
+      const full = new RegExp(`(?<![\\w])${parts.map(escape).join('\\s+')}(?![\\w])`, 'gi');
+      for (const m of text.matchAll(full)) out.push({ type: 'name', start: m.index, end: m.index + m[0].length });
+    }
+    for (const part of parts) {
+      if (!isNameWord(part)) continue;
+      const capitalized = part.charAt(0).toUpperCase() + part.slice(1).toLowerCase();
+      const re = new RegExp(`(?<![\\w])(?:${escape(capitalized)}|${escape(part.toUpperCase())})(?![\\w])`, 'g');
+      for (const m of text.matchAll(re)) out.push({ type: 'name', start: m.index, end: m.index + m[0].length });
+    }
+  }
+  return out;
+}

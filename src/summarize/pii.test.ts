@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { Turn } from '../domain.js';
+import { findPii, redactText, redactTurns } from './pii.js';
+
+const turn = (speaker: Turn['speaker'], text: string): Turn => ({ speaker, text, at: '2024-05-01T10:00:00Z' });
+
+describe('redactText', () => {
+  it('replaces values with typed placeholders and counts them by type', () => {
+    const out = redactText('Card 4111 1111 1111 1111, call (555) 123-4567 or +44 20 7946 0958, mail a@b.io');
+    expect(out.text).toBe('Card [CARD], call [PHONE] or [PHONE], mail [EMAIL]');
+    expect(out.counts).toEqual({ card: 1, phone: 2, email: 1 });
+  });
+
+  it('does not call a non-Luhn 16-digit number a card', () => {
+    expect(findPii('number 4111 1111 1111 1112')).toEqual([]);
+  });
+
+  it('needs "social" or "ssn" before a bare 9-digit SSN', () => {
+    expect(redactText('my social is 078051120').text).toBe('my social is [SSN]');
+    expect(redactText('order 078051120').text).toBe('order 078051120');
+  });
+
+  it('only calls a date a DOB when it is introduced as one', () => {
+    expect(redactText('born on 04/07/1985, delivered 05/07/2024').text).toBe('born on [DOB], delivered 05/07/2024');
+  });
+
+  it('returns spans with offsets into the text', () => {
+    const text = 'Hi, this is Priya Patel from 42 Elm Street';
+    const spans = findPii(text);
+    expect(spans.map((s) => [s.type, text.slice(s.start, s.end)])).toEqual([
+      ['name', 'Priya Patel'],
+      ['address', '42 Elm Street'],
+    ]);
+  });
+});
+
+describe('redactTurns', () => {
+  it('takes a reply to "may I have your name?" as a name and redacts it wherever it recurs', () => {
+    const { turns, counts } = redactTurns([
+      turn('agent', 'May I have your full name or account ID?'),
+      turn('customer', 'crystal minh, I have an order ID'),
+      turn('agent', 'Thanks Crystal. What is your date of birth?'),
+      turn('customer', '12/20/1979 I think'),
+      turn('agent', 'All set, Ms Minh. Have a good day crystal minh!'),
+    ]);
+    expect(turns.map((t) => t.text)).toEqual([
+      'May I have your full name or account ID?',
+      '[NAME], I have an order ID',
+      'Thanks [NAME]. What is your date of birth?',
+      '[DOB] I think',
+      'All set, Ms [NAME]. Have a good day [NAME]!',
+    ]);
+    expect(counts).toEqual({ name: 4, dob: 1 });
+  });
+
+  it('keeps speakers and times and does not touch clean turns', () => {
+    const input = [turn('customer', 'Where is order ORD-20231? Ticket 48213, it was $129.99.')];
+    expect(redactTurns(input)).toEqual({ turns: input, counts: {} });
+  });
+
+  it('does not chase a name that is also a word unless capitalized', () => {
+    const { turns } = redactTurns([turn('customer', 'My name is Mark.'), turn('agent', 'I will mark it resolved, Mark.')]);
+    expect(turns[1]?.text).toBe('I will mark it resolved, [NAME].');
+  });
+});

@@ -1,0 +1,75 @@
+// PII redaction: finds PII in text and replaces it with typed placeholders before anything leaves for a model.
+import type { Turn } from '../domain.js';
+import { findPatternPii, findDates } from './pii-patterns.js';
+import { ASKS_FOR_NAME, findAnsweredName, findIntroducedNames, findKnownNames } from './pii-names.js';
+import { placeholder, resolveOverlaps, type PiiSpan, type PiiType } from './pii-types.js';
+
+export { PII_TYPES, placeholder, type PiiSpan, type PiiType } from './pii-types.js';
+
+/** Counts of redacted values by type (only types that occurred). */
+export type RedactionCounts = Partial<Record<PiiType, number>>;
+
+/** Every PII value `text` shows on its own (no conversational context), non-overlapping, sorted by start. */
+export function findPii(text: string): PiiSpan[] {
+  return resolveOverlaps([...findPatternPii(text), ...findIntroducedNames(text)]);
+}
+
+function applySpans(text: string, spans: PiiSpan[], counts: RedactionCounts): string {
+  let out = '';
+  let at = 0;
+  for (const span of resolveOverlaps(spans)) {
+    out += text.slice(at, span.start) + placeholder(span.type);
+    at = span.end;
+    counts[span.type] = (counts[span.type] ?? 0) + 1;
+  }
+  return out + text.slice(at);
+}
+
+/** Replaces every PII value in `text` with its placeholder, e.g. "card 4111 1111 1111 1111" → "card [CARD]". */
+export function redactText(text: string): { text: string; counts: RedactionCounts } {
+  const counts: RedactionCounts = {};
+  return { text: applySpans(text, findPii(text), counts), counts };
+}
+
+const ASKS_FOR_DOB = /\b(?:date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b|born)\b/i;
+
+/** The agent's question this turn answers: the latest agent turn within the three before it, if no other customer turn answered it. */
+function precedingAgentText(turns: readonly Turn[], index: number): string {
+  for (let j = index - 1; j >= Math.max(0, index - 3); j -= 1) {
+    const turn = turns[j];
+    if (turn?.speaker === 'agent') return turn.text;
+    if (turn?.speaker === 'customer' && words(turn.text) > 2) return '';
+  }
+  return '';
+}
+
+const words = (text: string): number => text.trim().split(/\s+/).filter(Boolean).length;
+
+function contextualSpans(turns: readonly Turn[], index: number): PiiSpan[] {
+  const turn = turns[index];
+  if (!turn || turn.speaker !== 'customer') return [];
+  const question = precedingAgentText(turns, index);
+  const spans: PiiSpan[] = [];
+  if (ASKS_FOR_NAME.test(question)) spans.push(...findAnsweredName(turn.text));
+  if (ASKS_FOR_DOB.test(question)) spans.push(...findDates(turn.text));
+  return spans;
+}
+
+/**
+ * Redacts a whole transcript. Beyond `findPii` it uses the conversation: a reply to "may I have your name?" is
+ * a name, a date given after "date of birth?" is a DOB, and every name found is redacted wherever it recurs.
+ */
+export function redactTurns(turns: readonly Turn[]): { turns: Turn[]; counts: RedactionCounts } {
+  const names = new Set<string>();
+  const firstPass = turns.map((turn, i) => {
+    const spans = resolveOverlaps([...findPii(turn.text), ...contextualSpans(turns, i)]);
+    for (const s of spans) if (s.type === 'name') names.add(turn.text.slice(s.start, s.end).replace(/\s+/g, ' '));
+    return spans;
+  });
+  const counts: RedactionCounts = {};
+  const redacted = turns.map((turn, i) => {
+    const spans = [...(firstPass[i] ?? []), ...findKnownNames(turn.text, names)];
+    return { ...turn, text: applySpans(turn.text, spans, counts) };
+  });
+  return { turns: redacted, counts };
+}

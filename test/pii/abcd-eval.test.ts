@@ -1,0 +1,33 @@
+// Redaction recall on the ABCD + STAR corpus (real customer-service dialogues with labelled, fictional PII).
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { evaluateRecall, parseLabelledCorpus } from '../../src/summarize/pii-eval.js';
+
+const CORPUS = fileURLToPath(new URL('../../../shared/data/abcd/conversations.jsonl', import.meta.url));
+const present = existsSync(CORPUS);
+if (!present) console.log(`ABCD corpus not found at ${CORPUS}: skipping the corpus recall evaluation`);
+
+describe.skipIf(!present)('PII recall on the ABCD/STAR corpus', () => {
+  const rows = present ? evaluateRecall(parseLabelledCorpus(readFileSync(CORPUS, 'utf8'))) : [];
+  const recall = (type: string): number => rows.find((r) => r.type === type)?.recall ?? Number.NaN;
+
+  it('prints recall per labelled type', () => {
+    console.log('ABCD/STAR redaction recall (value gone from its turn, case-insensitive, whole word)');
+    console.table(rows.map((r) => ({ ...r, recall: Number(r.recall.toFixed(3)) })));
+    expect(rows.reduce((n, r) => n + r.total, 0)).toBeGreaterThan(500);
+  });
+
+  it('meets the floors for the types we claim to handle', () => {
+    expect(recall('email')).toBe(1);
+    expect(recall('phone')).toBe(1);
+    // Names given in answer to "may I have your name?", introduced, or repeated later ("Thanks Chloe").
+    expect(recall('name')).toBeGreaterThanOrEqual(0.97);
+    // Street addresses; bare city names ("your address in Newark") are out of scope.
+    expect(recall('address')).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('leaves order ids alone (they are what the agent needs, not personal data)', () => {
+    expect(recall('order_id')).toBe(0);
+  });
+});
