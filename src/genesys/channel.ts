@@ -1,0 +1,56 @@
+// Notification channel REST: create a channel, subscribe its topics, check it still exists.
+import type { Logger } from '../logger.js';
+import { isAppError } from '../errors.js';
+import type { GenesysClient } from './client.js';
+import { ChannelSchema, ChannelTopicListingSchema } from './schemas.js';
+import { parseUpstream } from './upstream-error.js';
+
+/** Genesys rejects more than this many topics per channel with 400. */
+export const MAX_TOPICS_PER_CHANNEL = 1000;
+
+export interface NotificationChannel {
+  id: string;
+  connectUri: string;
+  /** ISO expiry as Genesys sent it ('' when absent). */
+  expires: string;
+  /** Epoch ms of `expires` (Infinity when absent or unparsable). */
+  expiresAt: number;
+}
+
+/** Splits topics into channel-sized groups. */
+export function chunkTopics(topics: string[], size: number = MAX_TOPICS_PER_CHANNEL): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < topics.length; i += size) out.push(topics.slice(i, i + size));
+  return out;
+}
+
+/** POST /api/v2/notifications/channels, then PUT its subscriptions. Rejected topics are logged (names only). */
+export async function openChannel(client: GenesysClient, topics: string[], logger: Logger): Promise<NotificationChannel> {
+  const raw = await client.call('postNotificationsChannels', (apis) => apis.notifications.postNotificationsChannels());
+  const channel = parseUpstream(ChannelSchema, raw, 'postNotificationsChannels');
+  const listing = parseUpstream(
+    ChannelTopicListingSchema,
+    await client.call('putNotificationsChannelSubscriptions', (apis) =>
+      apis.notifications.putNotificationsChannelSubscriptions(channel.id, topics.map((id) => ({ id }))),
+    ),
+    'putNotificationsChannelSubscriptions',
+  );
+  const rejected = listing.entities.filter((t) => t.state !== undefined && t.state.toLowerCase() === 'rejected');
+  if (rejected.length > 0) {
+    logger.warn({ channelId: channel.id, rejected: rejected.map((t) => t.id).slice(0, 20), count: rejected.length }, 'topics rejected (missing permissions?)');
+  }
+  const expiresAt = channel.expires ? Date.parse(channel.expires) : Number.NaN;
+  logger.info({ channelId: channel.id, topics: topics.length, expires: channel.expires }, 'notification channel subscribed');
+  return { id: channel.id, connectUri: channel.connectUri, expires: channel.expires ?? '', expiresAt: Number.isFinite(expiresAt) ? expiresAt : Infinity };
+}
+
+/** HEAD /api/v2/notifications/channels/{id}: false on 404, throws other failures. */
+export async function channelExists(client: GenesysClient, channelId: string): Promise<boolean> {
+  try {
+    await client.call('headNotificationsChannel', (apis) => apis.notifications.headNotificationsChannel(channelId));
+    return true;
+  } catch (err) {
+    if (isAppError(err, 'NOT_FOUND')) return false;
+    throw err;
+  }
+}

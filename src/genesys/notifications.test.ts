@@ -1,0 +1,248 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { silentLogger } from '../logger.js';
+import { createGenesysClient, type GenesysClient } from './client.js';
+import { createNotificationSubscriber, type NotificationSubscriber } from './notifications.js';
+import type { QueueConversationSnapshot } from './schemas.js';
+import { fakeGenesysConfig, isolateSdkHome, startFakeGenesys, type FakeGenesys } from './test-support.js';
+
+const Q1 = 'a6f03f8d-bb75-4bcf-8304-2d73a0f21572';
+const HEARTBEAT = JSON.stringify({ topicName: 'channel.metadata', eventBody: { message: 'WebSocket Heartbeat' } });
+
+interface Conn {
+  channelId: string;
+  ws: WebSocket;
+  received: string[];
+}
+
+let fake: FakeGenesys;
+let wss: WebSocketServer;
+let client: GenesysClient;
+let subscriber: NotificationSubscriber | undefined;
+let conns: Conn[];
+let channels: Map<string, { topics: string[] }>;
+let channelSeq: number;
+let expiresInMs: number;
+let answerPings: boolean;
+
+beforeAll(() => isolateSdkHome());
+afterEach(async () => {
+  await subscriber?.stop();
+  subscriber = undefined;
+  client?.close();
+  for (const c of wss?.clients ?? []) c.terminate();
+  await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+  await fake?.close();
+});
+
+async function waitFor(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function setup(): Promise<void> {
+  conns = [];
+  channels = new Map();
+  channelSeq = 0;
+  expiresInMs = 86_400_000;
+  answerPings = true;
+  wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await once(wss, 'listening');
+  const wsPort = (wss.address() as AddressInfo).port;
+  wss.on('connection', (ws, req) => {
+    const conn: Conn = { channelId: (req.url ?? '').split('/').pop() ?? '', ws, received: [] };
+    conns.push(conn);
+    ws.on('message', (data) => {
+      const text = data.toString();
+      conn.received.push(text);
+      if (answerPings && text === '{"message":"ping"}') ws.send(JSON.stringify({ topicName: 'channel.metadata', eventBody: { message: 'pong' } }));
+    });
+  });
+  fake = await startFakeGenesys();
+  fake.on('POST', '/api/v2/notifications/channels', () => {
+    const id = `streaming-${++channelSeq}`;
+    channels.set(id, { topics: [] });
+    return { body: { id, connectUri: `ws://127.0.0.1:${wsPort}/channels/${id}`, expires: new Date(Date.now() + expiresInMs).toISOString() } };
+  });
+  fake.on('PUT', /^\/api\/v2\/notifications\/channels\/[^/]+\/subscriptions$/, (req) => {
+    const id = req.path.split('/')[5] ?? '';
+    const topics = (JSON.parse(req.body) as Array<{ id: string }>).map((t) => t.id);
+    channels.set(id, { topics });
+    return { body: { entities: topics.map((t) => ({ id: t, state: 'Permitted' })) } };
+  });
+  fake.on('HEAD', /^\/api\/v2\/notifications\/channels\/[^/]+$/, (req) => ({ status: channels.has(req.path.split('/').pop() ?? '') ? 200 : 404 }));
+  client = createGenesysClient({ config: fakeGenesysConfig(fake.port), logger: silentLogger() });
+}
+
+function makeSubscriber(extra: Partial<Parameters<typeof createNotificationSubscriber>[0]> = {}) {
+  const snapshots: Array<{ snapshot: QueueConversationSnapshot; queueId: string }> = [];
+  const reconnects: Array<{ channelId: string; downSinceMs: number }> = [];
+  subscriber = createNotificationSubscriber({
+    client,
+    logger: silentLogger(),
+    queueIds: [Q1],
+    heartbeatTimeoutMs: 300,
+    reconnect: { baseDelayMs: 10, maxDelayMs: 40 },
+    onSnapshot: (snapshot, meta) => {
+      snapshots.push({ snapshot, queueId: meta.queueId });
+    },
+    onReconnected: (info) => reconnects.push(info),
+    ...extra,
+  });
+  return { subscriber, snapshots, reconnects };
+}
+
+const open = (c: Conn | undefined) => c !== undefined && c.ws.readyState === c.ws.OPEN;
+
+describe('createNotificationSubscriber', () => {
+  it('subscribes queue topics, delivers parsed snapshots and drops everything else', async () => {
+    await setup();
+    const delivered: string[] = [];
+    subscriber = createNotificationSubscriber({
+      client,
+      logger: silentLogger(),
+      queueIds: [Q1, Q1],
+      heartbeatTimeoutMs: 300,
+      reconnect: { baseDelayMs: 10, maxDelayMs: 40 },
+      onSnapshot: (snap, meta) => {
+        delivered.push(`${meta.queueId}/${snap.id}/${snap.participants.length}`);
+        if (delivered.length === 1) throw new Error('consumer bug must not kill the socket');
+      },
+    });
+    await subscriber.start();
+    expect(channels.get('streaming-1')?.topics).toEqual([`v2.routing.queues.${Q1}.conversations`]);
+    await waitFor(() => conns.length === 1);
+    const ws = conns[0]!.ws;
+    const snapshotFrame = (id: string) =>
+      JSON.stringify({ topicName: `v2.routing.queues.${Q1}.conversations`, version: '2', eventBody: { id, participants: [{ purpose: 'customer', calls: [{ state: 'connected' }] }] }, metadata: { CorrelationId: 'x' } });
+    ws.send(HEARTBEAT);
+    ws.send(JSON.stringify({ result: '200', status: 'subscribed' })); // no topicName
+    ws.send(JSON.stringify({ topicName: 'v2.users.u1.conversations', eventBody: {} })); // unknown topic
+    ws.send(JSON.stringify({ topicName: `v2.routing.queues.${Q1}.conversations`, eventBody: { participants: 'nope' } })); // invalid
+    ws.send('not json');
+    ws.send(snapshotFrame('c1'));
+    ws.send(snapshotFrame('c2'));
+    await waitFor(() => delivered.length === 2);
+    expect(delivered).toEqual([`${Q1}/c1/1`, `${Q1}/c2/1`]);
+    expect(subscriber.isConnected()).toBe(true);
+    expect(subscriber.state()).toEqual([
+      { channelId: 'streaming-1', state: 'open', topics: 1, expires: expect.any(String), lastMessageAt: expect.any(Number) },
+    ]);
+  });
+
+  it('sends {"message":"ping"} and stays up while pongs arrive', async () => {
+    await setup();
+    const { subscriber: s } = makeSubscriber();
+    await s.start();
+    await waitFor(() => (conns[0]?.received.filter((m) => m === '{"message":"ping"}').length ?? 0) >= 4);
+    expect(conns).toHaveLength(1);
+    expect(s.isConnected()).toBe(true);
+  });
+
+  it('drops a silent socket after heartbeatTimeoutMs and reconnects to the same channel', async () => {
+    await setup();
+    answerPings = false;
+    const { subscriber: s, reconnects } = makeSubscriber();
+    const before = Date.now();
+    await s.start();
+    await waitFor(() => conns.length >= 2 && open(conns[1]));
+    expect(conns[1]!.channelId).toBe('streaming-1');
+    expect(fake.requests.filter((r) => r.method === 'HEAD')).not.toHaveLength(0);
+    await waitFor(() => reconnects.length >= 1);
+    expect(reconnects[0]!.channelId).toBe('streaming-1');
+    expect(reconnects[0]!.downSinceMs).toBeGreaterThanOrEqual(before);
+  });
+
+  it('on socket_closing opens the replacement before the old socket closes', async () => {
+    await setup();
+    const { subscriber: s, reconnects } = makeSubscriber();
+    await s.start();
+    await waitFor(() => conns.length === 1);
+    let oldOpenWhenNewConnected: boolean | undefined;
+    wss.once('connection', () => {
+      oldOpenWhenNewConnected = open(conns[0]);
+    });
+    conns[0]!.ws.send(JSON.stringify({ topicName: 'v2.system.socket_closing', eventBody: { message: 'bye' } }));
+    await waitFor(() => conns.length === 2 && conns[0]!.ws.readyState === conns[0]!.ws.CLOSED);
+    expect(oldOpenWhenNewConnected).toBe(true);
+    expect(conns[1]!.channelId).toBe('streaming-1');
+    expect(open(conns[1])).toBe(true);
+    expect(s.isConnected()).toBe(true);
+    expect(reconnects).toEqual([]); // no gap
+  });
+
+  it('creates a new channel and resubscribes when the old one is gone (HEAD 404)', async () => {
+    await setup();
+    const { subscriber: s, reconnects } = makeSubscriber();
+    await s.start();
+    await waitFor(() => conns.length === 1);
+    channels.delete('streaming-1');
+    conns[0]!.ws.terminate();
+    await waitFor(() => conns.length === 2 && open(conns[1]));
+    expect(conns[1]!.channelId).toBe('streaming-2');
+    expect(channels.get('streaming-2')?.topics).toEqual([`v2.routing.queues.${Q1}.conversations`]);
+    await waitFor(() => reconnects.length === 1);
+    expect(s.state()[0]).toMatchObject({ channelId: 'streaming-2', state: 'open' });
+  });
+
+  it('moves to a new channel on no_longer_subscribed and before expiry', async () => {
+    await setup();
+    const { subscriber: s } = makeSubscriber({ rotateAheadMs: 150 });
+    expiresInMs = 300; // rotation due 150 ms before expiry
+    await s.start();
+    expiresInMs = 86_400_000;
+    await waitFor(() => conns.length === 2 && open(conns[1]));
+    expect(conns[1]!.channelId).toBe('streaming-2');
+    await waitFor(() => conns[0]!.ws.readyState === conns[0]!.ws.CLOSED);
+    conns[1]!.ws.send(JSON.stringify({ topicName: 'v2.system.no_longer_subscribed.streaming-2', eventBody: { systemTopicType: 'no_longer_subscribed' } }));
+    await waitFor(() => conns.length === 3 && open(conns[2]));
+    expect(conns[2]!.channelId).toBe('streaming-3');
+    await waitFor(() => conns[1]!.ws.readyState === conns[1]!.ws.CLOSED);
+    expect(s.state()).toMatchObject([{ channelId: 'streaming-3', state: 'open' }]);
+  });
+
+  it('rotates a short-lived channel halfway through its life, not in a tight loop', async () => {
+    await setup();
+    const { subscriber: s } = makeSubscriber({ rotateAheadMs: 600_000 });
+    expiresInMs = 400;
+    await s.start();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(channelSeq).toBe(1);
+    await waitFor(() => channelSeq >= 2);
+  });
+
+  it('splits more than 1,000 topics over several channels', async () => {
+    await setup();
+    const queueIds = Array.from({ length: 1500 }, (_, i) => `q${i}`);
+    const { subscriber: s } = makeSubscriber({ queueIds });
+    await s.start();
+    expect([...channels.values()].map((c) => c.topics.length)).toEqual([1000, 500]);
+    await waitFor(() => conns.filter(open).length === 2);
+    expect(s.state().map((c) => c.topics)).toEqual([1000, 500]);
+  });
+
+  it('stop() closes every socket and stops reconnecting', async () => {
+    await setup();
+    const { subscriber: s } = makeSubscriber();
+    await s.start();
+    await waitFor(() => conns.length === 1);
+    await s.stop();
+    await waitFor(() => conns[0]!.ws.readyState === conns[0]!.ws.CLOSED);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(conns).toHaveLength(1);
+    expect(s.state()[0]?.state).toBe('closed');
+    expect(s.isConnected()).toBe(false);
+  });
+
+  it('start() rejects when Genesys refuses the login', async () => {
+    await setup();
+    fake.onLogin(() => ({ status: 401, body: { error: 'invalid_client' } }));
+    const { subscriber: s } = makeSubscriber();
+    await expect(s.start()).rejects.toMatchObject({ code: 'GENESYS_AUTH_FAILED' });
+  });
+});

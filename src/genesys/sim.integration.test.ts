@@ -1,0 +1,70 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../logger.js';
+import { startGenesysSim, type GenesysSim } from '../sim/genesys-sim.js';
+import { createGenesysClient, type GenesysClient } from './client.js';
+import { isConversationOver } from './end-detection.js';
+import { createNotificationSubscriber, type NotificationSubscriber } from './notifications.js';
+import { discoverQueueIds } from './queues.js';
+import type { QueueConversationSnapshot } from './schemas.js';
+import { createConversationSource } from './source.js';
+import { fakeGenesysConfig, isolateSdkHome } from './test-support.js';
+
+let sim: GenesysSim | undefined;
+let client: GenesysClient | undefined;
+let subscriber: NotificationSubscriber | undefined;
+
+beforeAll(() => isolateSdkHome());
+afterEach(async () => {
+  await subscriber?.stop();
+  client?.close();
+  await sim?.close();
+});
+
+async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('against the Genesys simulator', () => {
+  it('discovers queues, sees conversations end over the socket, and fetches their transcripts', async () => {
+    sim = await startGenesysSim({ heartbeatIntervalMs: 100 });
+    const port = Number(new URL(sim.url).port);
+    client = createGenesysClient({
+      config: fakeGenesysConfig(port, { clientId: sim.clientId, clientSecret: sim.clientSecret }),
+      logger: silentLogger(),
+    });
+    const queueIds = await discoverQueueIds(client);
+    expect(queueIds.sort()).toEqual(sim.queues.map((q) => q.id).sort());
+    const ended = new Set<string>();
+    subscriber = createNotificationSubscriber({
+      client,
+      logger: silentLogger(),
+      queueIds,
+      heartbeatTimeoutMs: 1000,
+      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
+      onSnapshot: (s: QueueConversationSnapshot) => {
+        if (isConversationOver(s)) ended.add(s.id);
+      },
+    });
+    await subscriber.start();
+    expect(subscriber.isConnected()).toBe(true);
+    const source = createConversationSource({ client, logger: silentLogger(), transcriptRetryWindowMs: 5000, transcriptRetryBaseMs: 50 });
+    const picks = (['voice', 'message', 'email'] as const).map((m) => sim!.scenarios.find((sc) => sc.mediaType === m)!);
+    const seen: string[] = [];
+    for (const scenario of picks) {
+      const conv = await sim.playConversation({ scenario });
+      await waitFor(() => ended.has(conv.id));
+      const info = await source.getConversation(conv.id);
+      expect(info.endTime).not.toBeNull();
+      seen.push(info.mediaType);
+      const transcript = await source.getTranscript(info);
+      expect(transcript.turns.length).toBeGreaterThan(0);
+      const speakers = new Set(transcript.turns.map((t) => t.speaker));
+      expect(speakers.has('customer') && speakers.has('agent')).toBe(true);
+    }
+    expect(seen).toEqual(['voice', 'message', 'email']);
+  });
+});

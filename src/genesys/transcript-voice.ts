@@ -1,0 +1,105 @@
+// Voice transcripts: STA transcripturl (retried while not yet processed) → pre-signed JSON download → turns.
+import type { Logger } from '../logger.js';
+import type { ConversationInfo, Turn } from '../domain.js';
+import { AppError, isAppError } from '../errors.js';
+import type { Sleep } from './backoff.js';
+import type { GenesysClient } from './client.js';
+import { CUSTOMER_PURPOSES, speakerForPurpose } from './conversation-info.js';
+import { StaTranscriptSchema, TranscriptUrlSchema } from './rest-schemas.js';
+import { parseUpstream } from './upstream-error.js';
+
+export interface VoiceTranscriptDeps {
+  client: GenesysClient;
+  logger: Logger;
+  fetchImpl: typeof fetch;
+  sleep: Sleep;
+  now: () => number;
+  /** Keep retrying a not-yet-processed transcript until this long after the conversation ended. */
+  retryWindowMs: number;
+  retryBaseMs: number;
+  /** Longest this one call waits; past it (window still open) it throws a retryable error. */
+  maxWaitMs: number;
+}
+
+/** Longest single wait between transcripturl attempts. */
+const MAX_STEP_MS = 300_000;
+
+/** The call sessions to fetch: the customer's (they carry both channels), else every call session. */
+export function voiceCommunicationIds(info: ConversationInfo): string[] {
+  const calls = info.communications.filter((c) => c.mediaType === 'voice');
+  const customer = calls.filter((c) => CUSTOMER_PURPOSES.has(c.participantPurpose.toLowerCase()));
+  return [...new Set((customer.length > 0 ? customer : calls).map((c) => c.id))];
+}
+
+/** Asks for the transcript URL; a 404 means "not processed yet": back off, bounded by the window and maxWaitMs. */
+async function transcriptUrl(deps: VoiceTranscriptDeps, info: ConversationInfo, communicationId: string): Promise<string> {
+  const started = deps.now();
+  const ended = info.endTime ? Date.parse(info.endTime) : Number.NaN;
+  const deadline = (Number.isFinite(ended) ? ended : started) + deps.retryWindowMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const raw = await deps.client.call('getTranscriptUrl', (apis) =>
+        apis.speechTextAnalytics.getSpeechandtextanalyticsConversationCommunicationTranscripturl(info.conversationId, communicationId),
+      );
+      return parseUpstream(TranscriptUrlSchema, raw, 'getTranscriptUrl').url;
+    } catch (err) {
+      if (!isAppError(err, 'NOT_FOUND')) throw err;
+      const wait = Math.min(MAX_STEP_MS, deps.retryBaseMs * 2 ** (attempt - 1));
+      const t = deps.now();
+      if (t + wait > deadline) {
+        throw new AppError('TRANSCRIPT_UNAVAILABLE', `voice transcript not processed within ${deps.retryWindowMs}ms of the conversation end`, {
+          upstreamStatus: 404,
+          details: { communicationId },
+        });
+      }
+      if (t + wait - started > deps.maxWaitMs) {
+        throw new AppError('TRANSCRIPT_UNAVAILABLE', 'voice transcript not processed yet', { retryable: true, retryAfterMs: wait, upstreamStatus: 404 });
+      }
+      deps.logger.debug({ conversationId: info.conversationId, attempt, wait }, 'transcript not ready; waiting');
+      await deps.sleep(wait);
+    }
+  }
+}
+
+/** Downloads the pre-signed transcript JSON (no auth header: the URL carries its own signature). */
+async function download(deps: VoiceTranscriptDeps, url: string): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await deps.fetchImpl(url, { method: 'GET' });
+  } catch (err) {
+    throw new AppError('TRANSCRIPT_UNAVAILABLE', 'transcript download failed (network)', { retryable: true, retryAfterMs: deps.retryBaseMs, cause: err });
+  }
+  if (!res.ok) {
+    // 403/404 here usually means the 10-minute URL expired; asking again later gets a fresh one.
+    throw new AppError('TRANSCRIPT_UNAVAILABLE', `transcript download failed (HTTP ${res.status})`, {
+      retryable: true,
+      retryAfterMs: deps.retryBaseMs,
+      upstreamStatus: res.status,
+    });
+  }
+  try {
+    return await res.json();
+  } catch (err) {
+    throw new AppError('TRANSCRIPT_UNAVAILABLE', 'transcript download was not JSON', { cause: err });
+  }
+}
+
+/** Fetches and normalizes the voice transcript of every relevant call session. */
+export async function fetchVoiceTurns(deps: VoiceTranscriptDeps, info: ConversationInfo): Promise<{ turns: Turn[]; language?: string }> {
+  const ids = voiceCommunicationIds(info);
+  if (ids.length === 0) throw new AppError('TRANSCRIPT_UNAVAILABLE', 'conversation has no call sessions');
+  const turns: Turn[] = [];
+  let language: string | undefined;
+  for (const id of ids) {
+    const raw = await download(deps, await transcriptUrl(deps, info, id));
+    const parsed = StaTranscriptSchema.safeParse(raw);
+    if (!parsed.success) throw new AppError('TRANSCRIPT_UNAVAILABLE', 'voice transcript JSON has an unexpected shape');
+    for (const t of parsed.data.transcripts) {
+      language ??= t.language;
+      for (const ph of t.phrases) {
+        turns.push({ speaker: speakerForPurpose(ph.participantPurpose), text: ph.text, at: new Date(ph.startTimeMs).toISOString() });
+      }
+    }
+  }
+  return { turns, ...(language ? { language } : {}) };
+}
