@@ -219,3 +219,30 @@ describe('summary service', () => {
     expect((await service.request(ID(4))).status).toBe('failed');
   });
 });
+
+describe('worker patience', () => {
+  it('keeps retrying a conversation that has not ended past maxAttempts, within the window', async () => {
+    const backend = await createKeyvBackend('memory://');
+    const queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: silentLogger() });
+    let calls = 0;
+    const worker = createWorker({
+      queue,
+      logger: silentLogger(),
+      maxAttempts: 2,
+      pollIntervalMs: 5,
+      patience: { codes: ['CONVERSATION_NOT_ENDED'], windowMs: 60_000, maxDelayMs: 4 },
+      process: async (task) => {
+        calls += 1;
+        if (calls < 5) throw new AppError('CONVERSATION_NOT_ENDED', 'agent in ACW', { retryable: true, retryAfterMs: 1 });
+        return ok(task);
+      },
+    });
+    const { task } = await queue.enqueue({ conversationId: ID(1), idempotencyKey: 'p', maxLength: 500, source: 'socket' });
+    const settled = settledOnce(worker, task.task_id);
+    worker.start();
+    expect(await settled).toMatchObject({ status: 'completed', attempts: 5 });
+    await worker.stop(1000);
+    queue.close();
+    await backend.close();
+  });
+});

@@ -16,6 +16,11 @@ export interface WorkerOptions {
   taskTimeoutMs?: number;
   /** Backoff for retryable failures without a Retry-After. */
   backoff?: { baseDelayMs: number; maxDelayMs: number };
+  /**
+   * Errors that mean "not yet" rather than "broken" (a conversation still in after-call work): retried past
+   * maxAttempts, with growing delays, until the task is `windowMs` old. @default CONVERSATION_NOT_ENDED for 6 h
+   */
+  patience?: { codes: string[]; windowMs: number; maxDelayMs: number };
   /** Safety poll for tasks whose retry time has come. @default 1000 */
   pollIntervalMs?: number;
   now?: () => number;
@@ -52,6 +57,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const taskTimeoutMs = options.taskTimeoutMs ?? 300_000;
   const backoff = options.backoff ?? { baseDelayMs: 2000, maxDelayMs: 60_000 };
   const now = options.now ?? Date.now;
+  const patience = options.patience ?? { codes: ['CONVERSATION_NOT_ENDED'], windowMs: 6 * 3600_000, maxDelayMs: 60_000 };
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const running = new Set<Promise<void>>();
@@ -63,8 +69,11 @@ export function createWorker(options: WorkerOptions): Worker {
   async function settle(task: TaskRecord, err: unknown): Promise<void> {
     const error = toAppError(err);
     const log = logger.child({ conversationId: task.conversation_id, taskId: task.task_id });
-    if (error.retryable && task.attempts < maxAttempts) {
-      const delay = error.retryAfterMs ?? backoffDelay(task.attempts, backoff.baseDelayMs, backoff.maxDelayMs);
+    const patient = patience.codes.includes(error.code) && now() - Date.parse(task.created_at) < patience.windowMs;
+    if (error.retryable && (task.attempts < maxAttempts || patient)) {
+      const delay = patient
+        ? backoffDelay(task.attempts, error.retryAfterMs ?? backoff.baseDelayMs, patience.maxDelayMs)
+        : (error.retryAfterMs ?? backoffDelay(task.attempts, backoff.baseDelayMs, backoff.maxDelayMs));
       await queue.fail(task.task_id, { code: error.code, message: error.message }, now() + delay);
       log.warn({ code: error.code, attempt: task.attempts, retryInMs: delay }, 'task will be retried');
       return;

@@ -21,6 +21,12 @@ const INTRODUCED_CAPITALIZED = [
   new RegExp(`\\b[Mm]y\\s+${RELATIVE}\\s*,?\\s+(${CAP_WORD})`, 'dg'),
   new RegExp(`\\b(${CAP_WORD})['’]s\\s+(?:party|birthday)`, 'dg'),
   new RegExp(`\\b(${CAP_WORD})\\s+is\\s+(?:the\\s+host|hosting)`, 'dg'),
+  // E-mail and chat salutations and sign-offs: "Dear Nadia,", "Kind regards, Nadia Kowalczyk".
+  new RegExp(`\\b(?:[Dd]ear|[Hh]i|[Hh]ello|[Hh]ey)\\s+(${CAP_NAME})\\s*[,!]`, 'dg'),
+  new RegExp(
+    `\\b(?:[Rr]egards|[Ss]incerely|[Cc]heers|[Bb]est(?:\\s+wishes)?|[Tt]hanks(?:\\s+again)?|[Tt]hank\\s+you|[Yy]ours(?:\\s+(?:truly|sincerely))?)\\s*[,\\n-]\\s*(${CAP_NAME})`,
+    'dg',
+  ),
 ];
 
 /** Does an agent turn ask for the customer's name? */

@@ -63,3 +63,13 @@ describe('redactTurns', () => {
     expect(turns[1]?.text).toBe('I will mark it resolved, [NAME].');
   });
 });
+
+describe('names in e-mail salutations and sign-offs', () => {
+  it('redacts the customer name after "Dear" and in a closing', () => {
+    const text = 'Dear Nadia, thank you. You can reach me at home. Regards, Nadia Kowalczyk';
+    const out = redactText(text).text;
+    expect(out).not.toMatch(/Nadia|Kowalczyk/);
+    expect(redactText('Kind regards, Benjamin').text).toBe('Kind regards, [NAME]');
+    expect(redactText('Thanks, have a great day').text).toBe('Thanks, have a great day');
+  });
+});

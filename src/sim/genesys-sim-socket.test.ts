@@ -1,0 +1,189 @@
+// Notification channels and WebSockets of the simulator: SDK channel/subscription calls plus real `ws` clients.
+import platformClient from 'purecloud-platform-client-v2';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startGenesysSim, type GenesysSim, type SimOptions } from './genesys-sim.js';
+import { sdkClientFor } from './sim-test-support.js';
+
+interface Frame { topicName?: string; version?: string; eventBody?: Record<string, unknown>; metadata?: { CorrelationId?: string } }
+interface Client { ws: WebSocket; frames: Frame[]; closed: Promise<number>; waitFor(pred: (f: Frame) => boolean, ms?: number): Promise<Frame> }
+
+let sim: GenesysSim | undefined;
+const sockets: WebSocket[] = [];
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await sim?.close();
+  sim = undefined;
+});
+
+function connect(uri: string): Promise<Client> {
+  const ws = new WebSocket(uri);
+  sockets.push(ws);
+  const frames: Frame[] = [];
+  const waiters: Array<() => void> = [];
+  ws.on('message', (data) => {
+    frames.push(JSON.parse(data.toString()) as Frame);
+    for (const w of waiters.splice(0)) w();
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  const waitFor = (pred: (f: Frame) => boolean, ms = 2000): Promise<Frame> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('frame did not arrive')), ms);
+      const check = (): void => {
+        const hit = frames.find(pred);
+        if (hit) {
+          clearTimeout(timer);
+          resolve(hit);
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, frames, closed, waitFor }));
+    ws.once('error', reject);
+  });
+}
+
+async function setup(options: SimOptions = {}) {
+  sim = await startGenesysSim(options);
+  const client = sdkClientFor(sim);
+  await client.loginClientCredentialsGrant(sim.clientId, sim.clientSecret);
+  const notifications = new platformClient.NotificationsApi(client);
+  const channel = await notifications.postNotificationsChannels();
+  const token = (client as unknown as { authData: { accessToken: string } }).authData.accessToken;
+  const current = sim;
+  // HEAD has no body, so the SDK rejects a 404 with `undefined`: check the status over plain fetch.
+  const headStatus = async (id: string): Promise<number> => (await fetch(`${current.url}/api/v2/notifications/channels/${id}`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } })).status;
+  return { sim, notifications, channel, headStatus, queueTopic: `v2.routing.queues.${sim.queues[0]?.id ?? ''}.conversations` };
+}
+
+const settle = (ms = 50): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const isConversation = (f: Frame): boolean => f.topicName?.startsWith('v2.routing.queues.') ?? false;
+
+describe('channels and subscriptions', () => {
+  it('creates channels with connectUri/id/expires and answers subscriptions per topic', async () => {
+    const { sim, notifications, channel, queueTopic, headStatus } = await setup({ channelTtlMs: 3_600_000 });
+    expect(channel.id).toMatch(/^streaming-\d-[0-9a-z]{26}$/);
+    expect(channel.connectUri).toBe(`${sim.url.replace('http', 'ws')}/channels/${channel.id}`);
+    expect(Date.parse(channel.expires ?? '') - Date.now()).toBeGreaterThan(3_590_000);
+    const unknownQueue = 'v2.routing.queues.00000000-0000-4000-8000-000000000000.conversations';
+    const put = await notifications.putNotificationsChannelSubscriptions(channel.id ?? '', [{ id: queueTopic }, { id: unknownQueue }]);
+    expect(put.entities?.map((e) => [e.id, e.state])).toEqual([[queueTopic, 'Permitted'], [unknownQueue, 'Rejected']]);
+    expect(put.entities?.[1]?.rejectionReason).toEqual(expect.any(String));
+    const detail = 'v2.detail.events.conversation.7d4e2b9a-3f61-4c8e-9a12-5b0c6e1f8a01.customer.end';
+    await notifications.postNotificationsChannelSubscriptions(channel.id ?? '', [{ id: detail }]);
+    const listed = await notifications.getNotificationsChannelSubscriptions(channel.id ?? '');
+    expect(listed.entities?.map((e) => e.id)).toEqual([queueTopic, detail]);
+    const tooMany = Array.from({ length: 1001 }, (_, i) => ({ id: `v2.detail.events.conversation.7d4e2b9a-3f61-4c8e-9a12-${String(i).padStart(12, '0')}.acw` }));
+    await expect(notifications.putNotificationsChannelSubscriptions(channel.id ?? '', tooMany)).rejects.toMatchObject({ status: 400 });
+    await notifications.deleteNotificationsChannelSubscriptions(channel.id ?? '');
+    expect((await notifications.getNotificationsChannelSubscriptions(channel.id ?? '')).entities).toEqual([]);
+    await notifications.headNotificationsChannel(channel.id ?? '');
+    expect(await headStatus('streaming-0-nope')).toBe(404);
+  });
+
+  it('keeps 20 channels per client, evicting the oldest unconnected one', async () => {
+    const { notifications, channel, headStatus } = await setup();
+    const connected = await connect(channel.connectUri ?? '');
+    const created = [];
+    for (let i = 0; i < 20; i++) created.push(await notifications.postNotificationsChannels());
+    expect(await headStatus(channel.id ?? '')).toBe(200);
+    expect(await headStatus(created[0]?.id ?? '')).toBe(404);
+    expect(await headStatus(created[1]?.id ?? '')).toBe(200);
+    expect(connected.ws.readyState).toBe(WebSocket.OPEN);
+  });
+});
+
+describe('websocket', () => {
+  it('sends heartbeats and answers ping with pong, and stays silent when told to', async () => {
+    const { sim, channel } = await setup({ heartbeatIntervalMs: 30 });
+    const client = await connect(channel.connectUri ?? '');
+    await client.waitFor((f) => f.topicName === 'channel.metadata' && f.eventBody?.message === 'WebSocket Heartbeat');
+    client.ws.send(JSON.stringify({ message: 'ping' }));
+    await client.waitFor((f) => f.eventBody?.message === 'pong');
+    sim.faults.silenceHeartbeats(true);
+    await settle(40);
+    const count = client.frames.length;
+    client.ws.send(JSON.stringify({ message: 'ping' }));
+    await settle(100);
+    expect(client.frames.length).toBe(count);
+  });
+
+  it('delivers snapshots and detail events to subscribers, with duplicates after the end', async () => {
+    const { sim, notifications, channel, queueTopic } = await setup();
+    await notifications.putNotificationsChannelSubscriptions(channel.id ?? '', [{ id: queueTopic }]);
+    const client = await connect(channel.connectUri ?? '');
+    const conv = sim.startConversation({ scenario: 'voice-billing-dispute' });
+    await client.waitFor(isConversation);
+    await notifications.postNotificationsChannelSubscriptions(channel.id ?? '', [{ id: `v2.detail.events.conversation.${conv.id}.customer.end` }]);
+    sim.endConversation(conv.id);
+    const customerEnd = await client.waitFor((f) => f.topicName?.endsWith('.customer.end') ?? false);
+    expect(customerEnd).toMatchObject({ version: '2', eventBody: { conversationId: conv.id, mediaType: 'VOICE', disconnectType: 'ENDPOINT' } });
+    await client.waitFor((f) => isConversation(f) && JSON.stringify(f.eventBody).includes('"wrapup"'));
+    await settle();
+    const snapshots = client.frames.filter(isConversation);
+    expect(snapshots.length).toBe(7);
+    expect(snapshots.every((f) => f.topicName === queueTopic && f.version === '2' && typeof f.metadata?.CorrelationId === 'string')).toBe(true);
+    const bodies = snapshots.map((f) => JSON.stringify(f.eventBody));
+    expect(bodies[3]).toBe(bodies[4]);
+    expect(bodies[5]).toBe(bodies[6]);
+    const first = snapshots[0]?.eventBody as { id: string; startTime?: string; participants: Array<{ purpose: string; calls: Array<{ state: string }> }> };
+    expect(first.id).toBe(conv.id);
+    expect(first.startTime).toBeUndefined();
+    expect(first.participants.find((p) => p.purpose === 'agent')?.calls[0]?.state).toBe('alerting');
+    const afterCustomer = snapshots[2]?.eventBody as { participants: Array<{ purpose: string; endTime?: string }> };
+    expect(afterCustomer.participants.find((p) => p.purpose === 'customer')?.endTime).toEqual(expect.any(String));
+    expect(afterCustomer.participants.find((p) => p.purpose === 'agent')?.endTime).toBeUndefined();
+  });
+
+  it('does not replay events published while no socket was open', async () => {
+    const { sim, notifications, channel, queueTopic } = await setup();
+    await notifications.putNotificationsChannelSubscriptions(channel.id ?? '', [{ id: queueTopic }]);
+    const first = await connect(channel.connectUri ?? '');
+    first.ws.close();
+    await first.closed;
+    await settle(20);
+    sim.startConversation();
+    const second = await connect(channel.connectUri ?? '');
+    await settle(100);
+    expect(second.frames.filter(isConversation)).toEqual([]);
+    sim.startConversation();
+    await second.waitFor(isConversation);
+  });
+
+  it('kicks the first socket when a second one connects to the same channel', async () => {
+    const { sim, channel } = await setup();
+    const first = await connect(channel.connectUri ?? '');
+    await connect(channel.connectUri ?? '');
+    await first.closed;
+    expect(sim.connectedSockets()).toBe(1);
+    expect(sim.stats.socketsOpened).toBe(2);
+  });
+
+  it('announces socket_closing then closes after the grace period, and drops sockets abruptly', async () => {
+    const { sim, notifications } = await setup();
+    const a = await connect((await notifications.postNotificationsChannels()).connectUri ?? '');
+    const b = await connect((await notifications.postNotificationsChannels()).connectUri ?? '');
+    sim.faults.socketClosing(50);
+    const closing = await a.waitFor((f) => f.topicName === 'v2.system.socket_closing');
+    expect(closing).toMatchObject({ version: '2', eventBody: { message: expect.any(String) } });
+    expect(await a.closed).toBe(1001);
+    await b.closed;
+    const c = await connect((await notifications.postNotificationsChannels()).connectUri ?? '');
+    sim.faults.dropSockets();
+    expect(await c.closed).toBe(1006);
+  });
+
+  it('expires channels: the socket closes and REST answers 404', async () => {
+    const { sim, notifications, channel, queueTopic, headStatus } = await setup({ channelTtlMs: 150 });
+    const client = await connect(channel.connectUri ?? '');
+    await client.closed;
+    await expect(notifications.putNotificationsChannelSubscriptions(channel.id ?? '', [{ id: queueTopic }])).rejects.toMatchObject({ status: 404, code: 'not.found' });
+    const fresh = await notifications.postNotificationsChannels();
+    const other = await connect(fresh.connectUri ?? '');
+    sim.faults.expireChannels();
+    await other.closed;
+    expect(await headStatus(fresh.id ?? '')).toBe(404);
+    await expect(connect(fresh.connectUri ?? '')).rejects.toThrow(/404/);
+  });
+});

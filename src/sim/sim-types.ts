@@ -1,0 +1,133 @@
+// Public types of the Genesys Cloud simulator: queues, scenarios, options, the handle returned by startGenesysSim.
+import type { Logger } from '../logger.js';
+
+/** A routing queue with its wrap-up codes. */
+export interface SimQueue {
+  id: string;
+  name: string;
+  wrapupCodes: Array<{ id: string; name: string }>;
+}
+
+/** One utterance (voice), message (messaging) or email (email) of a scripted conversation. */
+export interface ScenarioTurn {
+  speaker: 'agent' | 'customer' | 'ivr' | 'bot';
+  text: string;
+}
+
+/** A PII value planted verbatim in a customer turn. */
+export interface ScenarioPii {
+  type: 'card' | 'email' | 'phone' | 'ssn' | 'name' | 'address' | 'dob' | 'iban';
+  value: string;
+}
+
+/** A scripted contact-center conversation. */
+export interface Scenario {
+  key: string;
+  mediaType: 'voice' | 'message' | 'email';
+  language: string;
+  /** Email subject (email scenarios). */
+  subject?: string;
+  turns: ScenarioTurn[];
+  pii: ScenarioPii[];
+}
+
+/** Options of startGenesysSim. */
+export interface SimOptions {
+  /** @default 0 (ephemeral) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default 'sim-client-id' */
+  clientId?: string;
+  /** @default 'sim-client-secret' */
+  clientSecret?: string;
+  /** @default DEFAULT_QUEUES (3 queues with fixed UUIDs) */
+  queues?: SimQueue[];
+  /** Interval of `channel.metadata` heartbeats. @default 30000 */
+  heartbeatIntervalMs?: number;
+  /** `expires_in` of issued tokens. @default 86399 */
+  tokenTtlSeconds?: number;
+  /** Notification channel lifetime. @default 86400000 (24 h) */
+  channelTtlMs?: number;
+  /** Requests per token per minute; 0 disables the budget. @default 300 */
+  rateLimitPerMinute?: number;
+  /** How long after a conversation ends its voice transcript becomes available. @default 0 */
+  transcriptDelayMs?: number;
+  /** Lifetime of pre-signed transcript URLs (X-Amz-Expires). @default 600000 */
+  transcriptUrlTtlMs?: number;
+  /** Seed of the deterministic id/timing generator. @default 1 */
+  seed?: number;
+  logger?: Logger;
+}
+
+/** A simulated conversation as seen by the test code. */
+export interface SimConversation {
+  id: string;
+  queueId: string;
+  mediaType: 'voice' | 'message' | 'email';
+  scenario: Scenario;
+  startTime: string;
+  endTime: string | null;
+}
+
+/** Options of startConversation / playConversation. */
+export interface StartConversationOptions {
+  /** A scenario or a built-in scenario key. @default next built-in scenario (round robin) */
+  scenario?: Scenario | string;
+  /** @default the first queue */
+  queueId?: string;
+  /** Conversation start. @default now minus the scripted duration (so every turn lies in the past) */
+  startTime?: Date;
+}
+
+export interface PlayConversationOptions extends StartConversationOptions {
+  /** Wall-clock time between start and end. @default 50 */
+  durationMs?: number;
+}
+
+/** Fault injection controls. */
+export interface SimFaults {
+  /** The next `count` /api/v2 calls get 429 with Retry-After. @default retryAfterSeconds 1 */
+  rateLimitNext(count: number, retryAfterSeconds?: number): void;
+  /** The next `count` /api/v2 calls (under `pathPrefix` if given) get a 5xx ErrorBody. @default status 503 */
+  failNext(count: number, status?: number, pathPrefix?: string): void;
+  /** /oauth/token answers 503 for `ms`. */
+  tokenDownFor(ms: number): void;
+  /** Terminates every open socket abruptly (no close frame). */
+  dropSockets(): void;
+  /** Sends v2.system.socket_closing to every socket, closes them after graceMs (capped at 60000). @default 60000 */
+  socketClosing(graceMs?: number): void;
+  /** Stops heartbeats and pongs while true. */
+  silenceHeartbeats(silent: boolean): void;
+  /** Every channel expires now: sockets closed, REST calls on them 404. */
+  expireChannels(): void;
+}
+
+export interface SimStats {
+  requests: Array<{ method: string; path: string; status: number }>;
+  socketsOpened: number;
+  tokensIssued: number;
+}
+
+/** A running simulator. */
+export interface GenesysSim {
+  /** http://127.0.0.1:PORT — use as GENESYS_GATEWAY_URL. */
+  readonly url: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly queues: SimQueue[];
+  /** The built-in scenario library. */
+  readonly scenarios: Scenario[];
+  /** Creates a conversation and publishes its start snapshots. */
+  startConversation(opts?: StartConversationOptions): SimConversation;
+  /** Customer hangs up, agent disconnects, ACW, wrap-up: publishes snapshots (with duplicates) and detail events. */
+  endConversation(id: string): void;
+  /** start, wait durationMs, a "during" snapshot, end. */
+  playConversation(opts?: PlayConversationOptions): Promise<SimConversation>;
+  getConversation(id: string): SimConversation | undefined;
+  readonly faults: SimFaults;
+  readonly stats: SimStats;
+  connectedSockets(): number;
+  /** Closes the http server, every socket and every timer. */
+  close(): Promise<void>;
+}
