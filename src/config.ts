@@ -71,6 +71,12 @@ const ConfigSchema = z.object({
     template: z.string().min(1),
   }),
   worker: z.object({ concurrency: positiveInt, maxAttempts: positiveInt, taskTimeoutMs: positiveInt }),
+  backfill: z.object({
+    maxLookbackMs: nonNegativeInt,
+    maxConversationMs: nonNegativeInt,
+    settleMs: positiveInt,
+    checkpointEveryMs: positiveInt,
+  }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 
@@ -135,7 +141,10 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   setIf(sum, 'template', env.SUMMARY_TEMPLATE);
   const w = { ...d.worker };
   setIf(w, 'concurrency', env.WORKER_CONCURRENCY);
-  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, logLevel: env.LOG_LEVEL || d.logLevel };
+  const b = { ...d.backfill };
+  setIf(b, 'maxLookbackMs', env.BACKFILL_MAX_LOOKBACK_MS);
+  setIf(b, 'maxConversationMs', env.MAX_CONVERSATION_MS);
+  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel };
   setIf(out, 'webhookToken', env.WEBHOOK_TOKEN);
   return out;
 }
@@ -188,6 +197,8 @@ const ENV_NAMES: Record<string, string> = {
   'summary.promptsDir': 'PROMPTS_DIR',
   'summary.template': 'SUMMARY_TEMPLATE',
   'worker.concurrency': 'WORKER_CONCURRENCY',
+  'backfill.maxLookbackMs': 'BACKFILL_MAX_LOOKBACK_MS',
+  'backfill.maxConversationMs': 'MAX_CONVERSATION_MS',
   logLevel: 'LOG_LEVEL',
 };
 
