@@ -110,6 +110,7 @@ async function build(
     summaries,
     events: worker.events,
     defaultMaxLength: config.summary.maxLength,
+    templateVersion: `${engine.template.id}@${engine.template.version}`,
     logger: logger.child({ module: 'service' }),
   });
 

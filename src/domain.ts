@@ -173,5 +173,7 @@ export interface GeneratedSummary {
 export interface SummaryEngine {
   /** The model id (`extractive` for the offline summarizer). */
   readonly model: string;
+  /** The prompt template in use; its id and version are part of every task's idempotency key. */
+  readonly template: { id: string; version: string; hash: string };
   generate(transcript: Transcript, options: { maxLength: number }): Promise<GeneratedSummary>;
 }

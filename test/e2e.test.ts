@@ -103,7 +103,7 @@ describe('a conversation ends in Genesys → its summary is served from the cach
   it('answers a CRM request for a conversation it does not watch: 202, then the summary', async () => {
     const scenario = sim.scenarios.find((s) => s.mediaType === 'message')!;
     const missed = await sim.playConversation({ scenario, queueId: sim.queues[2]!.id });
-    const res = await fetch(`${wrapup.url}/api/summary/submit`, {
+    const res = await fetch(`${wrapup!.url}/api/summary/submit`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ conversation_id: missed.id }),

@@ -9,6 +9,8 @@ export interface SummaryServiceDeps {
   /** The worker's event emitter ('settled' with the task). */
   events: EventEmitter;
   defaultMaxLength: number;
+  /** `<template id>@<version>`: a new template version summarizes again; the same one never twice. */
+  templateVersion: string;
   logger: Logger;
   /** A failed task older than this is tried again when a client asks. @default 300000 */
   retryFailedAfterMs?: number;
@@ -25,9 +27,12 @@ export interface RequestOptions {
 
 const isSettled = (task: TaskRecord): boolean => task.status === 'completed' || task.status === 'failed';
 
-/** One summarization per (conversation, max length): every source that sees the same conversation joins one task. */
-export function idempotencyKey(conversationId: string, maxLength: number): string {
-  return `${conversationId}:len${maxLength}`;
+/**
+ * One summarization per (conversation, prompt template version, max length): every source that sees the same
+ * conversation joins one task; only an explicit client request (`force`) summarizes it again.
+ */
+export function idempotencyKey(conversationId: string, templateVersion: string, maxLength: number): string {
+  return `${conversationId}:${templateVersion}:len${maxLength}`;
 }
 
 export interface SummaryService {
@@ -46,7 +51,7 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
 
   async function request(conversationId: string, options: RequestOptions = {}): Promise<TaskRecord> {
     const maxLength = options.maxLength ?? deps.defaultMaxLength;
-    const base = idempotencyKey(conversationId, maxLength);
+    const base = idempotencyKey(conversationId, deps.templateVersion, maxLength);
     const key = options.force ? `${base}:force:${now()}` : base;
     const source = options.source ?? 'api';
     const { task, created } = await deps.queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source });

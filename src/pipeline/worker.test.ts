@@ -171,6 +171,7 @@ describe('summary service', () => {
       summaries: { get: async () => undefined, put: async () => undefined, ping: async () => true },
       events: worker.events,
       defaultMaxLength: 500,
+      templateVersion: 'default@1',
       logger: silentLogger(),
     });
 

@@ -123,5 +123,5 @@ export async function createSummaryEngine(options: SummaryEngineOptions): Promis
     };
   }
 
-  return { model, generate };
+  return { model, template: { id: template.id, version: template.version, hash: template.hash }, generate };
 }
