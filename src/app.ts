@@ -18,6 +18,8 @@ import { createBackfill } from './pipeline/backfill.js';
 import { queryEndedConversations } from './genesys/analytics.js';
 import { createCheckpointStore } from './store/checkpoint-store.js';
 import { createHttpApp, startHttpServer } from './http/app.js';
+import { isConversationOver } from './genesys/end-detection.js';
+import { QueueConversationSnapshotSchema } from './genesys/schemas.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
@@ -158,6 +160,15 @@ async function build(
     maxWaitMs: config.http.maxWaitMs,
     defaultMaxLength: config.summary.maxLength,
     logger: logger.child({ module: 'http' }),
+    ...(config.webhookToken
+      ? {
+          webhook: {
+            token: config.webhookToken,
+            intake: (conversationId: string, source: 'webhook') => service.conversationEnded(conversationId, source),
+            isConversationOver: snapshotIsOver,
+          },
+        }
+      : {}),
   });
   const server = await startHttpServer(app, { port: config.http.port, host: config.http.host });
   closers.push(() => server.close());
@@ -176,6 +187,12 @@ async function build(
       await closeAll();
     },
   };
+}
+
+/** Webhook deliveries of queue snapshots use the same end rule as the socket. */
+function snapshotIsOver(eventBody: unknown): boolean {
+  const parsed = QueueConversationSnapshotSchema.safeParse(eventBody);
+  return parsed.success && isConversationOver(parsed.data);
 }
 
 function genesysAuthCheck(state: { ok: boolean; lastError?: string | undefined }): { ok: boolean; detail?: string } {

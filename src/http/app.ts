@@ -6,13 +6,18 @@ import { registerHealthRoutes } from './health-routes.js';
 import type { HttpDeps } from './ports.js';
 import { createErrorHandler, notFoundProblem, problemResponse, validationHook } from './problem.js';
 import { registerSummaryRoutes } from './summary-routes.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
 
 export { startHttpServer, type RunningHttpServer, type StartHttpServerOptions } from './server.js';
-export type { HttpDeps, ReadinessCheck, SummaryApi } from './ports.js';
+export type { HttpDeps, ReadinessCheck, SummaryApi, WebhookDeps, WebhookTask } from './ports.js';
+export { WEBHOOK_PATH } from './webhook-routes.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 
-/** Builds the app. /healthz, /readyz and /openapi.json are public; /api/* needs a bearer API key. */
+/**
+ * Builds the app. /healthz, /readyz and /openapi.json are public; /api/* needs a bearer API key; POST
+ * /webhooks/genesys needs the webhook token (Bearer or x-api-key) and answers 404 when none is configured.
+ */
 export function createHttpApp(deps: HttpDeps): OpenAPIHono {
   const log = deps.logger;
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -37,6 +42,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono {
 
   registerHealthRoutes(app, deps.readiness, deps.readinessTimeoutMs ?? 2000);
   registerSummaryRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31(OPENAPI_PATH, { openapi: '3.1.0', info: { title: 'wrapup', version: '0.1.0' } });

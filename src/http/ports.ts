@@ -18,6 +18,23 @@ export interface ReadinessCheck {
   check(): Promise<{ ok: boolean; detail?: string }>;
 }
 
+/** A task as the webhook reports it. */
+export interface WebhookTask {
+  task_id: string;
+  status: string;
+  conversation_id: string;
+}
+
+/** What POST /webhooks/genesys needs; absent (or an empty token) disables the route (404). */
+export interface WebhookDeps {
+  /** Shared secret the sender presents as `Authorization: Bearer <token>` or `x-api-key: <token>` (WEBHOOK_TOKEN). */
+  token: string;
+  /** Durably records "this conversation ended"; returns its new or joined task (SummaryService.conversationEnded). */
+  intake: (conversationId: string, source: 'webhook') => Promise<WebhookTask>;
+  /** True when a queue conversation snapshot (`eventBody` of v2.routing.queues.{id}.conversations) shows it is over. */
+  isConversationOver: (eventBody: unknown) => boolean;
+}
+
 export interface HttpDeps {
   api: SummaryApi;
   readiness: ReadinessCheck[];
@@ -32,4 +49,8 @@ export interface HttpDeps {
   logger: Logger;
   /** Time each readiness check gets before it counts as failed. @default 2000 */
   readinessTimeoutMs?: number;
+  /** The Genesys event webhook; omit to disable it. */
+  webhook?: WebhookDeps;
+  /** Largest accepted webhook body (EventBridge events are at most 256 KiB). @default 262144 */
+  webhookBodyLimitBytes?: number;
 }

@@ -59,8 +59,10 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
       deps.logger.info({ conversationId, taskId: task.task_id, source }, 'summarization queued');
       return task;
     }
-    if (task.status === 'failed' && source === 'api' && shouldRetry(task)) {
-      deps.logger.info({ conversationId, taskId: task.task_id }, 'retrying failed task on client request');
+    // A client may ask again for any failure; an event may revive a task that gave up waiting for the end.
+    const revive = source === 'api' ? shouldRetry(task) : task.error?.code === 'CONVERSATION_NOT_ENDED';
+    if (task.status === 'failed' && revive) {
+      deps.logger.info({ conversationId, taskId: task.task_id, source }, 'retrying failed task');
       return deps.queue.retry(task.task_id);
     }
     return task;
