@@ -52,11 +52,14 @@ export interface EndedFilterOptions {
  * Returns a predicate that is true only the first time an id is offered within `ttlMs` (bounded memory).
  * A cheap guard against snapshot floods; real deduplication is the task queue's idempotency key.
  */
-export function createEndedFilter(options: EndedFilterOptions): (conversationId: string) => boolean {
+/** True the first time an id is seen within the TTL; `forget` lets a caller that could not act on it see it again. */
+export type EndedFilter = ((conversationId: string) => boolean) & { forget(conversationId: string): void };
+
+export function createEndedFilter(options: EndedFilterOptions): EndedFilter {
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
   const seen = new Map<string, number>();
-  return (conversationId) => {
+  const filter = (conversationId: string): boolean => {
     const t = now();
     for (const [id, at] of seen) {
       if (t - at < options.ttlMs) break; // insertion order = age order
@@ -70,4 +73,5 @@ export function createEndedFilter(options: EndedFilterOptions): (conversationId:
     }
     return true;
   };
+  return Object.assign(filter, { forget: (conversationId: string) => void seen.delete(conversationId) });
 }

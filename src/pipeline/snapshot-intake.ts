@@ -26,6 +26,8 @@ export function createSnapshotIntake(deps: SnapshotIntakeDeps) {
       await deps.service.conversationEnded(snapshot.id, 'socket');
       accepted += 1;
     } catch (err) {
+      // Not recorded: let the next snapshot of this conversation try again (backfill covers a lasting outage).
+      filter.forget(snapshot.id);
       deps.logger.error({ conversationId: snapshot.id, err: toAppError(err).message }, 'could not queue ended conversation');
     }
   }
