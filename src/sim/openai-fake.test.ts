@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_LEAKED_PII, startOpenAiFake, type OpenAiFake } from './openai-fake.js';
+import { ADVERSARIAL_FAULTS, FAKE_LEAKED_PII, inventedFacts, startOpenAiFake, type OpenAiFake } from './openai-fake.js';
 
 const PROMPT = [
   { role: 'system' as const, content: 'Summarize. The summary must be at most 200 characters.' },
@@ -61,5 +61,111 @@ describe('OpenAI-compatible fake', () => {
     });
     expect(noMessages.status).toBe(400);
     expect(((await noMessages.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
+  });
+
+  it('holds answers while a delay is set and records the request on arrival', async () => {
+    fake.setDelay(60_000);
+    const controller = new AbortController();
+    const slow = client.chat.completions.create({ model: 'fake-model', messages: PROMPT }, { signal: controller.signal });
+    slow.catch(() => undefined);
+    for (let i = 0; i < 200 && fake.callCount === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(fake.callCount).toBe(1);
+    controller.abort();
+    await expect(slow).rejects.toThrow();
+    fake.setDelay(0);
+    expect((await ask()).choices[0]?.message.content).toContain('summary');
+  });
+
+  const RICH_SCHEMA = {
+    type: 'object',
+    $defs: { level: { type: 'string', enum: ['positive', 'neutral', 'negative'] } },
+    properties: {
+      headline: { type: 'string', maxLength: 80 },
+      summary: { type: 'string' },
+      resolution: { type: 'object', properties: { status: { type: 'string', enum: ['resolved', 'unresolved', 'escalated'] }, text: { type: 'string' } } },
+      follow_up_actions: {
+        type: 'array',
+        items: { type: 'object', properties: { action: { type: 'string' }, owner: { type: 'string', enum: ['agent', 'customer', 'team'] }, due: { type: ['string', 'null'] } } },
+      },
+      sentiment: { type: 'object', properties: { start: { $ref: '#/$defs/level' }, end: { $ref: '#/$defs/level' } } },
+      topics: { type: 'array', items: { type: 'string' } },
+      language: { type: 'string' },
+      wrapup_code_id: { type: ['string', 'null'], enum: ['wc-billing', 'wc-other', null] },
+      confidence: { type: 'object', properties: { overall: { type: 'number', minimum: 0, maximum: 1 }, turns: { type: 'integer', minimum: 1 } } },
+    },
+  };
+  const askRich = () =>
+    client.chat.completions.create({
+      model: 'fake-model',
+      messages: PROMPT,
+      response_format: { type: 'json_schema', json_schema: { name: 'rich', strict: true, schema: RICH_SCHEMA } },
+    });
+
+  it('answers whatever json_schema it is given: nested objects, arrays of objects, enums, $ref and nullable types', async () => {
+    const answer = JSON.parse((await askRich()).choices[0]?.message.content ?? '');
+    expect(answer).toEqual({
+      headline: expect.stringContaining('cancel my gym membership'),
+      summary: expect.stringContaining('I want to cancel my gym membership today'),
+      resolution: { status: 'resolved', text: expect.any(String) },
+      follow_up_actions: [{ action: expect.any(String), owner: 'agent', due: null }],
+      sentiment: { start: 'neutral', end: 'neutral' },
+      topics: [expect.any(String)],
+      language: 'en',
+      wrapup_code_id: 'wc-billing',
+      confidence: { overall: 0.8, turns: 1 },
+    });
+    expect(answer.headline.length).toBeLessThanOrEqual(80);
+  });
+
+  it('answers plain-text notes to a map request (response_format text)', async () => {
+    const res = await client.chat.completions.create({ model: 'fake-model', messages: PROMPT, response_format: { type: 'text' } });
+    expect(res.choices[0]?.message.content).toMatch(/^- The customer asked about: I want to cancel my gym membership today\n/);
+  });
+
+  it('invents numbers that are not in the transcript in invent-numbers mode', async () => {
+    fake.setMode('invent-numbers');
+    const answer = JSON.parse((await ask()).choices[0]?.message.content ?? '');
+    const facts = inventedFacts(PROMPT.map((m) => m.content).join('\n'));
+    expect(answer.summary).toContain(facts.amount);
+    expect(answer.summary).toContain(facts.reference);
+    expect(PROMPT.map((m) => m.content).join('')).not.toContain(facts.amount.slice(1, 4));
+  });
+
+  it('cycles leak / overrun / invented numbers / broken JSON by call index in adversarial mode', async () => {
+    fake.setMode('adversarial');
+    const leaked = JSON.parse((await askRich()).choices[0]?.message.content ?? '');
+    expect(leaked.headline).toContain(FAKE_LEAKED_PII.card);
+    expect(leaked.follow_up_actions[0].action).toContain(FAKE_LEAKED_PII.email);
+    expect(JSON.parse((await ask()).choices[0]?.message.content ?? '').summary.length).toBeGreaterThan(200);
+    expect(JSON.parse((await ask()).choices[0]?.message.content ?? '').summary).toMatch(/\$\d+\.23/);
+    const broken = (await ask()).choices[0]?.message.content ?? '';
+    expect(() => JSON.parse(broken)).toThrow();
+    expect(fake.faults).toEqual([...ADVERSARIAL_FAULTS]);
+    expect(JSON.parse((await ask()).choices[0]?.message.content ?? '').summary).toContain(FAKE_LEAKED_PII.phone);
+  });
+
+  it('reports a usage that was set, otherwise a rough estimate from the messages', async () => {
+    const estimated = (await ask()).usage;
+    const chars = PROMPT.reduce((n, m) => n + m.content.length, 0);
+    expect(estimated?.prompt_tokens).toBeGreaterThanOrEqual(Math.floor(chars / 4));
+    expect(estimated?.prompt_tokens).toBeLessThanOrEqual(Math.ceil(chars / 4) + 20);
+    fake.setUsage({ prompt_tokens: 1234, completion_tokens: 56 });
+    expect((await ask()).usage).toEqual({ prompt_tokens: 1234, completion_tokens: 56, total_tokens: 1290 });
+  });
+});
+
+describe('OpenAI fake with chosen adversarial faults', () => {
+  it('uses the faults given in options', async () => {
+    const fake = await startOpenAiFake({ mode: 'adversarial', adversarialFaults: ['broken-json'] });
+    try {
+      const client = new OpenAI({ baseURL: fake.url, apiKey: 'k', maxRetries: 0 });
+      for (let i = 0; i < 2; i++) {
+        const res = await client.chat.completions.create({ model: 'm', messages: PROMPT });
+        expect(() => JSON.parse(res.choices[0]?.message.content ?? '')).toThrow();
+      }
+      expect(fake.faults).toEqual(['broken-json', 'broken-json']);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -1,9 +1,26 @@
 // An OpenAI-compatible chat-completions server on 127.0.0.1 for tests and the demo, with switchable misbehaviour.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerForSchema, type AnswerContext } from './fake-schema-answer.js';
 
-/** How the fake answers: well, or with a specific fault ("-once" modes misbehave on the first call after setMode). */
-export type FakeMode = 'ok' | 'leak-pii' | 'too-long' | 'broken-json' | 'fail-500' | 'leak-once' | 'too-long-once';
+/**
+ * How the fake answers: well, or with a specific fault ("-once" modes misbehave on the first call after setMode).
+ * 'adversarial' cycles through ADVERSARIAL_FAULTS by call index (or the faults given in options), one per call.
+ */
+export type FakeMode =
+  | 'ok'
+  | 'leak-pii'
+  | 'too-long'
+  | 'broken-json'
+  | 'fail-500'
+  | 'leak-once'
+  | 'too-long-once'
+  | 'invent-numbers'
+  | 'adversarial';
+
+/** The faults 'adversarial' mode injects. */
+export type AdversarialFault = 'leak-pii' | 'too-long' | 'invent-numbers' | 'broken-json';
+export const ADVERSARIAL_FAULTS: readonly AdversarialFault[] = ['leak-pii', 'too-long', 'invent-numbers', 'broken-json'];
 
 export interface OpenAiFake {
   /** Base URL ending in /v1, for `new OpenAI({ baseURL })`. */
@@ -12,6 +29,12 @@ export interface OpenAiFake {
   requests: Array<{ body: any; headers: Record<string, string> }>;
   readonly callCount: number;
   setMode(mode: FakeMode): void;
+  /** The fault injected into each answered call, in order (undefined = a good answer). */
+  readonly faults: Array<AdversarialFault | 'fail-500' | undefined>;
+  /** Reports this usage in every later reply instead of the estimate (undefined restores the estimate). */
+  setUsage(usage: { prompt_tokens: number; completion_tokens: number } | undefined): void;
+  /** Holds every later answer this long after the request is recorded (a slow model; 0 answers at once). */
+  setDelay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -20,10 +43,14 @@ export interface OpenAiFakeOptions {
   port?: number;
   /** @default 'ok' */
   mode?: FakeMode;
+  /** Answer delay in ms (see setDelay). @default 0 */
+  delayMs?: number;
+  /** The faults 'adversarial' mode cycles through, by call index. @default ADVERSARIAL_FAULTS */
+  adversarialFaults?: readonly AdversarialFault[];
 }
 
 /** PII the 'leak' modes put in their answers (fictional, reserved ranges). */
-export const FAKE_LEAKED_PII = { phone: '(555) 867-5309', email: 'leaky.customer@example.com' };
+export const FAKE_LEAKED_PII = { phone: '(555) 867-5309', email: 'leaky.customer@example.com', card: '4111 1111 1111 1111' };
 
 const DEFAULT_MAX = 500;
 
@@ -43,32 +70,72 @@ function maxLengthOf(messages: Array<{ content?: unknown }>): number {
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX;
 }
 
-/** A plausible summary built from the customer's first request (letters and placeholders only), under 60% of the limit. */
-function goodAnswer(messages: Array<{ content?: unknown }>): Record<string, unknown> {
+type Messages = Array<{ role?: string; content?: unknown }>;
+
+/** The customer's first request (letters and placeholders only) and a summary under 60% of the limit. */
+function answerContext(messages: Messages): AnswerContext {
   const lines = transcriptLines(messages);
   const request = lines.find((l) => l.speaker === 'customer' && l.text.split(/\s+/).length >= 3) ?? lines[0];
   const words = (request?.text ?? 'a question').split(/\s+/).filter((w) => /^[A-Za-z'\[\]]+[.,?!]?$/.test(w));
   const topic = words.slice(0, 12).join(' ').replace(/[.,?!]+$/, '') || 'a question';
   const limit = Math.floor(maxLengthOf(messages) * 0.6);
-  const summary = `The customer contacted the agent about: ${topic}. The agent resolved the issue during the ${lines.length}-turn conversation; no further follow-up is needed.`;
-  return {
-    summary: summary.length <= limit ? summary : `${summary.slice(0, Math.max(10, limit - 1)).replace(/\s+\S*$/, '')}.`,
-    intent: `Customer asked about: ${topic}`,
-    resolution: 'The agent resolved the issue during the conversation.',
-    follow_up_actions: ['Agent to confirm the outcome by email'],
-    sentiment: 'neutral',
-  };
+  const full = `The customer contacted the agent about: ${topic}. The agent resolved the issue during the ${lines.length}-turn conversation; no further follow-up is needed.`;
+  const summary = full.length <= limit ? full : `${full.slice(0, Math.max(10, limit - 1)).replace(/\s+\S*$/, '')}.`;
+  return { topic, summary, turnCount: lines.length };
 }
 
-function content(mode: FakeMode, misbehave: boolean, messages: Array<{ content?: unknown }>): string {
-  const good = goodAnswer(messages);
-  if (!misbehave) return JSON.stringify(good);
-  if (mode === 'broken-json') return '{"summary": "The customer called about';
-  if (mode === 'leak-pii' || mode === 'leak-once') {
-    return JSON.stringify({ ...good, follow_up_actions: [`Call the customer back at ${FAKE_LEAKED_PII.phone} or write to ${FAKE_LEAKED_PII.email}`] });
+/** Numbers that appear nowhere in the prompt, for the 'invent-numbers' fault. */
+export function inventedFacts(promptText: string): { amount: string; reference: string; days: number } {
+  const digits = promptText.replace(/[^0-9.]/g, ' ');
+  let n = 487;
+  while (digits.includes(String(n))) n += 1;
+  return { amount: `$${n}.23`, reference: `RF-${n * 97 + 11}`, days: (n % 20) + 31 };
+}
+
+function withFault(answer: Record<string, unknown>, fault: AdversarialFault, messages: Messages): Record<string, unknown> {
+  const out = { ...answer };
+  const summary = String(out.summary ?? '');
+  if (fault === 'leak-pii') {
+    out.summary = `${summary} The customer can be reached at ${FAKE_LEAKED_PII.phone}.`;
+    if ('headline' in out) out.headline = `Card ${FAKE_LEAKED_PII.card} charged twice`;
+    const first = Array.isArray(out.follow_up_actions) ? out.follow_up_actions[0] : undefined;
+    const leak = `Call the customer back at ${FAKE_LEAKED_PII.phone} or write to ${FAKE_LEAKED_PII.email}`;
+    out.follow_up_actions = [typeof first === 'object' && first !== null ? { ...first, action: leak } : leak];
+  } else if (fault === 'too-long') {
+    out.summary = `${summary} ${'The agent explained the details once more. '.repeat(Math.ceil(maxLengthOf(messages) / 40))}`.trim();
+  } else if (fault === 'invent-numbers') {
+    const f = inventedFacts(promptText(messages));
+    out.summary = `${summary} The agent issued a refund of ${f.amount} under reference ${f.reference}, due within ${f.days} days.`;
   }
-  const max = maxLengthOf(messages);
-  return JSON.stringify({ ...good, summary: `${good.summary} ${'The agent explained the details once more. '.repeat(Math.ceil(max / 40))}`.trim() });
+  return out;
+}
+
+const promptText = (messages: Messages): string => messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+
+/** Plain-text notes for a map (condense) request. */
+function notesAnswer(messages: Messages, fault: AdversarialFault | undefined): string {
+  const ctx = answerContext(messages);
+  const notes = [`- The customer asked about: ${ctx.topic}`, `- ${ctx.turnCount} turns in this part`];
+  if (fault === 'leak-pii') notes.push(`- Call back at ${FAKE_LEAKED_PII.phone}`);
+  if (fault === 'invent-numbers') notes.push(`- Refund of ${inventedFacts(promptText(messages)).amount}`);
+  if (fault === 'too-long') notes.push(`- ${'The agent explained the details once more. '.repeat(Math.ceil(maxLengthOf(messages) / 40))}`);
+  return notes.join('\n');
+}
+
+/** Does the request want plain text (a map step) rather than JSON? */
+function wantsText(body: any): boolean {
+  const format = body?.response_format?.type;
+  if (format === 'text') return true;
+  const system = promptText((body?.messages ?? []).filter((m: any) => m?.role === 'system'));
+  return format === undefined && /\bnotes\b/i.test(system);
+}
+
+function content(body: any, fault: AdversarialFault | undefined): string {
+  const messages = body.messages as Messages;
+  if (wantsText(body)) return notesAnswer(messages, fault);
+  if (fault === 'broken-json') return '{"summary": "The customer called about';
+  const answer = answerForSchema(body?.response_format?.json_schema?.schema, answerContext(messages));
+  return JSON.stringify(fault ? withFault(answer, fault, messages) : answer);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -84,9 +151,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function completion(model: string, text: string, promptChars: number) {
-  const completionTokens = Math.ceil(text.length / 4);
-  const promptTokens = Math.ceil(promptChars / 4);
+/** Rough token counts (~4 characters a token, 4 tokens of framing per message) unless a usage was set. */
+function completion(model: string, text: string, messages: Messages, fixed?: { prompt_tokens: number; completion_tokens: number }) {
+  const completionTokens = fixed?.completion_tokens ?? Math.ceil(text.length / 4);
+  const promptTokens = fixed?.prompt_tokens ?? messages.reduce((n, m) => n + 4 + Math.ceil(promptText([m]).length / 4), 3);
   return {
     id: `chatcmpl-fake-${Math.random().toString(36).slice(2, 12)}`,
     object: 'chat.completion',
@@ -101,7 +169,39 @@ function completion(model: string, text: string, promptChars: number) {
 export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<OpenAiFake> {
   let mode: FakeMode = options.mode ?? 'ok';
   let callsInMode = 0;
+  let delayMs = options.delayMs ?? 0;
+  let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+  const faults: OpenAiFake['faults'] = [];
+  const cycle = options.adversarialFaults?.length ? options.adversarialFaults : ADVERSARIAL_FAULTS;
+
+  /** The fault for the `n`-th call (1-based) since the mode was set. */
+  function faultFor(n: number): AdversarialFault | undefined {
+    if (mode === 'ok' || mode === 'fail-500') return undefined;
+    if (mode === 'adversarial') return cycle[(n - 1) % cycle.length];
+    if (mode.endsWith('-once') && n > 1) return undefined;
+    return mode === 'leak-once' ? 'leak-pii' : mode === 'too-long-once' ? 'too-long' : mode;
+  }
   const requests: OpenAiFake['requests'] = [];
+  const timers = new Set<NodeJS.Timeout>();
+
+  /** Waits `ms`; resolves early (false) when the client goes away or the fake closes. */
+  function hold(res: ServerResponse, ms: number): Promise<boolean> {
+    if (ms <= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        res.off('close', gone);
+        resolve(true);
+      }, ms);
+      const gone = (): void => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        resolve(false);
+      };
+      timers.add(timer);
+      res.once('close', gone);
+    });
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/chat/completions') {
@@ -117,15 +217,20 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
     requests.push({ body, headers });
     callsInMode += 1;
+    if (!(await hold(res, delayMs))) return;
     if (!/^Bearer \S+/.test(headers.authorization ?? '')) {
       return send(res, 401, apiError('You didn\'t provide an API key.', 'invalid_request_error', 'invalid_api_key'));
     }
     if (typeof body?.model !== 'string' || !Array.isArray(body?.messages) || body.messages.length === 0) {
       return send(res, 400, apiError('model and messages are required', 'invalid_request_error'));
     }
-    if (mode === 'fail-500') return send(res, 500, apiError('The server had an error processing your request.', 'server_error'));
-    const misbehave = mode !== 'ok' && (!mode.endsWith('-once') || callsInMode === 1);
-    send(res, 200, completion(body.model, content(mode, misbehave, body.messages), raw.length));
+    if (mode === 'fail-500') {
+      faults.push('fail-500');
+      return send(res, 500, apiError('The server had an error processing your request.', 'server_error'));
+    }
+    const fault = faultFor(callsInMode);
+    faults.push(fault);
+    send(res, 200, completion(body.model, content(body, fault), body.messages, usage));
   }
 
   const server = createServer((req, res) => {
@@ -146,12 +251,21 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     get callCount() {
       return requests.length;
     },
+    faults,
+    setUsage(next) {
+      usage = next;
+    },
     setMode(next) {
       mode = next;
       callsInMode = 0;
     },
+    setDelay(ms) {
+      delayMs = ms;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

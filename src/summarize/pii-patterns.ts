@@ -7,28 +7,35 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 const CARD = /(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}/gi;
 const SSN = /(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])/g;
-const SSN_INTRODUCED = /\b(?:ssn|social(?:\s+security)?(?:\s+(?:number|no\.?|#))?)\b\D{0,20}?(\d{3}[ -]?\d{2}[ -]?\d{4})(?!\d)/dgi;
+const SSN_INTRODUCED = /\b(?:ssn|social(?:\s+security)?(?:\s+(?:number|no\.?|#))?)\b\D{0,20}?(?<!\d)((?!000|666|9\d\d)\d{3}[ -]?(?!00)\d{2}[ -]?(?!0000)\d{4})(?![\d-])/dgi;
 const PHONE_INTL = /(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?![\w])/g;
 const PHONE_US = /(?<![\w-])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-])/g;
+const PHONE_FR = /(?<![\w+-])0[1-9](?:[ .]\d{2}){4}(?![\w-])/g;
 const PHONE_TRUNK = /(?<![\w-])0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}(?![\w-])/g;
 
 const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 /** A calendar date in the common written forms (numeric, ISO, month-name either side). */
 export const DATE_SOURCE =
-  `(?:\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}|\\d{4}-\\d{2}-\\d{2}|${MONTH}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}` +
+  `(?:\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}|\\d{4}[/.-]\\d{1,2}[/.-]\\d{1,2}|${MONTH}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}` +
   `|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}\\.?,?\\s+\\d{4})`;
 const DOB = new RegExp(
-  `\\b(?:born|date\\s+of\\s+birth|d\\.?o\\.?b\\.?|birth\\s*date|birthday)\\b[\\s:,-]*(?:(?:is|was|on|it's|its|of)[\\s:,]+){0,2}(${DATE_SOURCE})`,
+  `\\b(?:born|date\\s+of\\s+birth|d\\.?o\\.?b|birth\\s*date|birthday)\\b\\.?[\\s:,-]*(?:(?:is|was|on|it's|its|of)[\\s:,]+){0,2}(${DATE_SOURCE})`,
   'dgi',
 );
 
 const SUFFIX =
   '(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|parkway|pkwy|circle|cir|highway|hwy|square|sq|trail|trl)';
+const NOT_STREET = '(?!(?:onto|into|to|the|on|in|at|for|and|of|or|more|times|minutes|hours|days|weeks|items|more)\\b)';
+const STREET_WORD = `${NOT_STREET}(?:[A-Za-z][A-Za-z0-9'-]*\\s+|\\d{1,3}(?:st|nd|rd|th)\\s+)`;
+const US_TAIL = '(?:,?\\s+(?:[A-Za-z]+\\s+){0,2}[A-Za-z]+,?\\s+[A-Za-z]{2},?\\s+\\d{5}(?:-\\d{4})?\\b)';
+const UK_TAIL = '(?:,?\\s+(?:[A-Za-z]+\\s+){0,2}[A-Za-z]+,?\\s+[A-Z]{1,2}\\d[A-Z\\d]?\\s*\\d[A-Z]{2}\\b)';
 const ADDRESS = new RegExp(
-  `(?<![\\w$.,-])\\d{1,6}\\s+(?!(?:am|pm|a\\.m|p\\.m)\\b)(?:[A-Za-z][A-Za-z0-9'-]*\\s+|\\d{1,3}(?:st|nd|rd|th)\\s+){1,3}${SUFFIX}\\b\\.?` +
-    `(?:,?\\s+(?:apt|suite|unit|#)\\.?\\s*\\w+)?(?:,?\\s+(?:[A-Za-z]+\\s+){0,2}[A-Za-z]+,?\\s+[A-Za-z]{2},?\\s+\\d{5}(?:-\\d{4})?\\b)?`,
+  `(?<![\\w$.,-])\\d{1,6}[A-Za-z]?\\s+(?!(?:am|pm|a\\.m|p\\.m)\\b)${STREET_WORD}{1,3}${SUFFIX}\\b(?:\\.(?=,))?` +
+    `(?:,?\\s+(?:apt|apartment|suite|ste|unit|flat|#)\\.?\\s*\\w+)?(?:${US_TAIL}|${UK_TAIL})?`,
   'gi',
 );
+
+const ZIP_INTRODUCED = /\b(?:zip|zip\s*code|postal\s*code|postcode)\b\D{0,20}?(?<!\d)(\d{5}(?:-\d{4})?)(?![\d-])/dgi;
 
 const digitCount = (s: string): number => s.replace(/\D/g, '').length;
 
@@ -82,10 +89,17 @@ export function findPatternPii(text: string): PiiSpan[] {
     ...matchGroup(text, SSN_INTRODUCED, 'ssn'),
     ...matchAll(text, PHONE_INTL, 'phone', (m) => digitCount(m) >= 8 && digitCount(m) <= 15),
     ...matchAll(text, PHONE_US, 'phone'),
+    ...matchAll(text, PHONE_FR, 'phone'),
     ...matchAll(text, PHONE_TRUNK, 'phone', (m) => digitCount(m) >= 10 && digitCount(m) <= 11),
     ...matchGroup(text, DOB, 'dob'),
     ...matchAll(text, ADDRESS, 'address'),
+    ...matchGroup(text, ZIP_INTRODUCED, 'address'),
   ];
+}
+
+/** Spans of bare US zip codes in `text` (used when the agent has just asked for a zip code). */
+export function findZips(text: string): PiiSpan[] {
+  return matchAll(text, /(?<![\w$.,-])\d{5}(?:-\d{4})?(?![\w.,-]?\d)/g, 'address');
 }
 
 /** Spans of bare dates in `text` (used when the agent has just asked for a date of birth). */

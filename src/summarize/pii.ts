@@ -1,6 +1,9 @@
 // PII redaction: finds PII in text and replaces it with typed placeholders before anything leaves for a model.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import type { Turn } from '../domain.js';
-import { findPatternPii, findDates } from './pii-patterns.js';
+import { AppError } from '../errors.js';
+import { findPatternPii, findDates, findZips } from './pii-patterns.js';
 import { ASKS_FOR_NAME, findAnsweredName, findIntroducedNames, findKnownNames } from './pii-names.js';
 import { placeholder, resolveOverlaps, type PiiSpan, type PiiType } from './pii-types.js';
 
@@ -9,9 +12,32 @@ export { PII_TYPES, placeholder, type PiiSpan, type PiiType } from './pii-types.
 /** Counts of redacted values by type (only types that occurred). */
 export type RedactionCounts = Partial<Record<PiiType, number>>;
 
+/** Options for the redaction functions. */
+export interface RedactOptions {
+  /** A candidate span whose whole text matches one of these stays (order, ticket, tracking ids). @default [] */
+  allow?: readonly RegExp[];
+}
+
+const PiiConfigSchema = z.object({ allow: z.array(z.string()).default([]) });
+
+/** Reads config/pii.json (`{ allow: ["^ORD-\\d+$", …] }`) into RedactOptions; throws AppError CONFIG_INVALID. */
+export function loadPiiConfig(path: string | URL): Required<RedactOptions> {
+  try {
+    const { allow } = PiiConfigSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    return { allow: allow.map((source) => new RegExp(source, 'i')) };
+  } catch (err) {
+    throw new AppError('CONFIG_INVALID', `PII config ${String(path)} is invalid`, { cause: err });
+  }
+}
+
+function allowed(text: string, spans: PiiSpan[], allow: readonly RegExp[] | undefined): PiiSpan[] {
+  if (!allow || allow.length === 0) return spans;
+  return spans.filter((s) => !allow.some((re) => re.test(text.slice(s.start, s.end).trim())));
+}
+
 /** Every PII value `text` shows on its own (no conversational context), non-overlapping, sorted by start. */
-export function findPii(text: string): PiiSpan[] {
-  return resolveOverlaps([...findPatternPii(text), ...findIntroducedNames(text)]);
+export function findPii(text: string, options: RedactOptions = {}): PiiSpan[] {
+  return resolveOverlaps(allowed(text, [...findPatternPii(text), ...findIntroducedNames(text)], options.allow));
 }
 
 function applySpans(text: string, spans: PiiSpan[], counts: RedactionCounts): string {
@@ -26,11 +52,12 @@ function applySpans(text: string, spans: PiiSpan[], counts: RedactionCounts): st
 }
 
 /** Replaces every PII value in `text` with its placeholder, e.g. "card 4111 1111 1111 1111" → "card [CARD]". */
-export function redactText(text: string): { text: string; counts: RedactionCounts } {
+export function redactText(text: string, options: RedactOptions = {}): { text: string; counts: RedactionCounts } {
   const counts: RedactionCounts = {};
-  return { text: applySpans(text, findPii(text), counts), counts };
+  return { text: applySpans(text, findPii(text, options), counts), counts };
 }
 
+const ASKS_FOR_ZIP = /\b(?:zip|postal\s*code|post\s*code)\b/i;
 const ASKS_FOR_DOB = /\b(?:date\s+of\s+birth|birth\s*date|birthday|d\.?o\.?b|born)\b/i;
 
 /** The agent's question this turn answers: the latest agent turn within the three before it, if no other customer turn answered it. */
@@ -52,24 +79,28 @@ function contextualSpans(turns: readonly Turn[], index: number): PiiSpan[] {
   const spans: PiiSpan[] = [];
   if (ASKS_FOR_NAME.test(question)) spans.push(...findAnsweredName(turn.text));
   if (ASKS_FOR_DOB.test(question)) spans.push(...findDates(turn.text));
+  if (ASKS_FOR_ZIP.test(question)) spans.push(...findZips(turn.text));
   return spans;
+}
+
+/** The spans `redactTurns` removes from each turn (same order as `turns`), for evaluation and debugging. */
+export function findTurnSpans(turns: readonly Turn[], options: RedactOptions = {}): PiiSpan[][] {
+  const names = new Set<string>();
+  const firstPass = turns.map((turn, i) => {
+    const spans = resolveOverlaps(allowed(turn.text, [...findPii(turn.text, options), ...contextualSpans(turns, i)], options.allow));
+    for (const s of spans) if (s.type === 'name') names.add(turn.text.slice(s.start, s.end).replace(/\s+/g, ' '));
+    return spans;
+  });
+  return turns.map((turn, i) => resolveOverlaps([...(firstPass[i] ?? []), ...findKnownNames(turn.text, names)]));
 }
 
 /**
  * Redacts a whole transcript. Beyond `findPii` it uses the conversation: a reply to "may I have your name?" is
  * a name, a date given after "date of birth?" is a DOB, and every name found is redacted wherever it recurs.
  */
-export function redactTurns(turns: readonly Turn[]): { turns: Turn[]; counts: RedactionCounts } {
-  const names = new Set<string>();
-  const firstPass = turns.map((turn, i) => {
-    const spans = resolveOverlaps([...findPii(turn.text), ...contextualSpans(turns, i)]);
-    for (const s of spans) if (s.type === 'name') names.add(turn.text.slice(s.start, s.end).replace(/\s+/g, ' '));
-    return spans;
-  });
+export function redactTurns(turns: readonly Turn[], options: RedactOptions = {}): { turns: Turn[]; counts: RedactionCounts } {
+  const spans = findTurnSpans(turns, options);
   const counts: RedactionCounts = {};
-  const redacted = turns.map((turn, i) => {
-    const spans = [...(firstPass[i] ?? []), ...findKnownNames(turn.text, names)];
-    return { ...turn, text: applySpans(turn.text, spans, counts) };
-  });
+  const redacted = turns.map((turn, i) => ({ ...turn, text: applySpans(turn.text, spans[i] ?? [], counts) }));
   return { turns: redacted, counts };
 }

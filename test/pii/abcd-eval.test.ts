@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { evaluateRecall, parseLabelledCorpus } from '../../src/summarize/pii-eval.js';
+import { findTurnSpans } from '../../src/summarize/pii.js';
+import { evaluateCorpus, evaluateRecall, parseLabelledCorpus } from '../../src/summarize/pii-eval.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/data/abcd/conversations.jsonl', import.meta.url));
 const present = existsSync(CORPUS);
@@ -29,5 +30,27 @@ describe.skipIf(!present)('PII recall on the ABCD/STAR corpus', () => {
 
   it('leaves order ids alone (they are what the agent needs, not personal data)', () => {
     expect(recall('order_id')).toBe(0);
+  });
+
+  describe('typed recall and approximate precision (evaluateCorpus)', () => {
+    const typed = present ? evaluateCorpus(parseLabelledCorpus(readFileSync(CORPUS, 'utf8')), (turns) => findTurnSpans(turns)) : [];
+    const row = (type: string) => typed.find((r) => r.type === type);
+
+    it('meets recall floors for email, phone, name, address (incl. zip) and DOB', () => {
+      console.table(typed);
+      expect(row('email')?.recall).toBe(1);
+      expect(row('phone')?.recall).toBe(1);
+      expect(row('name')?.recall).toBeGreaterThanOrEqual(0.97);
+      // Street addresses and zip codes; bare city names ("Newark") are labelled but out of scope.
+      expect(row('address')?.recall).toBeGreaterThanOrEqual(0.8);
+      expect(row('dob')?.recall).toBe(1);
+    });
+
+    it('meets precision floors against the labels (no span over an order id, account id or username)', () => {
+      for (const type of ['email', 'phone', 'name', 'address', 'dob']) expect(row(type)?.precision, type).toBe(1);
+      // Strict: every unlabelled span counted wrong (agent and friends' names are real names, so this is a lower bound).
+      expect(row('name')?.strictPrecision).toBeGreaterThanOrEqual(0.9);
+      expect(row('email')?.strictPrecision).toBe(1);
+    });
   });
 });

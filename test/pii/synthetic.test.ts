@@ -1,55 +1,65 @@
-// Precision and recall per PII type on the labelled synthetic set.
+// Precision and recall per PII type on the labelled synthetic set, plus the configurable allow patterns.
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findPii, PII_TYPES, redactText, type PiiType } from '../../src/summarize/pii.js';
+import { findPii, loadPiiConfig, PII_TYPES, redactText, type PiiType } from '../../src/summarize/pii.js';
+import { evaluateSynthetic } from '../../src/summarize/pii-eval.js';
 import { SYNTHETIC } from './synthetic.js';
 
-type Tally = Record<PiiType, { tp: number; fp: number; fn: number }>;
+const options = loadPiiConfig(fileURLToPath(new URL('../../config/pii.json', import.meta.url)));
 
-function measure(): Tally {
-  const tally = Object.fromEntries(PII_TYPES.map((t) => [t, { tp: 0, fp: 0, fn: 0 }])) as Tally;
-  for (const { text, pii } of SYNTHETIC) {
-    const spans = findPii(text).map((s) => ({ ...s, value: text.slice(s.start, s.end) }));
-    for (const span of spans) {
-      const hit = pii.some((p) => p.type === span.type && (p.value.includes(span.value) || span.value.includes(p.value)));
-      tally[span.type][hit ? 'tp' : 'fp'] += 1;
-    }
-    for (const p of pii) {
-      const found = spans.some((s) => s.type === p.type && s.value.includes(p.value));
-      if (!found) tally[p.type].fn += 1;
-    }
-  }
-  return tally;
-}
+/** Floors we achieve (see test/bench/PII-RESULTS.md); recall floors fail at once if a type's detector is removed. */
+const FLOORS: Record<PiiType, { precision: number; recall: number }> = {
+  card: { precision: 1, recall: 1 },
+  email: { precision: 1, recall: 1 },
+  phone: { precision: 1, recall: 1 },
+  ssn: { precision: 1, recall: 1 },
+  iban: { precision: 1, recall: 1 },
+  dob: { precision: 1, recall: 1 },
+  address: { precision: 1, recall: 1 },
+  name: { precision: 1, recall: 1 },
+};
 
 describe('synthetic labelled PII set', () => {
-  const tally = measure();
-  const rows = PII_TYPES.map((type) => {
-    const { tp, fp, fn } = tally[type];
-    return { type, tp, fp, fn, precision: tp + fp === 0 ? 1 : tp / (tp + fp), recall: tp + fn === 0 ? 1 : tp / (tp + fn) };
+  const rows = evaluateSynthetic(SYNTHETIC, (text) => findPii(text, options), PII_TYPES);
+
+  it('has ~150 cases with enough labelled values of every type and many look-alikes', () => {
+    expect(SYNTHETIC.length).toBeGreaterThanOrEqual(150);
+    expect(SYNTHETIC.filter((c) => c.pii.length === 0).length).toBeGreaterThanOrEqual(40);
+    for (const row of rows) expect(row.tp + row.fn, row.type).toBeGreaterThanOrEqual(9);
   });
 
-  it('has enough labelled cases of every type', () => {
-    expect(SYNTHETIC.length).toBeGreaterThanOrEqual(60);
-    for (const row of rows) expect(row.tp + row.fn, row.type).toBeGreaterThanOrEqual(4);
-  });
-
-  it('finds every labelled value (recall 1 per type) and nothing else (precision 1 per type)', () => {
-    console.log('synthetic PII set');
+  it('meets the precision and recall floor of every type', () => {
     console.table(rows);
     for (const row of rows) {
-      expect(row.recall, `${row.type} recall`).toBe(1);
-      expect(row.precision, `${row.type} precision`).toBe(1);
+      const floor = FLOORS[row.type as PiiType];
+      expect(row.recall, `${row.type} recall`).toBeGreaterThanOrEqual(floor.recall);
+      expect(row.precision, `${row.type} precision`).toBeGreaterThanOrEqual(floor.precision);
     }
   });
 
   it('leaves look-alike texts byte-for-byte unchanged', () => {
-    for (const { text } of SYNTHETIC.filter((s) => s.pii.length === 0)) expect(redactText(text).text).toBe(text);
+    for (const { text } of SYNTHETIC.filter((s) => s.pii.length === 0)) expect(redactText(text, options).text).toBe(text);
   });
 
   it('removes every labelled value from the redacted text', () => {
     for (const { text, pii } of SYNTHETIC) {
-      const out = redactText(text).text;
+      const out = redactText(text, options).text;
       for (const p of pii) expect(out, text).not.toContain(p.value);
     }
+  });
+});
+
+describe('allow patterns (config/pii.json)', () => {
+  it('keeps a candidate whose whole text matches an allow pattern, and only that one', () => {
+    const text = 'order 212-4567890-1234567 or call 212-456-7890';
+    const allow = [/^\d{3}-\d{3}-\d{4}$/];
+    expect(redactText(text).text).toBe('order 212-4567890-1234567 or call [PHONE]');
+    expect(redactText(text, { allow }).text).toBe(text);
+  });
+
+  it('loads and compiles the shipped allow list', () => {
+    expect(options.allow.length).toBeGreaterThan(0);
+    expect(options.allow.some((re) => re.test('ORD-20231'))).toBe(true);
+    expect(options.allow.some((re) => re.test('jane@example.com'))).toBe(false);
   });
 });
