@@ -17,6 +17,8 @@ import { createSnapshotIntake } from './pipeline/snapshot-intake.js';
 import { createBackfill } from './pipeline/backfill.js';
 import { queryEndedConversations } from './genesys/analytics.js';
 import { createCheckpointStore } from './store/checkpoint-store.js';
+import { createWrapupCodeCache } from './genesys/wrapup-codes.js';
+import { isSummaryStale } from './summarize/staleness.js';
 import { createHttpApp, startHttpServer } from './http/app.js';
 import { isConversationOver } from './genesys/end-detection.js';
 import { QueueConversationSnapshotSchema } from './genesys/schemas.js';
@@ -80,6 +82,7 @@ async function build(
       : undefined,
     promptsDir: config.summary.promptsDir,
     templateId: config.summary.template,
+    maxRepairs: config.summary.maxRepairs,
     logger: logger.child({ module: 'summarize' }),
   });
   logger.info({ model: engine.model }, engine.model === 'extractive' ? 'no OPENAI_API_KEY: offline extractive summarizer' : 'LLM summarizer ready');
@@ -92,9 +95,15 @@ async function build(
     // Wait inside one task attempt at most this long; beyond it the task is re-queued (retryable) until the window ends.
     maxTranscriptWaitMs: Math.min(60_000, config.worker.taskTimeoutMs / 2),
   });
+  const wrapupCodes = createWrapupCodeCache({
+    client: genesys,
+    ttlMs: config.summary.wrapupCodeTtlMs,
+    logger: logger.child({ module: 'wrapup-codes' }),
+  });
   const processor = createConversationProcessor({
     source,
     engine,
+    wrapupCodes,
     summaries,
     logger: logger.child({ module: 'pipeline' }),
     notEndedRetryMs: config.genesys.endConfirmRetryMs,
@@ -159,6 +168,7 @@ async function build(
     bodyLimitBytes: config.http.bodyLimitBytes,
     maxWaitMs: config.http.maxWaitMs,
     defaultMaxLength: config.summary.maxLength,
+    isStale: (record) => isSummaryStale(record, engine.templateFor),
     logger: logger.child({ module: 'http' }),
     ...(config.webhookToken
       ? {

@@ -69,6 +69,10 @@ const ConfigSchema = z.object({
     maxLength: z.coerce.number().int().min(50, 'SUMMARY_MAX_LENGTH must be at least 50').max(5000),
     promptsDir: z.string().min(1),
     template: z.string().min(1),
+    /** Re-asks of the model after an answer that failed validation. */
+    maxRepairs: z.coerce.number().int().min(0).max(5),
+    /** How long a queue's wrap-up codes are cached. */
+    wrapupCodeTtlMs: nonNegativeInt,
   }),
   worker: z.object({ concurrency: positiveInt, maxAttempts: positiveInt, taskTimeoutMs: positiveInt }),
   backfill: z.object({
@@ -139,6 +143,7 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   setIf(sum, 'maxLength', env.SUMMARY_MAX_LENGTH);
   setIf(sum, 'promptsDir', env.PROMPTS_DIR);
   setIf(sum, 'template', env.SUMMARY_TEMPLATE);
+  setIf(sum, 'maxRepairs', env.SUMMARY_MAX_REPAIRS);
   const w = { ...d.worker };
   setIf(w, 'concurrency', env.WORKER_CONCURRENCY);
   const b = { ...d.backfill };
@@ -196,6 +201,7 @@ const ENV_NAMES: Record<string, string> = {
   'summary.maxLength': 'SUMMARY_MAX_LENGTH',
   'summary.promptsDir': 'PROMPTS_DIR',
   'summary.template': 'SUMMARY_TEMPLATE',
+  'summary.maxRepairs': 'SUMMARY_MAX_REPAIRS',
   'worker.concurrency': 'WORKER_CONCURRENCY',
   'backfill.maxLookbackMs': 'BACKFILL_MAX_LOOKBACK_MS',
   'backfill.maxConversationMs': 'MAX_CONVERSATION_MS',

@@ -46,26 +46,90 @@ export type TaskSource = z.infer<typeof TaskSourceSchema>;
 export const SentimentSchema = z.enum(['positive', 'neutral', 'negative', 'mixed']);
 export type Sentiment = z.infer<typeof SentimentSchema>;
 
-/** The structured fields a summarizer must produce (snake_case: the tutorial's wire contract). */
+/** How the conversation ended, as the summarizer judged it. */
+export const ResolutionStatusSchema = z.enum(['resolved', 'unresolved', 'escalated', 'follow_up_needed']);
+export type ResolutionStatus = z.infer<typeof ResolutionStatusSchema>;
+/** Stored status: the model's, or `unknown` for records migrated from v1 (which only had free text). */
+export const StoredResolutionStatusSchema = z.enum([...ResolutionStatusSchema.options, 'unknown']);
+export type StoredResolutionStatus = z.infer<typeof StoredResolutionStatusSchema>;
+
+export const FollowUpSchema = z.object({
+  action: z.string().min(1),
+  owner: z.enum(['agent', 'customer', 'team']),
+  /** Free text as stated ("within 3 business days", "2024-05-03"), or null. */
+  due: z.string().nullable(),
+});
+export type FollowUp = z.infer<typeof FollowUpSchema>;
+
+/** Non-personal things the conversation was about (never names, contact data or account numbers). */
+export const EntitySchema = z.object({
+  type: z.enum(['product', 'plan', 'order_reference', 'other']),
+  value: z.string().min(1),
+});
+export type Entity = z.infer<typeof EntitySchema>;
+
+export const ConfidenceSchema = z.object({
+  summary: z.number().min(0).max(1),
+  intent: z.number().min(0).max(1),
+  resolution: z.number().min(0).max(1),
+  wrapup_code: z.number().min(0).max(1),
+});
+export type Confidence = z.infer<typeof ConfidenceSchema>;
+
+/** A Genesys wrap-up code as offered to the summarizer and stored with the summary. */
+export const WrapupCodeSchema = z.object({ id: z.string().min(1), name: z.string() });
+export type WrapupCode = z.infer<typeof WrapupCodeSchema>;
+
+/** The structured fields a summarizer produces (LLM output schema v2; snake_case like the tutorial's wire contract). */
 export const SummaryFieldsSchema = z.object({
+  headline: z.string().min(1),
   summary: z.string().min(1),
   intent: z.string().min(1),
-  resolution: z.string().min(1),
-  follow_up_actions: z.array(z.string().min(1)),
-  sentiment: SentimentSchema,
+  resolution: z.object({ status: ResolutionStatusSchema, text: z.string().min(1) }),
+  follow_up_actions: z.array(FollowUpSchema),
+  sentiment: z.object({ start: SentimentSchema, end: SentimentSchema }),
+  topics: z.array(z.string().min(1)).max(8),
+  entities: z.array(EntitySchema),
+  /** BCP-47 tag of the language the summary is written in. */
+  language: z.string().min(2),
+  /** One of the allowed wrap-up code ids, or null. */
+  wrapup_code_id: z.string().nullable(),
+  confidence: ConfidenceSchema,
 });
 export type SummaryFields = z.infer<typeof SummaryFieldsSchema>;
 
+export const TokenUsageSchema = z.object({
+  prompt_tokens: z.number().int().nonnegative(),
+  completion_tokens: z.number().int().nonnegative(),
+  total_tokens: z.number().int().nonnegative(),
+});
+export type TokenUsage = z.infer<typeof TokenUsageSchema>;
+
+/** Template provenance: which prompt made a summary (id, version, first 12 hex of the file's sha256). */
+export const TemplateRefSchema = z.object({ id: z.string(), version: z.string(), hash: z.string() });
+export type TemplateRef = z.infer<typeof TemplateRefSchema>;
+
+/** What a template was chosen by (queue, media type, language); lets staleness be judged later. */
+export const TemplateRouteSchema = z.object({ queue_id: z.string().nullable(), media_type: z.string(), language: z.string() });
+export type TemplateRoute = z.infer<typeof TemplateRouteSchema>;
+
+/** The stored form of the fields: `wrapup_code` resolved to {id, name}; `unknown` status and no confidence for migrated records. */
+const StoredFieldsSchema = SummaryFieldsSchema.omit({ wrapup_code_id: true, resolution: true, confidence: true }).extend({
+  resolution: z.object({ status: StoredResolutionStatusSchema, text: z.string().min(1) }),
+  wrapup_code: WrapupCodeSchema.nullable(),
+  confidence: ConfidenceSchema.optional(),
+});
+
 /** A validated, scored summary as stored and served. `schema_version` lets readers migrate older records. */
-export const SummaryRecordSchema = SummaryFieldsSchema.extend({
-  schema_version: z.literal(1),
+export const SummaryRecordSchema = StoredFieldsSchema.extend({
+  schema_version: z.literal(2),
   conversation_id: z.string(),
   task_id: z.string(),
   media_type: z.string(),
-  language: z.string().optional(),
   max_length: z.number().int().positive(),
   model: z.string(),
-  template: z.object({ id: z.string(), version: z.string(), hash: z.string() }),
+  template: TemplateRefSchema,
+  route: TemplateRouteSchema.optional(),
   quality_score: z.number().min(0).max(1),
   quality: z.record(z.string(), z.number()),
   /** Counts of redacted PII by type, never the values. */
@@ -75,10 +139,17 @@ export const SummaryRecordSchema = SummaryFieldsSchema.extend({
   stage_latency_ms: z.record(z.string(), z.number().nonnegative()),
   turn_count: z.number().int().nonnegative(),
   created_at: z.string(),
+  /** Number of transcript chunks condensed before summarizing (absent when the transcript fit the budget). */
+  chunks: z.number().int().positive().optional(),
+  usage: TokenUsageSchema.optional(),
+  cost_usd: z.number().nonnegative().optional(),
+  /** Summary statements the grounding check could not find support for in the transcript. */
+  ungrounded: z.array(z.string()).optional(),
 });
 export type SummaryRecord = z.infer<typeof SummaryRecordSchema>;
 
-export const TaskStatusSchema = z.enum(['pending', 'processing', 'completed', 'failed']);
+/** `skipped`: nothing worth summarizing (too little content); final, like completed. */
+export const TaskStatusSchema = z.enum(['pending', 'processing', 'completed', 'failed', 'skipped']);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
 export const TaskErrorSchema = z.object({ code: z.string(), message: z.string() });
@@ -126,6 +197,8 @@ export interface TaskQueue {
   complete(taskId: string, result: { latencyMs: number; qualityScore: number }): Promise<TaskRecord>;
   /** Fails a task for good, or (with retryAt) puts it back to pending until that time. */
   fail(taskId: string, error: TaskError, retryAt?: number): Promise<TaskRecord>;
+  /** Ends a task with nothing to summarize (too little content): final, like completed, with the reason. */
+  skip(taskId: string, reason: TaskError): Promise<TaskRecord>;
   /** Re-queues a failed task (an explicit client request to try again). */
   retry(taskId: string): Promise<TaskRecord>;
   /** On start: tasks left processing by a dead process go back to pending. Returns how many. */
@@ -153,27 +226,50 @@ export interface ConversationSource {
 
 /** What the summarize module returns for one transcript: validated fields plus how they were made and scored. */
 export interface GeneratedSummary {
+  /** The model's fields; `wrapup_code_id` is one of the allowed ids or null. */
   fields: SummaryFields;
+  /** The chosen wrap-up code resolved against the allowed list, or null. */
+  wrapup_code: WrapupCode | null;
   model: string;
-  template: { id: string; version: string; hash: string };
+  template: TemplateRef;
+  /** What the template was chosen by. */
+  route: TemplateRoute;
   language?: string | undefined;
   quality_score: number;
   quality: Record<string, number>;
   redactions: Record<string, number>;
-  /** True when the first answer failed validation and the re-ask passed. */
+  /** True when the first answer failed validation and a re-ask passed. */
   repaired: boolean;
   /** Milliseconds per stage inside the summarize module (redact, llm, validate, score, …). */
   stage_latency_ms: Record<string, number>;
+  /** Summed over every model call (absent for the extractive summarizer). */
+  usage?: TokenUsage | undefined;
+  cost_usd?: number | undefined;
+  /** Set when the transcript was condensed in chunks first. */
+  chunks?: number | undefined;
+  ungrounded?: string[] | undefined;
+}
+
+/** Per-conversation inputs of one summary. */
+export interface GenerateOptions {
+  maxLength: number;
+  /** The conversation's (first) queue: picks the prompt template. */
+  queueId?: string | undefined;
+  /** Wrap-up codes the model may choose from; none → wrap-up code is null. */
+  allowedWrapupCodes?: WrapupCode[] | undefined;
 }
 
 /**
- * The summarizer port. Redacts the transcript before anything leaves for the model, validates and repairs once.
- * Throws AppError: LLM_UNAVAILABLE (retryable), SCHEMA_INVALID, TOO_LONG, PII_IN_OUTPUT (not retryable).
+ * The summarizer port. Redacts the transcript before anything leaves for the model, validates and re-asks a bounded
+ * number of times. Throws AppError: LLM_UNAVAILABLE (retryable), SCHEMA_INVALID, TOO_LONG, PII_IN_OUTPUT (not
+ * retryable), CONTENT_TOO_SHORT (nothing to summarize: the task should be marked skipped).
  */
 export interface SummaryEngine {
   /** The model id (`extractive` for the offline summarizer). */
   readonly model: string;
-  /** The prompt template in use; its id and version are part of every task's idempotency key. */
-  readonly template: { id: string; version: string; hash: string };
-  generate(transcript: Transcript, options: { maxLength: number }): Promise<GeneratedSummary>;
+  /** The DEFAULT prompt template; its id and version are part of every task's idempotency key. */
+  readonly template: TemplateRef;
+  /** The template the routing picks now for this queue, media type and language (for staleness checks). */
+  templateFor(route: { queueId?: string | null | undefined; mediaType: string; language?: string | undefined }): TemplateRef;
+  generate(transcript: Transcript, options: GenerateOptions): Promise<GeneratedSummary>;
 }

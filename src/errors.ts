@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'STORE_RECORD_INVALID'
   | 'SHUTTING_DOWN'
   | 'CONFIG_INVALID'
+  | 'CONTENT_TOO_SHORT'
   | 'INTERNAL';
 
 export interface AppErrorOptions {

@@ -9,6 +9,8 @@ import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-q
 import { createHttpApp } from './app.js';
 import type { HttpDeps, SummaryApi } from './ports.js';
 import { startHttpServer, type RunningHttpServer } from './server.js';
+import type { SummaryRoutesDeps } from './summary-routes.js';
+import { sampleRecord } from '../summarize/test-fixtures.js';
 
 const KEY = 'test-api-key-0123456789';
 const KNOWN = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';
@@ -16,28 +18,19 @@ const CACHED = '6c1d9b1f-4d2a-4b66-8e68-2c9a7a8d3b21';
 const UNKNOWN = '7d2eac20-5e3b-4c77-9f79-3dab8b9e4c32';
 
 function summaryRecord(conversationId: string, taskId: string, text: string): SummaryRecord {
-  return {
-    schema_version: 1,
+  return sampleRecord({
     conversation_id: conversationId,
     task_id: taskId,
     summary: text,
     intent: 'billing question',
-    resolution: 'explained the invoice',
-    follow_up_actions: ['email invoice copy'],
-    sentiment: 'neutral',
-    media_type: 'voice',
-    max_length: 500,
+    resolution: { status: 'follow_up_needed', text: 'explained the invoice' },
+    follow_up_actions: [{ action: 'email invoice copy', owner: 'agent', due: 'today' }],
+    sentiment: { start: 'negative', end: 'neutral' },
     model: 'extractive',
-    template: { id: 'default', version: '1', hash: 'h' },
     quality_score: 0.75,
-    quality: {},
     redactions: { email: 1 },
-    repaired: false,
     latency_ms: 15,
-    stage_latency_ms: {},
-    turn_count: 4,
-    created_at: '2024-05-01T10:00:00.000Z',
-  };
+  });
 }
 
 /** A fake of the SummaryApi port backed by the real store and queue; its "worker" settles tasks after `delayMs`. */
@@ -100,8 +93,9 @@ let fake: ReturnType<typeof createFakeApi>;
 let server: RunningHttpServer;
 let ready: { ok: boolean };
 
-async function start(overrides: Partial<HttpDeps> = {}, shutdownGraceMs?: number): Promise<void> {
-  const app = createHttpApp({
+async function start(overrides: Partial<SummaryRoutesDeps> = {}, shutdownGraceMs?: number): Promise<void> {
+  // isStale rides along in the deps object (createHttpApp hands it to the summary routes).
+  const deps: SummaryRoutesDeps = {
     api: fake.api,
     readiness: [{ name: 'store', check: async () => ({ ok: ready.ok, detail: ready.ok ? 'ok' : 'down' }) }],
     apiKeys: [KEY],
@@ -110,7 +104,8 @@ async function start(overrides: Partial<HttpDeps> = {}, shutdownGraceMs?: number
     defaultMaxLength: 500,
     logger: silentLogger(),
     ...overrides,
-  });
+  };
+  const app = createHttpApp(deps);
   server = await startHttpServer(app, { port: 0, host: '127.0.0.1', ...(shutdownGraceMs ? { shutdownGraceMs } : {}) });
 }
 
@@ -155,6 +150,41 @@ describe('HTTP API over a real socket', () => {
     const direct = await call(`/api/summary/${CACHED}`);
     expect(direct.status).toBe(200);
     expect(await direct.json()).toMatchObject({ source: 'cache', redactions: { email: 1 }, model: 'extractive' });
+  });
+
+  it('keeps the tutorial field types and adds the v2 fields beside them', async () => {
+    const body = (await (await call(`/api/summary/${CACHED}`)).json()) as Record<string, unknown>;
+    // v1 contract: strings and a string array, exactly as before.
+    expect(typeof body.summary).toBe('string');
+    expect(body.resolution).toBe('explained the invoice');
+    expect(body.follow_up_actions).toEqual(['email invoice copy']);
+    expect(body.sentiment).toBe('neutral');
+    expect(typeof body.quality_score).toBe('number');
+    expect(body).toMatchObject({
+      headline: 'Late refund re-issued',
+      resolution_status: 'follow_up_needed',
+      follow_ups: [{ action: 'email invoice copy', owner: 'agent', due: 'today' }],
+      sentiment_start: 'negative',
+      sentiment_end: 'neutral',
+      topics: ['refund', 'billing'],
+      entities: [{ type: 'order_reference', value: 'ORD-20231' }],
+      language: 'en',
+      wrapup_code: { id: 'code-1', name: 'Refund issued' },
+      confidence: { summary: 0.9, intent: 0.9, resolution: 0.8, wrapup_code: 0 },
+      template: { id: 'default', version: '2.0.0', hash: 'abc123abc123' },
+      stale: false,
+      quality: { coverage: 0.9 },
+      usage: { prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200 },
+      cost_usd: 0.00027,
+    });
+    expect(body).not.toHaveProperty('chunks');
+  });
+
+  it('reports stale: true when the template routing now picks another template', async () => {
+    await server.close();
+    await start({ isStale: (record) => record.conversation_id === CACHED });
+    expect(await (await call(`/api/summary/${CACHED}`)).json()).toMatchObject({ stale: true });
+    expect(await (await submit({ conversation_id: CACHED })).json()).toMatchObject({ stale: true, source: 'cache' });
   });
 
   it('misses with 202 and a poll_url that reaches completed', async () => {
@@ -249,6 +279,13 @@ describe('HTTP API over a real socket', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/summary/submit', '/api/summary/status/{task_id}', '/api/summary/{conversation_id}']),
     );
+    const summary = (doc as any).components.schemas.Summary;
+    expect(summary.properties.resolution.type).toBe('string');
+    expect(summary.properties.follow_up_actions).toMatchObject({ type: 'array', items: { type: 'string' } });
+    for (const field of ['headline', 'resolution_status', 'follow_ups', 'sentiment_start', 'sentiment_end', 'topics', 'entities', 'wrapup_code', 'confidence', 'template', 'stale', 'quality']) {
+      expect(summary.required).toContain(field);
+    }
+    for (const field of ['ungrounded', 'usage', 'cost_usd', 'chunks']) expect(summary.properties).toHaveProperty(field);
   });
 
   it('close() ends idle keep-alive connections at once (no wait for the grace period)', { timeout: 10_000 }, async () => {

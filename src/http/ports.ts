@@ -47,6 +47,8 @@ export interface HttpDeps {
   /** max_length used when a request does not give one. */
   defaultMaxLength: number;
   logger: Logger;
+  /** True when the template routing now picks a different template for this summary (summarize/staleness.ts). */
+  isStale?: ((record: SummaryRecord) => boolean) | undefined;
   /** Time each readiness check gets before it counts as failed. @default 2000 */
   readinessTimeoutMs?: number;
   /** The Genesys event webhook; omit to disable it. */

@@ -1,6 +1,16 @@
 // Zod schemas of the HTTP API (requests and responses, snake_case per the tutorial contract); they also feed OpenAPI.
 import { z } from '@hono/zod-openapi';
-import { SentimentSchema, TaskStatusSchema } from '../domain.js';
+import {
+  ConfidenceSchema,
+  EntitySchema,
+  FollowUpSchema,
+  SentimentSchema,
+  StoredResolutionStatusSchema,
+  TaskStatusSchema,
+  TemplateRefSchema,
+  TokenUsageSchema,
+  WrapupCodeSchema,
+} from '../domain.js';
 
 const uuidExample = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';
 const maxLength = z.number().int().min(50).max(5000);
@@ -30,13 +40,17 @@ export const SummaryQuerySchema = z.object({
   max_length: queryInt(maxLength).optional().openapi({ param: { name: 'max_length', in: 'query' } }),
 });
 
+/**
+ * A summary on the wire. The tutorial's fields keep their v1 types (`resolution` is the resolution text,
+ * `follow_up_actions` the action texts, `sentiment` the sentiment at the end); the richer v2 fields sit beside them.
+ */
 const SummaryFieldsSchema = z.object({
   conversation_id: z.string(),
   summary: z.string(),
   intent: z.string(),
-  resolution: z.string(),
-  follow_up_actions: z.array(z.string()),
-  sentiment: SentimentSchema,
+  resolution: z.string().openapi({ description: 'What was done or decided (text of the structured resolution)' }),
+  follow_up_actions: z.array(z.string()).openapi({ description: 'Follow-up action texts (see follow_ups for owner and due)' }),
+  sentiment: SentimentSchema.describe("The customer's sentiment at the end (see sentiment_start)"),
   quality_score: z.number(),
   model: z.string(),
   created_at: z.string(),
@@ -44,6 +58,22 @@ const SummaryFieldsSchema = z.object({
   max_length: z.number().int(),
   language: z.string().optional(),
   redactions: z.record(z.string(), z.number().int()),
+  headline: z.string().openapi({ description: 'Title of at most 80 characters' }),
+  resolution_status: StoredResolutionStatusSchema.describe('`unknown` only for summaries written before v2'),
+  follow_ups: z.array(FollowUpSchema),
+  sentiment_start: SentimentSchema,
+  sentiment_end: SentimentSchema,
+  topics: z.array(z.string()),
+  entities: z.array(EntitySchema),
+  wrapup_code: WrapupCodeSchema.nullable().describe("Chosen from the queue's Genesys wrap-up codes, or null"),
+  confidence: ConfidenceSchema.nullable().describe('Per-field confidence 0..1; null for summaries written before v2'),
+  template: TemplateRefSchema,
+  stale: z.boolean().openapi({ description: 'The prompt template routing now picks differs from the one that wrote this summary' }),
+  quality: z.record(z.string(), z.number()),
+  ungrounded: z.array(z.string()).optional().openapi({ description: 'Summary facts not found in the transcript' }),
+  usage: TokenUsageSchema.optional(),
+  cost_usd: z.number().optional(),
+  chunks: z.number().int().optional().openapi({ description: 'Transcript chunks condensed first (long conversations)' }),
 });
 
 export const SummaryResponseSchema = SummaryFieldsSchema.extend({

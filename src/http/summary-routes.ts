@@ -3,6 +3,9 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { SummaryRecord, TaskRecord } from '../domain.js';
 import { AppError } from '../errors.js';
 import type { HttpDeps, SummaryApi } from './ports.js';
+
+/** The routes' dependencies (the staleness check is optional: absent → every summary reads `stale: false`). */
+export type SummaryRoutesDeps = HttpDeps;
 import { taskFailureProblem } from './problem.js';
 import {
   ConversationParamsSchema,
@@ -65,28 +68,47 @@ const summaryRoute = createRoute({
 
 /** A stored summary answers a request when its text fits the requested length. */
 const fits = (record: SummaryRecord, maxLength: number): boolean => record.summary.length <= maxLength;
-const isSettled = (task: TaskRecord): boolean => task.status === 'completed' || task.status === 'failed';
+const isSettled = (task: TaskRecord): boolean => task.status === 'completed' || task.status === 'failed' || task.status === 'skipped';
 
-function summaryFields(r: SummaryRecord) {
+type Stale = (record: SummaryRecord) => boolean;
+
+/** The wire form of a record: the tutorial's v1 field types, then the v2 fields. */
+function summaryFields(r: SummaryRecord, isStale: Stale) {
   return {
     conversation_id: r.conversation_id,
     summary: r.summary,
     intent: r.intent,
-    resolution: r.resolution,
-    follow_up_actions: r.follow_up_actions,
-    sentiment: r.sentiment,
+    resolution: r.resolution.text,
+    follow_up_actions: r.follow_up_actions.map((a) => a.action),
+    sentiment: r.sentiment.end,
     quality_score: r.quality_score,
     model: r.model,
     created_at: r.created_at,
     latency_ms: r.latency_ms,
     max_length: r.max_length,
     redactions: r.redactions,
-    ...(r.language === undefined ? {} : { language: r.language }),
+    language: r.language,
+    headline: r.headline,
+    resolution_status: r.resolution.status,
+    follow_ups: r.follow_up_actions,
+    sentiment_start: r.sentiment.start,
+    sentiment_end: r.sentiment.end,
+    topics: r.topics,
+    entities: r.entities,
+    wrapup_code: r.wrapup_code,
+    confidence: r.confidence ?? null,
+    template: r.template,
+    stale: isStale(r),
+    quality: r.quality,
+    ...(r.ungrounded === undefined ? {} : { ungrounded: r.ungrounded }),
+    ...(r.usage === undefined ? {} : { usage: r.usage }),
+    ...(r.cost_usd === undefined ? {} : { cost_usd: r.cost_usd }),
+    ...(r.chunks === undefined ? {} : { chunks: r.chunks }),
   };
 }
 
-function summaryBody(record: SummaryRecord, source: 'cache' | 'live') {
-  return { task_id: record.task_id, status: 'completed' as const, source, ...summaryFields(record) };
+function summaryBody(record: SummaryRecord, source: 'cache' | 'live', isStale: Stale) {
+  return { task_id: record.task_id, status: 'completed' as const, source, ...summaryFields(record, isStale) };
 }
 
 function acceptedBody(task: TaskRecord) {
@@ -94,9 +116,9 @@ function acceptedBody(task: TaskRecord) {
   return { task_id, status, conversation_id, poll_url: `/api/summary/status/${task_id}` };
 }
 
-function statusBody(task: TaskRecord, record: SummaryRecord | undefined) {
+function statusBody(task: TaskRecord, record: SummaryRecord | undefined, isStale: Stale) {
   const { task_id, conversation_id, status, attempts, created_at, updated_at, error, latency_ms, quality_score } = task;
-  const summary = record ? summaryFields(record) : {};
+  const summary = record ? summaryFields(record, isStale) : {};
   return {
     ...summary,
     task_id,
@@ -125,8 +147,9 @@ async function startOrJoin(api: SummaryApi, conversationId: string, maxLength: n
 }
 
 /** Adds the summary routes (auth and body limits are applied by the app on /api/*). */
-export function registerSummaryRoutes(app: OpenAPIHono, deps: HttpDeps): void {
+export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps): void {
   const { api } = deps;
+  const isStale: Stale = (record) => deps.isStale?.(record) ?? false;
 
   app.openapi(submitRoute, async (c) => {
     const body = c.req.valid('json');
@@ -134,10 +157,10 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: HttpDeps): void {
     const force = body.force ?? false;
     if (!force) {
       const stored = await api.getSummary(body.conversation_id);
-      if (stored && fits(stored, maxLength)) return c.json(summaryBody(stored, 'cache'), 200);
+      if (stored && fits(stored, maxLength)) return c.json(summaryBody(stored, 'cache', isStale), 200);
     }
     const { task, record } = await startOrJoin(api, body.conversation_id, maxLength, force);
-    if (record) return c.json(summaryBody(record, 'cache'), 200);
+    if (record) return c.json(summaryBody(record, 'cache', isStale), 200);
     return c.json(acceptedBody(task), 202);
   });
 
@@ -146,7 +169,7 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: HttpDeps): void {
     const task = await api.getTask(task_id);
     if (!task) throw new AppError('TASK_NOT_FOUND', `no task ${task_id}`);
     const record = task.status === 'completed' ? await api.getSummary(task.conversation_id) : undefined;
-    return c.json(statusBody(task, record), 200);
+    return c.json(statusBody(task, record, isStale), 200);
   });
 
   app.openapi(summaryRoute, async (c) => {
@@ -154,13 +177,15 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: HttpDeps): void {
     const query = c.req.valid('query');
     const maxLength = query.max_length ?? deps.defaultMaxLength;
     const stored = await api.getSummary(conversation_id);
-    if (stored && fits(stored, maxLength)) return c.json(summaryBody(stored, 'cache'), 200);
+    if (stored && fits(stored, maxLength)) return c.json(summaryBody(stored, 'cache', isStale), 200);
     let { task, record } = await startOrJoin(api, conversation_id, maxLength, false);
     const waitMs = Math.min(query.wait ?? 0, deps.maxWaitMs);
     if (!record && !isSettled(task) && waitMs > 0) task = (await api.waitForTask(task.task_id, waitMs)) ?? task;
     if (!record && task.status === 'completed') record = await api.getSummary(conversation_id);
-    if (record) return c.json(summaryBody(record, 'live'), 200);
+    if (record) return c.json(summaryBody(record, 'live', isStale), 200);
+    // A skipped task (too little content, error CONTENT_TOO_SHORT) is final like a failure: a 422 problem.
     if (task.status === 'failed') throw taskFailureProblem(task.error);
+    if (task.status === 'skipped') throw taskFailureProblem(task.error ?? { code: 'CONTENT_TOO_SHORT', message: 'nothing to summarize' });
     return c.json(acceptedBody(task), 202);
   });
 }

@@ -2,6 +2,7 @@
 import type { Logger } from '../logger.js';
 import { AppError } from '../errors.js';
 import type {
+  ConversationInfo,
   ConversationSource,
   GeneratedSummary,
   SummaryEngine,
@@ -9,13 +10,21 @@ import type {
   SummaryStore,
   TaskRecord,
   Transcript,
+  WrapupCode,
 } from '../domain.js';
+
+/** Where a queue's wrap-up codes come from (genesys/wrapup-codes.ts createWrapupCodeCache). */
+export interface WrapupCodeSource {
+  forQueue(queueId: string): Promise<WrapupCode[]>;
+}
 
 export interface ProcessorDeps {
   source: ConversationSource;
   engine: SummaryEngine;
   summaries: SummaryStore;
   logger: Logger;
+  /** The conversation's queues' wrap-up codes, offered to the summarizer; omitted → no wrap-up code is chosen. */
+  wrapupCodes?: WrapupCodeSource | undefined;
   /** Wait before re-checking a conversation that is not over yet. @default 5000 */
   notEndedRetryMs?: number;
   /** @default Date.now */
@@ -54,8 +63,9 @@ export function createConversationProcessor(deps: ProcessorDeps) {
     }
     const transcript = await timed(stages, 'fetch_transcript', now, () => deps.source.getTranscript(info));
     log.debug({ turns: transcript.turns.length, mediaType: transcript.mediaType }, 'transcript fetched');
+    const allowedWrapupCodes = await timed(stages, 'wrapup_codes', now, () => codesFor(info, deps, log));
     const generated = await timed(stages, 'summarize', now, () =>
-      deps.engine.generate(transcript, { maxLength: task.max_length }),
+      deps.engine.generate(transcript, { maxLength: task.max_length, queueId: info.queueIds[0], allowedWrapupCodes }),
     );
     const record = toRecord(task, transcript, generated, stages, now() - started, new Date(now()).toISOString());
     await timed(stages, 'store', now, () => deps.summaries.put(record));
@@ -65,6 +75,23 @@ export function createConversationProcessor(deps: ProcessorDeps) {
     );
     return { record };
   };
+}
+
+/**
+ * The union of the wrap-up codes of every queue the conversation went through (deduplicated by id). A lookup
+ * failure is logged and costs only the wrap-up code (null), never the summary.
+ */
+async function codesFor(info: ConversationInfo, deps: ProcessorDeps, log: Logger): Promise<WrapupCode[]> {
+  if (!deps.wrapupCodes || info.queueIds.length === 0) return [];
+  const byId = new Map<string, WrapupCode>();
+  for (const queueId of new Set(info.queueIds)) {
+    try {
+      for (const code of await deps.wrapupCodes.forQueue(queueId)) if (!byId.has(code.id)) byId.set(code.id, code);
+    } catch (err) {
+      log.warn({ queueId, code: (err as { code?: unknown }).code }, 'wrap-up codes unavailable; summarizing without them');
+    }
+  }
+  return [...byId.values()];
 }
 
 function toRecord(
@@ -77,16 +104,18 @@ function toRecord(
 ): SummaryRecord {
   const stageLatency: Record<string, number> = { ...stages };
   for (const [name, ms] of Object.entries(generated.stage_latency_ms)) stageLatency[`summarize.${name}`] = ms;
+  const { wrapup_code_id: _chosen, ...fields } = generated.fields;
   return {
-    schema_version: 1,
+    schema_version: 2,
     conversation_id: task.conversation_id,
     task_id: task.task_id,
-    ...generated.fields,
+    ...fields,
+    wrapup_code: generated.wrapup_code,
     media_type: transcript.mediaType,
-    ...(generated.language ? { language: generated.language } : {}),
     max_length: task.max_length,
     model: generated.model,
     template: generated.template,
+    route: generated.route,
     quality_score: generated.quality_score,
     quality: generated.quality,
     redactions: generated.redactions,
@@ -95,5 +124,9 @@ function toRecord(
     stage_latency_ms: stageLatency,
     turn_count: transcript.turns.length,
     created_at: createdAt,
+    ...(generated.chunks === undefined ? {} : { chunks: generated.chunks }),
+    ...(generated.usage === undefined ? {} : { usage: generated.usage }),
+    ...(generated.cost_usd === undefined ? {} : { cost_usd: generated.cost_usd }),
+    ...(generated.ungrounded === undefined ? {} : { ungrounded: generated.ungrounded }),
   };
 }

@@ -25,7 +25,7 @@ export interface RequestOptions {
   source?: TaskSource;
 }
 
-const isSettled = (task: TaskRecord): boolean => task.status === 'completed' || task.status === 'failed';
+const isSettled = (task: TaskRecord): boolean => task.status !== 'pending' && task.status !== 'processing';
 
 /**
  * One summarization per (conversation, prompt template version, max length): every source that sees the same

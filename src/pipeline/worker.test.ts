@@ -84,6 +84,23 @@ describe('worker', () => {
     expect(await settled).toMatchObject({ status: 'failed', error: { code: 'PII_IN_OUTPUT' }, attempts: 1 });
   });
 
+  it('marks a task with nothing to summarize as skipped, without retrying', async () => {
+    let calls = 0;
+    worker = createWorker({
+      queue,
+      logger: silentLogger(),
+      process: async () => {
+        calls += 1;
+        throw new AppError('CONTENT_TOO_SHORT', 'too_few_customer_words', { details: { reason: 'too_few_customer_words' } });
+      },
+    });
+    const task = await enqueue(11);
+    const settled = settledOnce(worker, task.task_id);
+    worker.start();
+    expect(await settled).toMatchObject({ status: 'skipped', error: { code: 'CONTENT_TOO_SHORT' } });
+    expect(calls).toBe(1);
+  });
+
   it('gives up after maxAttempts retryable failures', async () => {
     let calls = 0;
     worker = createWorker({

@@ -69,6 +69,12 @@ export function createWorker(options: WorkerOptions): Worker {
   async function settle(task: TaskRecord, err: unknown): Promise<void> {
     const error = toAppError(err);
     const log = logger.child({ conversationId: task.conversation_id, taskId: task.task_id });
+    if (error.code === 'CONTENT_TOO_SHORT') {
+      const skipped = await queue.skip(task.task_id, { code: error.code, message: error.message });
+      log.info({ code: error.code }, 'task skipped: nothing to summarize');
+      events.emit('settled', skipped);
+      return;
+    }
     const patient = patience.codes.includes(error.code) && now() - Date.parse(task.created_at) < patience.windowMs;
     if (error.retryable && (task.attempts < maxAttempts || patient)) {
       const delay = patient

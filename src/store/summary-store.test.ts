@@ -7,24 +7,31 @@ import type { SummaryRecord } from '../domain.js';
 import { isAppError } from '../errors.js';
 import { createLogger, silentLogger } from '../logger.js';
 import { createKeyvBackend, type KeyvBackend } from './keyv-backend.js';
+import { sampleRecord } from '../summarize/test-fixtures.js';
 import { createSummaryStore, migrateSummaryRecord } from './summary-store.js';
 
 const CONVERSATION = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';
 
 function record(overrides: Partial<SummaryRecord> = {}): SummaryRecord {
+  return sampleRecord({ conversation_id: CONVERSATION, ...overrides });
+}
+
+/** A record as v1 wrote it (schema_version 1: string resolution, string follow-ups, one sentiment). */
+function v1Record(): Record<string, unknown> {
   return {
     schema_version: 1,
     conversation_id: CONVERSATION,
     task_id: 'c1a4f3d2-0a8b-4f7e-9a61-3b9e1d2c4f50',
     summary: 'Customer asked about a refund; agent resolved the issue.',
-    intent: 'refund',
+    intent: 'Customer wants to know why the refund for the returned winter jacket has not arrived in their account yet.',
     resolution: 'refund issued',
     follow_up_actions: ['send confirmation'],
     sentiment: 'positive',
     media_type: 'voice',
+    language: 'en-US',
     max_length: 500,
     model: 'extractive',
-    template: { id: 'default', version: '1', hash: 'abc' },
+    template: { id: 'default', version: '1.0.0', hash: 'abc' },
     quality_score: 0.8,
     quality: { coverage: 0.9 },
     redactions: { phone: 1 },
@@ -33,7 +40,6 @@ function record(overrides: Partial<SummaryRecord> = {}): SummaryRecord {
     stage_latency_ms: { llm: 100 },
     turn_count: 12,
     created_at: '2024-05-01T10:00:00.000Z',
-    ...overrides,
   };
 }
 
@@ -103,21 +109,69 @@ describe('summary store', () => {
     expect(await store.get(CONVERSATION)).toBeUndefined();
   });
 
-  it('migrates a v0 record (no schema_version, quality, redactions, stage latencies)', async () => {
+  it('migrates a v1 record to v2 on read without inventing content', async () => {
     const keyv = (await open('memory://')).keyv('summaries');
-    const { schema_version, quality, redactions, stage_latency_ms, repaired, turn_count, template, ...v0 } = record();
+    await keyv.set(CONVERSATION, v1Record());
+    const migrated = await createSummaryStore({ keyv, logger: silentLogger() }).get(CONVERSATION);
+    expect(migrated).toMatchObject({
+      schema_version: 2,
+      summary: v1Record().summary,
+      resolution: { status: 'unknown', text: 'refund issued' },
+      follow_up_actions: [{ action: 'send confirmation', owner: 'agent', due: null }],
+      sentiment: { start: 'positive', end: 'positive' },
+      topics: [],
+      entities: [],
+      language: 'en-US',
+      wrapup_code: null,
+    });
+    expect(migrated?.confidence).toBeUndefined();
+    expect(migrated?.headline.length).toBeLessThanOrEqual(80);
+    expect(migrated?.headline).toMatch(/^Customer wants to know why the refund/);
+  });
+
+  it('migrates a v0 record (no schema_version, quality, redactions, stage latencies, language) through v1 to v2', async () => {
+    const keyv = (await open('memory://')).keyv('summaries');
+    const { schema_version, quality, redactions, stage_latency_ms, repaired, turn_count, template, language, ...v0 } = v1Record();
     await keyv.set(CONVERSATION, v0);
-    const store = createSummaryStore({ keyv, logger: silentLogger() });
-    const migrated = await store.get(CONVERSATION);
-    expect(migrated).toMatchObject({ schema_version: 1, quality: {}, redactions: {}, stage_latency_ms: {} });
+    const migrated = await createSummaryStore({ keyv, logger: silentLogger() }).get(CONVERSATION);
+    expect(migrated).toMatchObject({ schema_version: 2, quality: {}, redactions: {}, stage_latency_ms: {}, language: 'und', headline: expect.any(String) });
     expect(migrated?.summary).toBe(v0.summary);
     expect(migrateSummaryRecord('not an object')).toBe('not an object');
+    expect(migrateSummaryRecord(record())).toEqual(record());
+  });
+
+  it('lists the ids written (once each, across days), and keeps the index across a sqlite reopen', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2024-05-01T23:59:00Z'));
+    const url = `sqlite://${path.join(dir, 'db.sqlite')}`;
+    const first = await open(url);
+    const store = createSummaryStore({ keyv: first.keyv('summaries'), logger: silentLogger() });
+    expect(await store.listIds()).toEqual([]);
+    const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+    await Promise.all([store.put(record({ conversation_id: ids[0] })), store.put(record({ conversation_id: ids[1] }))]);
+    vi.setSystemTime(new Date('2024-05-02T00:01:00Z'));
+    await store.put(record({ conversation_id: ids[0] }));
+    await store.put(record());
+    expect((await store.listIds()).sort()).toEqual([...ids, CONVERSATION].sort());
+    await first.close();
+    const second = await open(url);
+    expect((await createSummaryStore({ keyv: second.keyv('summaries'), logger: silentLogger() }).listIds()).sort()).toEqual([...ids, CONVERSATION].sort());
+  });
+
+  it('drops expired days from the index', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2024-05-01T10:00:00Z'));
+    const store = createSummaryStore({ keyv: (await open('memory://')).keyv('summaries'), ttlMs: 1000, logger: silentLogger() });
+    await store.put(record());
+    expect(await store.listIds()).toEqual([CONVERSATION]);
+    vi.setSystemTime(new Date('2024-05-02T10:00:02Z'));
+    expect(await store.listIds()).toEqual([]);
   });
 
   it('reports a garbage record with its issue paths and reads it as missing', async () => {
     const keyv = (await open('memory://')).keyv('summaries');
     const { logger, lines } = capturingLogger();
-    await keyv.set(CONVERSATION, { schema_version: 1, summary: 42 });
+    await keyv.set(CONVERSATION, { schema_version: 2, summary: 42 });
     const store = createSummaryStore({ keyv, logger });
     await expect(store.get(CONVERSATION)).resolves.toBeUndefined();
     const warning = lines.find((line) => line.conversationId === CONVERSATION);

@@ -1,9 +1,30 @@
-// Summary store: SummaryRecords in Keyv, keyed by conversation id, zod-validated on write and parsed (or migrated) on read.
+// Summary store: SummaryRecords in Keyv, keyed by conversation id, zod-validated on write and parsed (or migrated) on
+// read, plus an index of the conversation ids written (for bounded re-runs such as rerun-stale).
 import type { Keyv } from 'keyv';
+import { z } from 'zod';
 import { SummaryRecordSchema, type SummaryRecord, type SummaryStore } from '../domain.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { createAsyncMutex } from './async-mutex.js';
 import { issuePaths, storeCall } from './store-call.js';
+
+/** The SummaryStore port plus the id index. */
+export interface IndexedSummaryStore extends SummaryStore {
+  /**
+   * Conversation ids of every record written through this store since the index existed, oldest first. Some may
+   * have expired since (get() then misses); records written before the index existed are not listed.
+   */
+  listIds(): Promise<string[]>;
+}
+
+/**
+ * The index: one key per UTC day of writes (`__index__:ids:YYYY-MM-DD`, expiring a day after the records it lists)
+ * and one key listing the days. Conversation ids are UUIDs, so no index key can collide with a record.
+ */
+export const INDEX_DAYS_KEY = '__index__:days';
+const dayKey = (day: string): string => `__index__:ids:${day}`;
+const IdListSchema = z.array(z.string());
+const DAY_MS = 86_400_000;
 
 export interface SummaryStoreOptions {
   /** The 'summaries' namespace of the store. */
@@ -13,19 +34,12 @@ export interface SummaryStoreOptions {
   logger: Logger;
 }
 
-const CURRENT_VERSION = 1;
+const CURRENT_VERSION = 2;
 
-/**
- * Brings an older stored shape up to the current schema when that is possible without inventing content.
- * v0 (no schema_version): records written before quality breakdown, redaction counts, stage latencies, repair flag,
- * turn count and template provenance were stored; those get neutral defaults. Unknown shapes are returned unchanged
- * (the caller's parse then reports them).
- */
-export function migrateSummaryRecord(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
-  const record = raw as Record<string, unknown>;
-  const version = typeof record.schema_version === 'number' ? record.schema_version : 0;
-  if (version >= CURRENT_VERSION) return raw;
+const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** v0 (no schema_version) → v1: fields stored since v1 get neutral defaults. */
+function fromV0(record: Record<string, unknown>): Record<string, unknown> {
   return {
     quality: {},
     redactions: {},
@@ -35,13 +49,58 @@ export function migrateSummaryRecord(raw: unknown): unknown {
     template: { id: 'unknown', version: '0', hash: '' },
     media_type: 'unknown',
     ...record,
-    schema_version: CURRENT_VERSION,
+    schema_version: 1,
   };
 }
 
+/** A headline from the intent: one line, at most 80 characters, cut at a word. */
+function headlineFrom(intent: unknown): unknown {
+  if (typeof intent !== 'string') return intent;
+  const flat = intent.replace(/\s+/g, ' ').trim().replace(/[.!]+$/, '');
+  if (flat.length <= 80) return flat;
+  const cut = flat.slice(0, 79);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 40))}…`;
+}
+
+/**
+ * v1 → v2 without inventing content: the free-text resolution keeps its text with status `unknown`; follow-ups
+ * become agent-owned actions without a due date; the one sentiment is both start and end; the headline is the
+ * intent; no topics, entities, wrap-up code or confidence; language `und` (undetermined) when none was recorded.
+ */
+function fromV1(r: Record<string, unknown>): Record<string, unknown> {
+  const sentiment = r.sentiment;
+  return {
+    ...r,
+    schema_version: 2,
+    headline: headlineFrom(r.intent),
+    resolution: typeof r.resolution === 'string' ? { status: 'unknown', text: r.resolution } : r.resolution,
+    follow_up_actions: Array.isArray(r.follow_up_actions)
+      ? r.follow_up_actions.map((a) => (typeof a === 'string' ? { action: a, owner: 'agent', due: null } : a))
+      : r.follow_up_actions,
+    sentiment: typeof sentiment === 'string' ? { start: sentiment, end: sentiment } : sentiment,
+    topics: [],
+    entities: [],
+    language: typeof r.language === 'string' && r.language.length >= 2 ? r.language : 'und',
+    wrapup_code: null,
+  };
+}
+
+/**
+ * Brings an older stored shape up to the current schema (v0 → v1 → v2) when that is possible without inventing
+ * content. Unknown shapes are returned unchanged (the caller's parse then reports them).
+ */
+export function migrateSummaryRecord(raw: unknown): unknown {
+  if (!obj(raw)) return raw;
+  const version = typeof raw.schema_version === 'number' ? raw.schema_version : 0;
+  if (version >= CURRENT_VERSION) return raw;
+  const v1 = version < 1 ? fromV0(raw) : raw;
+  return fromV1(v1);
+}
+
 /** Creates the Keyv-backed SummaryStore. Store outages throw AppError STORE_UNAVAILABLE; bad records read as misses. */
-export function createSummaryStore(options: SummaryStoreOptions): SummaryStore {
+export function createSummaryStore(options: SummaryStoreOptions): IndexedSummaryStore {
   const { keyv, logger } = options;
+  const indexLock = createAsyncMutex();
   const ttl = options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined;
 
   async function get(conversationId: string): Promise<SummaryRecord | undefined> {
@@ -66,6 +125,39 @@ export function createSummaryStore(options: SummaryStoreOptions): SummaryStore {
       });
     }
     await storeCall('write', () => keyv.set(parsed.data.conversation_id, parsed.data, ttl));
+    await indexLock.run(() => addToIndex(parsed.data.conversation_id, new Date().toISOString().slice(0, 10)));
+  }
+
+  async function readList(key: string): Promise<string[] | undefined> {
+    const raw: unknown = await storeCall('read', () => keyv.get(key));
+    if (raw === undefined || raw === null) return undefined;
+    const parsed = IdListSchema.safeParse(raw);
+    if (!parsed.success) logger.warn({ key, issues: issuePaths(parsed.error.issues) }, 'summary id index entry is unreadable; ignoring it');
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async function addToIndex(conversationId: string, day: string): Promise<void> {
+    const days = (await readList(INDEX_DAYS_KEY)) ?? [];
+    if (!days.includes(day)) await storeCall('write', () => keyv.set(INDEX_DAYS_KEY, [...days, day]));
+    const ids = (await readList(dayKey(day))) ?? [];
+    if (ids.includes(conversationId)) return;
+    await storeCall('write', () => keyv.set(dayKey(day), [...ids, conversationId], ttl === undefined ? undefined : ttl + DAY_MS));
+  }
+
+  async function listIds(): Promise<string[]> {
+    return indexLock.run(async () => {
+      const days = (await readList(INDEX_DAYS_KEY)) ?? [];
+      const live: string[] = [];
+      const ids = new Set<string>();
+      for (const day of days) {
+        const list = await readList(dayKey(day));
+        if (list === undefined) continue;
+        live.push(day);
+        for (const id of list) ids.add(id);
+      }
+      if (live.length !== days.length) await storeCall('write', () => keyv.set(INDEX_DAYS_KEY, live));
+      return [...ids];
+    });
   }
 
   async function ping(): Promise<boolean> {
@@ -77,5 +169,5 @@ export function createSummaryStore(options: SummaryStoreOptions): SummaryStore {
     }
   }
 
-  return { get, put, ping };
+  return { get, put, ping, listIds };
 }

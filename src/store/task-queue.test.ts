@@ -67,7 +67,7 @@ describe('embedded task queue', () => {
     expect((await queue.claim())?.task_id).toBe(ids[1]);
     expect((await queue.claim())?.task_id).toBe(ids[2]);
     expect(await queue.claim()).toBeUndefined();
-    expect(await queue.counts()).toEqual({ pending: 0, processing: 3, completed: 0, failed: 0 });
+    expect(await queue.counts()).toEqual({ pending: 0, processing: 3, completed: 0, failed: 0, skipped: 0 });
   });
 
   it('respects not_before on fail-with-retry and keeps the last error', async () => {
@@ -95,13 +95,17 @@ describe('embedded task queue', () => {
     expect(done.updated_at).not.toBe(a.updated_at);
     const failed = await queue.fail(b.task_id, { code: 'CONVERSATION_NOT_FOUND', message: 'gone' });
     expect(failed.status).toBe('failed');
-    expect(await queue.counts()).toEqual({ pending: 0, processing: 0, completed: 1, failed: 1 });
+    expect(await queue.counts()).toEqual({ pending: 0, processing: 0, completed: 1, failed: 1, skipped: 0 });
     // Same key again joins the finished task instead of creating another.
     expect(await queue.enqueue(request(2))).toMatchObject({ created: false, task: { status: 'failed' } });
     const again = await queue.retry(b.task_id);
     expect(again).toMatchObject({ status: 'pending', attempts: 0, error: undefined });
-    expect(await queue.counts()).toEqual({ pending: 1, processing: 0, completed: 1, failed: 0 });
+    expect(await queue.counts()).toEqual({ pending: 1, processing: 0, completed: 1, failed: 0, skipped: 0 });
     expect((await queue.claim())?.task_id).toBe(b.task_id);
+    const skipped = await queue.skip(b.task_id, { code: 'CONTENT_TOO_SHORT', message: 'too_few_turns' });
+    expect(skipped).toMatchObject({ status: 'skipped', error: { code: 'CONTENT_TOO_SHORT' } });
+    expect(await queue.counts()).toEqual({ pending: 0, processing: 0, completed: 1, failed: 0, skipped: 1 });
+    expect(await queue.claim()).toBeUndefined();
     await expect(queue.complete('nope', { latencyMs: 1, qualityScore: 1 })).rejects.toSatisfy((err) =>
       isAppError(err, 'TASK_NOT_FOUND'),
     );

@@ -30,7 +30,7 @@ export interface EmbeddedTaskQueue extends TaskQueue {
 }
 
 const isOpen = (status: TaskStatus): boolean => status === 'pending' || status === 'processing';
-const isTerminal = (status: TaskStatus): status is 'completed' | 'failed' => !isOpen(status);
+const isTerminal = (status: TaskStatus): status is 'completed' | 'failed' | 'skipped' => !isOpen(status);
 
 /** Creates the embedded queue. Store outages throw AppError STORE_UNAVAILABLE; unknown ids throw TASK_NOT_FOUND. */
 export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): EmbeddedTaskQueue {
@@ -113,6 +113,10 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
     return updated;
   }
 
+  async function skip(taskId: string, error: TaskError): Promise<TaskRecord> {
+    return mutex.run(async () => state.save(await state.mustRead(taskId), { status: 'skipped', error, not_before: undefined }));
+  }
+
   async function retry(taskId: string): Promise<TaskRecord> {
     const { task, requeued } = await mutex.run(async () => {
       const current = await state.mustRead(taskId);
@@ -170,6 +174,7 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
     claim,
     complete,
     fail,
+    skip,
     retry,
     recover,
     onReady: wake.subscribe,

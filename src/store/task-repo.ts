@@ -9,7 +9,7 @@ import { issuePaths, storeCall } from './store-call.js';
 const OPEN_INDEX_KEY = 'index:open';
 const COUNTERS_KEY = 'counters:terminal';
 const OpenIndexSchema = z.array(z.string());
-const CountersSchema = z.object({ completed: z.number().int(), failed: z.number().int() });
+const CountersSchema = z.object({ completed: z.number().int(), failed: z.number().int(), skipped: z.number().int().default(0) });
 
 /** Lifetime totals of tasks that reached a terminal status (decremented when a task is re-queued). */
 export type TerminalCounters = z.infer<typeof CountersSchema>;
@@ -70,7 +70,7 @@ export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
     setOpenIds: async (ids) => {
       await storeCall('write', () => keyv.set(OPEN_INDEX_KEY, ids));
     },
-    counters: () => readList(COUNTERS_KEY, CountersSchema, { completed: 0, failed: 0 }),
+    counters: () => readList(COUNTERS_KEY, CountersSchema, { completed: 0, failed: 0, skipped: 0 }),
     setCounters: async (counters) => {
       await storeCall('write', () => keyv.set(COUNTERS_KEY, counters));
     },

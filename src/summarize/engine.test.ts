@@ -3,11 +3,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Transcript } from '../domain.js';
 import { isAppError } from '../errors.js';
 import { silentLogger } from '../logger.js';
-import { FAKE_LEAKED_PII, startOpenAiFake, type OpenAiFake } from '../sim/openai-fake.js';
 import { createSummaryEngine } from './engine.js';
+import { sampleFields, startScriptedLlm, type ScriptedLlm } from './test-fixtures.js';
 
 const PROMPTS = fileURLToPath(new URL('../../config/prompts/', import.meta.url));
 const PII = ['Dana Reyes', '4111 1111 1111 1111', '(212) 555-0199', 'dana.reyes@example.com', '42 Elm Street', '078-05-1120'];
+const LEAK = '(555) 867-5309';
+const CODES = [
+  { id: '0b6f3c21-94a7-4d2e-8c15-a3e9f7d10b11', name: 'Refund issued' },
+  { id: '1c7a4d32-a5b8-4e3f-9d26-b4fa08e21c12', name: 'Billing question answered' },
+];
 
 const transcript: Transcript = {
   conversationId: '7d1e5c3a-1b2c-4d5e-8f90-123456789abc',
@@ -21,83 +26,150 @@ const transcript: Transcript = {
   ],
 };
 
-describe('SummaryEngine against the OpenAI-compatible fake', () => {
-  let fake: OpenAiFake;
+const spanish: Transcript = {
+  conversationId: '8e2f6d4b-2c3d-4e5f-9a01-23456789abcd',
+  mediaType: 'voice',
+  turns: [
+    { speaker: 'agent', text: 'Hola, gracias por llamar, ¿en qué puedo ayudarle?', at: '2024-05-01T10:00:00Z' },
+    { speaker: 'customer', text: 'Quiero saber el estado de mi pedido, porque no ha llegado y lo necesito para el lunes.', at: '2024-05-01T10:00:05Z' },
+    { speaker: 'agent', text: 'Su pedido está en camino y llegará mañana por la tarde.', at: '2024-05-01T10:00:30Z' },
+  ],
+};
+
+describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
+  let llm: ScriptedLlm;
   beforeAll(async () => {
-    fake = await startOpenAiFake();
+    llm = await startScriptedLlm();
   });
   afterAll(async () => {
-    await fake.close();
+    await llm.close();
   });
   beforeEach(() => {
-    fake.setMode('ok');
-    fake.requests.length = 0;
+    llm.requests.length = 0;
+    llm.script.length = 0;
   });
 
-  const engine = (maxRetries = 0) =>
+  const engine = (options: { maxRepairs?: number; model?: string } = {}) =>
     createSummaryEngine({
-      openai: { apiKey: 'test', baseUrl: fake.url, model: 'fake-model', timeoutMs: 5000, maxRetries, temperature: 0.2 },
+      openai: { apiKey: 'test', baseUrl: llm.url, model: options.model ?? 'gpt-4o-mini', timeoutMs: 5000, maxRetries: 0, temperature: 0.2 },
       promptsDir: PROMPTS,
       templateId: 'default',
       logger: silentLogger(),
+      ...(options.maxRepairs === undefined ? {} : { maxRepairs: options.maxRepairs }),
     });
 
-  it('summarizes with one call, sending a strict json_schema and no PII', async () => {
-    const result = await (await engine()).generate(transcript, { maxLength: 300 });
-    expect(fake.callCount).toBe(1);
-    const body = fake.requests[0]?.body;
-    expect(body.model).toBe('fake-model');
+  it('summarizes with one strict json_schema call, no PII sent, and picks a wrap-up code from the allowed list', async () => {
+    const result = await (await engine()).generate(transcript, { maxLength: 300, queueId: 'q-1', allowedWrapupCodes: CODES });
+    expect(llm.requests).toHaveLength(1);
+    const body = llm.requests[0]!;
     expect(body.response_format).toMatchObject({ type: 'json_schema', json_schema: { strict: true, schema: { additionalProperties: false } } });
+    expect(body.response_format?.json_schema?.schema.properties.wrapup_code_id.enum).toEqual([...CODES.map((c) => c.id), null]);
     const sent = JSON.stringify(body);
     for (const value of PII) expect(sent).not.toContain(value);
     expect(sent).toContain('[CARD]');
-    expect(sent).toContain('[00:00:05] customer: [NAME]. I want to dispute');
+    expect(sent).toContain(`${CODES[0]!.id} = Refund issued`);
     expect(sent).toContain('(/transcript)');
-    expect(result).toMatchObject({ model: 'fake-model', repaired: false, language: 'en', template: { id: 'default', version: '1.0.0' } });
-    expect(result.fields.summary).toContain('I want to dispute a charge');
+    expect(result).toMatchObject({
+      model: 'gpt-4o-mini',
+      repaired: false,
+      wrapup_code: CODES[0],
+      template: { id: 'default', version: '2.0.0' },
+      route: { queue_id: 'q-1', media_type: 'voice', language: 'en' },
+      usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 },
+    });
+    expect(result.cost_usd).toBeGreaterThan(0);
+    expect(result.fields.wrapup_code_id).toBe(CODES[0]!.id);
     expect(result.redactions).toEqual({ name: 1, card: 1, phone: 1, email: 1, address: 1, ssn: 1 });
-    expect(Object.keys(result.stage_latency_ms).sort()).toEqual(['llm', 'redact', 'score', 'validate']);
+    expect(Object.keys(result.stage_latency_ms).sort()).toEqual(['condense', 'ground', 'llm', 'redact', 'score', 'validate']);
+    expect(result.quality).toHaveProperty('faithfulness');
     expect(result.quality_score).toBeGreaterThan(0);
-    expect(result.quality_score).toBeLessThanOrEqual(1);
   });
 
-  for (const mode of ['too-long-once', 'leak-once'] as const) {
-    it(`repairs once on ${mode}: two calls, repaired, and the re-ask carries no PII`, async () => {
-      fake.setMode(mode);
-      const result = await (await engine()).generate(transcript, { maxLength: 300 });
-      expect(fake.callCount).toBe(2);
+  it('offers no code (schema type null) when the queue has none', async () => {
+    const result = await (await engine()).generate(transcript, { maxLength: 300 });
+    expect(llm.requests[0]?.response_format?.json_schema?.schema.properties.wrapup_code_id).toMatchObject({ type: 'null' });
+    expect(result.wrapup_code).toBeNull();
+  });
+
+  const repairs = [
+    ['too long', sampleFields({ summary: 'x '.repeat(400).trim() }), /the limit is 300/],
+    ['PII in a follow-up', sampleFields({ follow_up_actions: [{ action: `Call back at ${LEAK}`, owner: 'agent', due: null }] }), /personal data \(phone\)/],
+    ['an invented wrap-up code', sampleFields({ wrapup_code_id: 'not-offered' }), /one of the listed wrap-up code ids/],
+  ] as const;
+  for (const [what, bad, message] of repairs) {
+    it(`re-asks once on ${what}: two calls, repaired, and the re-ask carries no PII`, async () => {
+      llm.script.push(bad);
+      const result = await (await engine()).generate(transcript, { maxLength: 300, allowedWrapupCodes: CODES });
+      expect(llm.requests).toHaveLength(2);
       expect(result.repaired).toBe(true);
-      expect(result.stage_latency_ms).toHaveProperty('repair');
-      const retry = fake.requests[1]?.body.messages;
-      expect(retry.map((m: { role: string }) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
-      expect(retry[3].content).toMatch(mode === 'leak-once' ? /personal data \(phone, email\)/ : /the limit is 300/);
-      const sent = JSON.stringify(fake.requests.map((r) => r.body));
-      for (const value of [...PII, FAKE_LEAKED_PII.phone, FAKE_LEAKED_PII.email]) expect(sent).not.toContain(value);
+      expect(result.usage?.total_tokens).toBe(300);
+      const retry = llm.requests[1]!.messages;
+      expect(retry.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+      expect(retry[3]!.content).toMatch(message);
+      const sent = JSON.stringify(llm.requests);
+      for (const value of [...PII, LEAK]) expect(sent).not.toContain(value);
     });
   }
+
+  it('re-asks at most maxRepairs times, then fails with the typed reason and never returns the bad text', async () => {
+    const tooLong = sampleFields({ summary: 'x '.repeat(400).trim() });
+    llm.script.push(tooLong, tooLong, tooLong, tooLong);
+    const err = await (await engine({ maxRepairs: 2 })).generate(transcript, { maxLength: 300 }).catch((e: unknown) => e);
+    expect(isAppError(err, 'TOO_LONG')).toBe(true);
+    expect(err).toMatchObject({ retryable: false, details: { attempts: 3 } });
+    expect(llm.requests).toHaveLength(3);
+  });
 
   const failures = [
-    ['leak-pii', 'PII_IN_OUTPUT', 2],
-    ['too-long', 'TOO_LONG', 2],
-    ['broken-json', 'SCHEMA_INVALID', 2],
+    ['PII_IN_OUTPUT', sampleFields({ headline: `Call ${LEAK}` })],
+    ['SCHEMA_INVALID', '{"summary": "The customer called about'],
+    ['SCHEMA_INVALID', JSON.stringify({ summary: 'v1 shape', intent: 'x', resolution: 'y', follow_up_actions: [], sentiment: 'neutral' })],
   ] as const;
-  for (const [mode, code, calls] of failures) {
-    it(`fails with ${code} (not retryable) after ${calls} calls on ${mode}, never returning the bad text`, async () => {
-      fake.setMode(mode);
+  for (const [code, bad] of failures) {
+    it(`fails with ${code} (not retryable) after 1 + 1 answers`, async () => {
+      llm.script.push(bad, bad);
       const err = await (await engine()).generate(transcript, { maxLength: 300 }).catch((e: unknown) => e);
       expect(isAppError(err, code)).toBe(true);
-      expect((err as { retryable: boolean }).retryable).toBe(false);
-      expect(fake.callCount).toBe(calls);
-      expect((err as Error).message).not.toContain(FAKE_LEAKED_PII.phone);
+      expect(llm.requests).toHaveLength(2);
+      expect((err as Error).message).not.toContain(LEAK);
     });
   }
 
-  it('maps a 500 (after the SDK retries) to LLM_UNAVAILABLE retryable', async () => {
-    fake.setMode('fail-500');
-    const err = await (await engine(0)).generate(transcript, { maxLength: 300 }).catch((e: unknown) => e);
-    expect(isAppError(err, 'LLM_UNAVAILABLE')).toBe(true);
-    expect(err).toMatchObject({ retryable: true, upstreamStatus: 500 });
-    expect(fake.callCount).toBe(1);
+  it('routes by detected language: a Spanish transcript without a language tag gets the Spanish template', async () => {
+    const result = await (await engine()).generate(spanish, { maxLength: 300 });
+    expect(result.template.id).toBe('default-es');
+    expect(result.route.language).toBe('es');
+    expect(llm.requests[0]?.messages[0]?.content).toMatch(/Escribes resúmenes/);
+  });
+
+  it('routes email conversations to the email template', async () => {
+    const result = await (await engine()).generate({ ...transcript, mediaType: 'email' }, { maxLength: 300 });
+    expect(result.template.id).toBe('email');
+    const e = await engine();
+    expect(e.template.id).toBe('default');
+    expect(e.templateFor({ mediaType: 'email' }).id).toBe('email');
+    expect(e.templateFor({ mediaType: 'voice', language: 'es-MX' }).id).toBe('default-es');
+  });
+
+  it('condenses a transcript over the model input budget in chunks first and records how many', async () => {
+    const turns = Array.from({ length: 400 }, (_, i) => ({
+      speaker: i % 2 ? ('agent' as const) : ('customer' as const),
+      text: `Turn ${i}: the router keeps dropping the connection every few minutes and the lights blink orange again and again.`,
+      at: '2024-05-01T10:00:00Z',
+    }));
+    const result = await (await engine({ model: 'local-llm' })).generate({ ...transcript, turns }, { maxLength: 300 });
+    expect(result.chunks).toBeGreaterThan(1);
+    const mapCalls = llm.requests.filter((r) => !r.response_format);
+    expect(mapCalls.length).toBeGreaterThanOrEqual(result.chunks!);
+    expect(llm.requests.at(-1)?.messages[1]?.content).toContain('Part 1/');
+  });
+
+  it('refuses a conversation with too little content (CONTENT_TOO_SHORT) without calling the model', async () => {
+    const tiny: Transcript = { ...transcript, turns: [{ speaker: 'customer', text: 'hi', at: '2024-05-01T10:00:00Z' }] };
+    const err = await (await engine()).generate(tiny, { maxLength: 300 }).catch((e: unknown) => e);
+    expect(isAppError(err, 'CONTENT_TOO_SHORT')).toBe(true);
+    expect(err).toMatchObject({ retryable: false });
+    expect(llm.requests).toHaveLength(0);
   });
 
   it('maps an unreachable endpoint to LLM_UNAVAILABLE retryable', async () => {
@@ -112,16 +184,17 @@ describe('SummaryEngine against the OpenAI-compatible fake', () => {
 });
 
 describe('SummaryEngine without an API key (extractive)', () => {
-  it('summarizes offline through the same validate and score path', async () => {
+  it('summarizes offline through the same validate, ground and score path, choosing no code it cannot see', async () => {
     const engine = await createSummaryEngine({ promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
     expect(engine.model).toBe('extractive');
-    const result = await engine.generate({ ...transcript, language: 'en-GB' }, { maxLength: 200 });
-    expect(result).toMatchObject({ model: 'extractive', repaired: false, language: 'en-GB', template: { id: 'default' } });
+    const result = await engine.generate({ ...transcript, language: 'en-GB' }, { maxLength: 200, allowedWrapupCodes: CODES });
+    expect(result).toMatchObject({ model: 'extractive', repaired: false, language: 'en-GB', wrapup_code: null, template: { id: 'default' } });
+    expect(result.usage).toBeUndefined();
     expect(result.fields.summary.length).toBeLessThanOrEqual(200);
     expect(result.fields.intent).toMatch(/^Customer wants to dispute a charge on their card \[CARD\]/);
     const out = JSON.stringify(result.fields);
     for (const value of PII) expect(out).not.toContain(value);
-    expect(Object.keys(result.stage_latency_ms).sort()).toEqual(['llm', 'redact', 'score', 'validate']);
+    expect(Object.keys(result.stage_latency_ms).sort()).toEqual(['ground', 'llm', 'redact', 'score', 'validate']);
   });
 
   it('fails fast on a missing template', async () => {

@@ -1,127 +1,137 @@
-// The SummaryEngine: redact → prompt → LLM (or extractive) → validate → repair once → score.
-import type { GeneratedSummary, SummaryEngine, SummaryFields, Transcript, Turn } from '../domain.js';
+// The SummaryEngine: route template → redact → content check → (condense) → prompt → LLM json_schema (or extractive)
+// → validate → re-ask at most N times → ground → score.
+import type { GeneratedSummary, GenerateOptions, SummaryEngine, SummaryFields, Transcript, Turn, WrapupCode } from '../domain.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { assessContent } from './content-check.js';
+import { summarizeWithLlm } from './engine-llm.js';
 import { EXTRACTIVE_MODEL, extractiveSummarize } from './extractive.js';
-import { createLlmClient, type ChatMessage, type LlmClient, type LlmOptions } from './llm-client.js';
+import { groundedness } from './grounding.js';
+import { detectLanguage } from './language.js';
+import { issuesError, type Timed } from './llm-ask.js';
+import { createLlmClient, type LlmClient, type LlmOptions } from './llm-client.js';
 import { redactText, redactTurns } from './pii.js';
+import { costUsd } from './pricing.js';
 import { scoreSummary } from './quality.js';
-import { loadTemplate, renderPrompt, type PromptTemplate } from './templates.js';
+import { loadTemplateRouter, templateRef } from './template-routing.js';
+import { loadTemplate } from './templates.js';
 import { formatTranscript } from './transcript-format.js';
-import { validateAnswer, validateSummary, type ValidationIssue } from './validate.js';
+import { stringFields, validateSummary } from './validate.js';
 
 export interface SummaryEngineOptions {
   /** The OpenAI-compatible endpoint; undefined → the offline extractive summarizer. */
   openai?: LlmOptions | undefined;
-  /** Folder of prompt templates (config/prompts). */
+  /** Folder of prompt templates and routing.json (config/prompts). */
   promptsDir: string;
-  /** Template file name without .json. */
+  /** The default template's file name without .json (used when no routing rule matches). */
   templateId: string;
+  /** Re-asks after an answer that failed validation. @default 1 */
+  maxRepairs?: number;
   logger: Logger;
   /** Milliseconds clock for stage latencies. @default performance.now */
   clock?: () => number;
 }
 
-type Stages = Record<string, number>;
-
-function issuesError(issues: ValidationIssue[]): AppError {
-  const first = issues[0] ?? { code: 'SCHEMA_INVALID' as const, message: 'invalid answer' };
-  return new AppError(first.code, `summary failed validation: ${issues.map((i) => i.message).join('; ')}`, {
-    retryable: false,
-    details: { issues: issues.map((i) => i.code) },
-  });
-}
-
-function repairRequest(issues: ValidationIssue[], maxLength: number): string {
-  const list = issues.map((i) => `- ${i.message}`).join('\n');
-  return `Your previous answer was rejected:\n${list}\nAnswer again with the same JSON schema. The summary must be one paragraph of at most ${maxLength} characters and no field may contain personal data.`;
-}
-
-/** Runs the model, validates, and re-asks once with the problems listed. */
-async function askWithRepair(
-  llm: LlmClient,
-  messages: ChatMessage[],
-  maxLength: number,
-  timed: <T>(stage: string, fn: () => Promise<T> | T) => Promise<T>,
-): Promise<{ fields: SummaryFields; repaired: boolean }> {
-  const first = await timed('llm', () => llm.complete(messages));
-  const check = await timed('validate', () => validateAnswer(first, { maxLength }));
-  if (check.fields && check.issues.length === 0) return { fields: check.fields, repaired: false };
-  // The rejected answer goes back redacted: nothing personal is ever sent, even what the model made up.
-  const retry: ChatMessage[] = [
-    ...messages,
-    { role: 'assistant', content: redactText(first ?? '').text },
-    { role: 'user', content: repairRequest(check.issues, maxLength) },
-  ];
-  const second = await timed('repair', async () => validateAnswer(await llm.complete(retry), { maxLength }));
-  if (second.fields && second.issues.length === 0) return { fields: second.fields, repaired: true };
-  throw issuesError(second.issues);
-}
+/** Map-step template for long transcripts (config/prompts/chunk-map.json). */
+const MAP_TEMPLATE_ID = 'chunk-map';
 
 /** The extractive path: built from redacted text, re-redacted defensively (composition can form new patterns). */
-function extractive(turns: Turn[], maxLength: number): SummaryFields {
-  const raw = extractiveSummarize(turns, { maxLength });
+function extractive(turns: Turn[], maxLength: number, language: string, codes: readonly WrapupCode[]): SummaryFields {
+  const raw = extractiveSummarize(turns, { maxLength, language, allowedWrapupCodes: codes });
   const clean = (s: string): string => redactText(s).text;
-  return { ...raw, summary: clean(raw.summary), intent: clean(raw.intent), resolution: clean(raw.resolution), follow_up_actions: raw.follow_up_actions.map(clean) };
+  return {
+    ...raw,
+    headline: clean(raw.headline),
+    summary: clean(raw.summary),
+    intent: clean(raw.intent),
+    resolution: { ...raw.resolution, text: clean(raw.resolution.text) },
+    follow_up_actions: raw.follow_up_actions.map((a) => ({ ...a, action: clean(a.action) })),
+  };
+}
+
+/** Throws CONTENT_TOO_SHORT (not retryable) when there is nothing worth summarizing: the task should be skipped. */
+function requireContent(turns: readonly Turn[]): void {
+  const verdict = assessContent(turns);
+  if (!verdict.ok) {
+    throw new AppError('CONTENT_TOO_SHORT', `nothing to summarize: ${verdict.detail}`, { retryable: false, details: { reason: verdict.reason } });
+  }
+}
+
+function stageTimer(clock: () => number): { stages: Record<string, number>; timed: Timed } {
+  const stages: Record<string, number> = {};
+  const timed: Timed = async (stage, fn) => {
+    const start = clock();
+    try {
+      return await fn();
+    } finally {
+      stages[stage] = (stages[stage] ?? 0) + Math.max(0, clock() - start);
+    }
+  };
+  return { stages, timed };
 }
 
 /**
- * Creates the summarizer. Loads and validates the prompt template now (fails fast with AppError CONFIG_INVALID).
- * generate() throws AppError LLM_UNAVAILABLE (retryable per cause), SCHEMA_INVALID, TOO_LONG or PII_IN_OUTPUT.
+ * Creates the summarizer. Loads and validates the routing table and every prompt template now (fails fast with
+ * AppError CONFIG_INVALID). generate() throws AppError LLM_UNAVAILABLE (retryable per cause), SCHEMA_INVALID,
+ * TOO_LONG, PII_IN_OUTPUT, or CONTENT_TOO_SHORT; error text is never returned as a summary.
  */
 export async function createSummaryEngine(options: SummaryEngineOptions): Promise<SummaryEngine> {
-  const template: PromptTemplate = await loadTemplate(options.promptsDir, options.templateId);
+  const router = await loadTemplateRouter(options.promptsDir, options.templateId);
   const clock = options.clock ?? (() => performance.now());
-  const llm = options.openai ? createLlmClient(options.openai) : undefined;
+  const llm: LlmClient | undefined = options.openai ? createLlmClient(options.openai) : undefined;
+  const mapTemplate = llm ? await loadTemplate(options.promptsDir, MAP_TEMPLATE_ID) : undefined;
   const model = llm?.model ?? EXTRACTIVE_MODEL;
+  const maxRepairs = options.maxRepairs ?? 1;
   const logger = options.logger.child({ module: 'summarize' });
 
-  async function generate(transcript: Transcript, { maxLength }: { maxLength: number }): Promise<GeneratedSummary> {
-    const stages: Stages = {};
-    const timed = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {
-      const start = clock();
-      try {
-        return await fn();
-      } finally {
-        stages[stage] = (stages[stage] ?? 0) + Math.max(0, clock() - start);
-      }
-    };
-    const language = transcript.language ?? 'en';
+  async function generate(transcript: Transcript, opts: GenerateOptions): Promise<GeneratedSummary> {
+    const { maxLength } = opts;
+    const codes = opts.allowedWrapupCodes ?? [];
+    const { stages, timed } = stageTimer(clock);
+    const language = transcript.language ?? detectLanguage(transcript.turns.map((t) => t.text).join(' '));
+    const route = { queue_id: opts.queueId ?? null, media_type: transcript.mediaType, language };
+    const template = router.resolve({ queueId: opts.queueId, mediaType: transcript.mediaType, language });
     const { turns, counts } = await timed('redact', () => redactTurns(transcript.turns));
+    requireContent(turns);
     let fields: SummaryFields;
     let repaired = false;
-    if (llm) {
-      const prompt = renderPrompt(template, {
-        max_length: maxLength,
-        media_type: transcript.mediaType,
-        language,
-        turn_count: turns.length,
-        transcript: formatTranscript(turns),
-      });
-      const messages: ChatMessage[] = [
-        { role: 'system', content: prompt.system },
-        { role: 'user', content: prompt.user },
-      ];
-      ({ fields, repaired } = await askWithRepair(llm, messages, maxLength, timed));
+    let usage: GeneratedSummary['usage'];
+    let chunks: number | undefined;
+    if (llm && mapTemplate) {
+      ({ fields, repaired, usage, chunks } = await summarizeWithLlm({ llm, template, mapTemplate, transcript, turns, language, maxLength, codes, maxRepairs, timed }));
     } else {
-      fields = await timed('llm', () => extractive(turns, maxLength));
-      const issues = await timed('validate', () => validateSummary(fields, { maxLength }));
-      if (issues.length > 0) throw issuesError(issues);
+      fields = await timed('llm', () => extractive(turns, maxLength, language, codes));
+      const issues = await timed('validate', () => validateSummary(fields, { maxLength, allowedWrapupCodes: codes }));
+      if (issues.length > 0) throw issuesError(issues, 1);
     }
-    const quality = await timed('score', () => scoreSummary({ fields, turns, maxLength }));
-    logger.info({ conversationId: transcript.conversationId, model, repaired, quality: quality.score, stages }, 'summary generated');
+    const grounding = await timed('ground', () => groundedness(stringFields(fields).map(([, text]) => text), formatTranscript(turns)));
+    const quality = await timed('score', () => scoreSummary({ fields, turns, maxLength, faithfulness: grounding.score }));
+    const wrapupCode = codes.find((c) => c.id === fields.wrapup_code_id) ?? null;
+    const cost = usage ? costUsd(model, usage) : undefined;
+    logger.info({ conversationId: transcript.conversationId, model, template: template.id, repaired, chunks, quality: quality.score, stages }, 'summary generated');
     return {
       fields,
+      wrapup_code: wrapupCode ? { id: wrapupCode.id, name: wrapupCode.name } : null,
       model,
-      template: { id: template.id, version: template.version, hash: template.hash },
-      language,
+      template: templateRef(template),
+      route,
+      language: fields.language,
       quality_score: quality.score,
       quality: quality.parts,
       redactions: counts as Record<string, number>,
       repaired,
       stage_latency_ms: stages,
+      ...(usage ? { usage } : {}),
+      ...(cost === undefined ? {} : { cost_usd: cost }),
+      ...(chunks === undefined ? {} : { chunks }),
+      ...(grounding.ungrounded.length > 0 ? { ungrounded: grounding.ungrounded } : {}),
     };
   }
 
-  return { model, template: { id: template.id, version: template.version, hash: template.hash }, generate };
+  return {
+    model,
+    template: templateRef(router.defaultTemplate),
+    templateFor: (route) => templateRef(router.resolve(route)),
+    generate,
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Turn } from '../domain.js';
-import { describeIntent, extractiveSummarize, lexiconSentiment } from './extractive.js';
+import { describeIntent, extractiveSummarize, lexiconSentiment, matchWrapupCode, sentimentArc } from './extractive.js';
 import { redactTurns } from './pii.js';
 import { validateSummary } from './validate.js';
 
@@ -35,9 +35,12 @@ describe('extractiveSummarize', () => {
     const { turns } = redactTurns(SHORT);
     const fields = extractiveSummarize(turns, { maxLength: 300 });
     expect(fields.intent).toBe('Customer wants to return their running shoes because they are too small, this is so annoying.');
-    expect(fields.resolution).toMatch(/created a return label/);
-    expect(fields.follow_up_actions).toEqual(['The customer will receive the label by email within 24 hours']);
-    expect(fields.sentiment).toBe('mixed');
+    expect(fields.resolution.text).toMatch(/created a return label/);
+    expect(fields.resolution.status).toBe('resolved');
+    expect(fields.follow_up_actions).toEqual([{ action: 'The customer will receive the label by email within 24 hours', owner: 'agent', due: 'within 24 hours' }]);
+    expect(fields.sentiment).toEqual({ start: 'negative', end: 'positive' });
+    expect(fields.headline.length).toBeLessThanOrEqual(80);
+    expect(fields).toMatchObject({ language: 'en', wrapup_code_id: null, topics: [], entities: [] });
     expect(fields.summary.length).toBeLessThanOrEqual(300);
     expect(validateSummary(fields, { maxLength: 300 })).toEqual([]);
     expect(JSON.stringify(fields)).not.toContain('Dana');
@@ -55,8 +58,8 @@ describe('extractiveSummarize', () => {
     const fields = extractiveSummarize(turns, { maxLength: 500 });
     expect(fields.intent).toMatch(/^Customer needs to change the delivery address for their order/);
     expect(fields.intent).toContain('[ADDRESS]');
-    expect(fields.follow_up_actions.join(' ')).toMatch(/new tracking email within 2 hours/);
-    expect(fields.sentiment).toBe('negative');
+    expect(fields.follow_up_actions.map((a) => a.action).join(' ')).toMatch(/new tracking email within 2 hours/);
+    expect(fields.sentiment.end).toBe('negative');
   });
 
   it('falls back gracefully on a transcript with nothing substantive', () => {
@@ -71,7 +74,16 @@ describe('describeIntent / lexiconSentiment', () => {
     expect(describeIntent('Can you cancel my subscription?')).toBe('Customer asked the agent to cancel their subscription');
     expect(describeIntent("I'd like to update my card")).toBe('Customer would like to update their card');
   });
+  it('picks a wrap-up code only when all its words appear in the transcript', () => {
+    const codes = [{ id: 'a', name: 'Escalated to engineering' }, { id: 'b', name: 'Return label sent' }];
+    expect(matchWrapupCode(SHORT, codes)).toBeNull();
+    const withLabel = [...SHORT, turn('agent', 'The return label was sent to you.')];
+    expect(matchWrapupCode(withLabel, codes)).toEqual(codes[1]);
+    expect(extractiveSummarize(withLabel, { maxLength: 300, allowedWrapupCodes: codes }).wrapup_code_id).toBe('b');
+  });
+
   it('compares the start and the end of the customer turns', () => {
+    expect(sentimentArc([turn('customer', 'this is terrible'), turn('customer', 'thanks, great')])).toEqual({ start: 'negative', end: 'positive' });
     expect(lexiconSentiment([turn('customer', 'thanks, great'), turn('customer', 'perfect')])).toBe('positive');
     expect(lexiconSentiment([turn('customer', 'hello'), turn('customer', 'ok')])).toBe('neutral');
   });

@@ -1,5 +1,5 @@
 // Offline extractive summarizer (no API key): intent, resolution, follow-ups and sentiment picked from the redacted turns.
-import type { Sentiment, SummaryFields, Turn } from '../domain.js';
+import type { FollowUp, ResolutionStatus, Sentiment, SummaryFields, Turn, WrapupCode } from '../domain.js';
 import { capitalize, clampParagraph, sentences, words } from './text-utils.js';
 import { toCustomerView, toThirdPerson } from './perspective.js';
 
@@ -70,22 +70,63 @@ function polarity(turns: readonly Turn[]): number {
   return score;
 }
 
-/** Customer sentiment from a small lexicon, comparing the first half of the customer's turns with the second. */
+const toSentiment = (score: number): Sentiment => (score > 0 ? 'positive' : score < 0 ? 'negative' : 'neutral');
+
+/** Customer sentiment at the start (first half of their turns) and at the end (second half), from a small lexicon. */
+export function sentimentArc(turns: readonly Turn[]): { start: Sentiment; end: Sentiment } {
+  const customer = turns.filter((t) => t.speaker === 'customer');
+  const half = Math.ceil(customer.length / 2);
+  const start = polarity(customer.slice(0, half));
+  const end = customer.length > 1 ? polarity(customer.slice(half)) : start;
+  return { start: toSentiment(start), end: toSentiment(end) };
+}
+
+/** Overall customer sentiment: mixed when it flipped between the halves. */
 export function lexiconSentiment(turns: readonly Turn[]): Sentiment {
   const customer = turns.filter((t) => t.speaker === 'customer');
   const half = Math.ceil(customer.length / 2);
   const start = polarity(customer.slice(0, half));
   const end = polarity(customer.slice(half));
   if ((start < 0 && end > 0) || (start > 0 && end < 0)) return 'mixed';
-  const total = start + end;
-  return total > 0 ? 'positive' : total < 0 ? 'negative' : 'neutral';
+  return toSentiment(start + end);
+}
+
+const DUE = /\b(?:within|in|by|before)\s+(?:the\s+)?(?:next\s+)?(?:\d+|one|two|three|a few)\s+(?:business\s+|working\s+)?(?:minutes?|hours?|days?|weeks?)\b|\b(?:today|tomorrow|tonight)\b/i;
+const ESCALATION = /\b(?:escalat\w*|supervisor|manager|specialist team|engineering team|second[- ]line)\b/i;
+
+function followUpItem(action: string): FollowUp {
+  const owner = /^the customer\b/i.test(action) && !/\bwill receive\b/i.test(action) ? 'customer' : /^the team\b/i.test(action) ? 'team' : 'agent';
+  return { action: clampParagraph(action, 200), owner, due: DUE.exec(action)?.[0] ?? null };
+}
+
+function resolutionStatus(turns: readonly Turn[], resolved: string[], pending: string[]): ResolutionStatus {
+  if (turns.some((t) => t.speaker === 'agent' && ESCALATION.test(t.text))) return 'escalated';
+  if (pending.length > 0) return 'follow_up_needed';
+  return resolved.length > 0 ? 'resolved' : 'unresolved';
+}
+
+/** A code whose every content word (4+ letters) appears in the transcript, else null: no guessing. */
+export function matchWrapupCode(turns: readonly Turn[], codes: readonly WrapupCode[]): WrapupCode | null {
+  const seen = new Set(turns.flatMap((t) => words(t.text)).map((w) => w.replace(/(?:ed|es|s)$/, '')));
+  const match = codes.find((code) => {
+    const needed = words(code.name).filter((w) => w.length >= 4).map((w) => w.replace(/(?:ed|es|s)$/, ''));
+    return needed.length > 0 && needed.every((w) => seen.has(w));
+  });
+  return match ?? null;
+}
+
+export interface ExtractiveOptions {
+  maxLength: number;
+  /** BCP-47 tag written into `language`. @default 'en' */
+  language?: string | undefined;
+  /** Codes that may be picked when their words clearly appear. @default [] */
+  allowedWrapupCodes?: readonly WrapupCode[] | undefined;
 }
 
 /** A deterministic summary of already-redacted turns, its summary at most `maxLength` characters on one line. */
-export function extractiveSummarize(turns: readonly Turn[], options: { maxLength: number }): SummaryFields {
+export function extractiveSummarize(turns: readonly Turn[], options: ExtractiveOptions): SummaryFields {
   const intent = describeIntent(firstRequest(turns));
   const resolved = resolutionSentences(turns).map((s) => capitalize(toCustomerView(s.replace(GREETING, '').replace(/[.!\s]+$/, ''))));
-  const resolution = resolved.length > 0 ? `${resolved.join('. ')}.` : 'No resolution was recorded.';
   const follow = followUps(turns);
   const pending = follow.filter((f) => !resolved.includes(f));
   const parts = [
@@ -93,11 +134,22 @@ export function extractiveSummarize(turns: readonly Turn[], options: { maxLength
     resolved.length > 0 ? `The agent responded: ${resolved.join('. ')}.` : 'The agent did not state a resolution.',
     pending.length > 0 ? `Follow-up: ${pending.join('; ')}.` : '',
   ];
+  const code = matchWrapupCode(turns, options.allowedWrapupCodes ?? []);
   return {
+    headline: clampParagraph(intent, 80),
     summary: clampParagraph(parts.filter(Boolean).join(' '), options.maxLength),
     intent: clampParagraph(`${intent}.`, 300),
-    resolution: clampParagraph(resolution, 500),
-    follow_up_actions: follow.map((f) => clampParagraph(f, 200)),
-    sentiment: lexiconSentiment(turns),
+    resolution: {
+      status: resolutionStatus(turns, resolved, pending),
+      text: clampParagraph(resolved.length > 0 ? `${resolved.join('. ')}.` : 'No resolution was recorded.', 500),
+    },
+    follow_up_actions: follow.map(followUpItem),
+    sentiment: sentimentArc(turns),
+    topics: [],
+    entities: [],
+    language: options.language ?? 'en',
+    wrapup_code_id: code?.id ?? null,
+    // Heuristic picks: moderate confidence by construction, none for a code it did not pick.
+    confidence: { summary: 0.5, intent: 0.5, resolution: 0.4, wrapup_code: code ? 0.5 : 0 },
   };
 }

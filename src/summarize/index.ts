@@ -4,4 +4,7 @@ export type { LlmOptions } from './llm-client.js';
 export { EXTRACTIVE_MODEL } from './extractive.js';
 export { findPii, redactText, redactTurns, type PiiSpan, type PiiType, type RedactionCounts } from './pii.js';
 export { loadTemplate, type PromptTemplate } from './templates.js';
+export { loadTemplateRouter, type RouteInput, type TemplateRouter } from './template-routing.js';
+export { isSummaryStale, recordRoute, type TemplateResolver } from './staleness.js';
+export { detectLanguage } from './language.js';
 export { validateSummary, type ValidationIssue } from './validate.js';

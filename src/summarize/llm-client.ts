@@ -2,7 +2,8 @@
 // Works with OpenAI, Azure OpenAI (v1 API), vLLM, Ollama and llama.cpp servers via baseURL. The SDK's retries are the only retry loop.
 import OpenAI from 'openai';
 import { AppError } from '../errors.js';
-import { SUMMARY_RESPONSE_FORMAT } from './output-schema.js';
+import type { TokenUsage } from '../domain.js';
+import { summaryResponseFormat } from './output-schema.js';
 
 /** Settings for the OpenAI-compatible endpoint. */
 export interface LlmOptions {
@@ -22,10 +23,22 @@ export interface ChatMessage {
   content: string;
 }
 
-/** Sends chat messages and returns the assistant's raw content (null when the model returned none, e.g. a refusal). */
+/** One model answer: the raw content (null when the model returned none, e.g. a refusal) and its token usage. */
+export interface LlmAnswer {
+  content: string | null;
+  usage?: TokenUsage | undefined;
+}
+
+/** The JSON-schema response format of one request (see output-schema.ts). */
+export type ResponseFormat = ReturnType<typeof summaryResponseFormat>;
+
+/** Sends chat messages with a strict JSON-schema response format. */
 export interface LlmClient {
   readonly model: string;
-  complete(messages: ChatMessage[]): Promise<string | null>;
+  /** @param format @default summaryResponseFormat() (no wrap-up codes) */
+  complete(messages: ChatMessage[], format?: ResponseFormat): Promise<LlmAnswer>;
+  /** A plain-text completion (no response_format), for the map step of long transcripts. */
+  completeText(messages: ChatMessage[]): Promise<LlmAnswer>;
 }
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
@@ -62,20 +75,24 @@ export function createLlmClient(options: LlmOptions): LlmClient {
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
   });
+  async function create(messages: ChatMessage[], format: ResponseFormat | undefined): Promise<LlmAnswer> {
+    try {
+      const completion = await client.chat.completions.create({
+        model: options.model,
+        temperature: options.temperature,
+        messages,
+        ...(format ? { response_format: format } : {}),
+      });
+      const u = completion.usage;
+      const usage = u ? { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens, total_tokens: u.total_tokens } : undefined;
+      return { content: completion.choices[0]?.message.content ?? null, usage };
+    } catch (err) {
+      throw toLlmError(err);
+    }
+  }
   return {
     model: options.model,
-    async complete(messages) {
-      try {
-        const completion = await client.chat.completions.create({
-          model: options.model,
-          temperature: options.temperature,
-          messages,
-          response_format: SUMMARY_RESPONSE_FORMAT,
-        });
-        return completion.choices[0]?.message.content ?? null;
-      } catch (err) {
-        throw toLlmError(err);
-      }
-    },
+    complete: (messages, format = summaryResponseFormat()) => create(messages, format),
+    completeText: (messages) => create(messages, undefined),
   };
 }

@@ -5,9 +5,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 
-/** The placeholders a template may use; `{{transcript}}` and `{{max_length}}` are required. */
-export const TEMPLATE_PLACEHOLDERS = ['max_length', 'media_type', 'language', 'turn_count', 'transcript'] as const;
-export type TemplateVariables = Record<(typeof TEMPLATE_PLACEHOLDERS)[number], string | number>;
+/**
+ * The placeholders a template may use; `{{transcript}}` and `{{max_length}}` are required. `{{wrapup_codes}}` renders
+ * the allowed wrap-up codes as "id = name" lines (or "none").
+ */
+export const TEMPLATE_PLACEHOLDERS = ['max_length', 'media_type', 'language', 'turn_count', 'transcript', 'wrapup_codes'] as const;
+type Placeholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
+/** Values for every placeholder (`wrapup_codes` may be left out: it then renders as "none"). */
+export type TemplateVariables = Record<Exclude<Placeholder, 'wrapup_codes'>, string | number> & { wrapup_codes?: string };
 
 const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
 
@@ -75,9 +80,8 @@ export async function loadTemplate(promptsDir: string, templateId: string): Prom
 
 /** Replaces every `{{name}}` in `text` with its value (one pass, so values containing braces stay as they are). */
 export function fill(text: string, vars: TemplateVariables): string {
-  return text.replace(PLACEHOLDER, (whole, name: string) =>
-    name in vars ? String(vars[name as keyof TemplateVariables]) : whole,
-  );
+  const all: Record<string, string | number> = { ...vars, wrapup_codes: vars.wrapup_codes ?? 'none' };
+  return text.replace(PLACEHOLDER, (whole, name: string) => (name in all ? String(all[name]) : whole));
 }
 
 /** The chat messages for one transcript. */

@@ -1,61 +1,107 @@
 import { describe, expect, it } from 'vitest';
-import type { SummaryFields } from '../domain.js';
-import { SUMMARY_JSON_SCHEMA, parseSummaryContent } from './output-schema.js';
+import { parseSummaryContent, summaryJsonSchema, summaryResponseFormat } from './output-schema.js';
+import { sampleFields } from './test-fixtures.js';
 import { validateAnswer, validateSummary } from './validate.js';
 
-const fields: SummaryFields = {
-  summary: 'The customer asked about a late refund for order ORD-20231; the agent confirmed it was issued.',
-  intent: 'Check refund status',
-  resolution: 'Refund confirmed as issued',
-  follow_up_actions: ['Agent to email the [EMAIL] address a receipt'],
-  sentiment: 'positive',
-};
+const fields = sampleFields();
+const CODES = [{ id: 'c-refund', name: 'Refund issued' }, { id: 'c-other', name: 'Other' }];
+const codes = (issues: Array<{ code: string }>) => issues.map((i) => i.code);
 
-describe('validateSummary', () => {
-  it('accepts a good summary, placeholders included', () => {
+describe('validateSummary (v2)', () => {
+  it('accepts a good summary, placeholders and an allowed wrap-up code included', () => {
     expect(validateSummary(fields, { maxLength: 200 })).toEqual([]);
+    expect(validateSummary({ ...fields, wrapup_code_id: 'c-refund' }, { maxLength: 200, allowedWrapupCodes: CODES })).toEqual([]);
   });
 
-  it('reports TOO_LONG first with both lengths', () => {
-    const issues = validateSummary(fields, { maxLength: 50 });
-    expect(issues[0]).toEqual({ code: 'TOO_LONG', message: `summary is ${fields.summary.length} characters; the limit is 50` });
+  it('reports TOO_LONG first with both lengths, for the summary and the headline', () => {
+    const issues = validateSummary({ ...fields, headline: 'H'.repeat(81) }, { maxLength: 50 });
+    expect(issues.map((i) => i.message)).toEqual([
+      `summary is ${fields.summary.length} characters; the limit is 50`,
+      'headline is 81 characters; the limit is 80',
+    ]);
+    expect(codes(issues)).toEqual(['TOO_LONG', 'TOO_LONG']);
   });
 
-  it('reports more than one paragraph and empty fields as SCHEMA_INVALID', () => {
-    const issues = validateSummary({ ...fields, summary: 'One.\n\nTwo.', intent: '  ', follow_up_actions: [''] }, { maxLength: 200 });
-    expect(issues.map((i) => i.code)).toEqual(['SCHEMA_INVALID', 'SCHEMA_INVALID', 'SCHEMA_INVALID']);
-  });
-
-  it('finds PII in any field without quoting it', () => {
+  it('reports more than one paragraph, empty fields and a bad language tag as SCHEMA_INVALID', () => {
     const issues = validateSummary(
-      { ...fields, resolution: 'Card 4111 1111 1111 1111 refunded', follow_up_actions: ['Call (555) 123-4567'] },
+      { ...fields, summary: 'One.\n\nTwo.', intent: '  ', follow_up_actions: [{ action: '', owner: 'agent', due: null }], language: 'english!' },
+      { maxLength: 200 },
+    );
+    expect(codes(issues)).toEqual(['SCHEMA_INVALID', 'SCHEMA_INVALID', 'SCHEMA_INVALID', 'SCHEMA_INVALID']);
+  });
+
+  it('rejects a wrap-up code id that was not offered (and any id when none were)', () => {
+    const [bad] = validateSummary({ ...fields, wrapup_code_id: 'made-up' }, { maxLength: 200, allowedWrapupCodes: CODES });
+    expect(bad).toEqual({ code: 'SCHEMA_INVALID', message: 'wrapup_code_id must be one of the listed wrap-up code ids, or null' });
+    expect(validateSummary({ ...fields, wrapup_code_id: 'c-refund' }, { maxLength: 200 })[0]?.message).toMatch(/must be null/);
+  });
+
+  it('finds PII in the headline, follow-ups, topics and entities without quoting it', () => {
+    const issues = validateSummary(
+      {
+        ...fields,
+        headline: 'Call back (555) 123-4567',
+        follow_up_actions: [{ action: 'Email jane.doe@example.com the label', owner: 'agent', due: null }],
+        topics: ['card 4111 1111 1111 1111'],
+        entities: [{ type: 'other', value: 'jane.doe@example.com' }],
+      },
       { maxLength: 200 },
     );
     expect(issues.map((i) => [i.code, i.message.split(' ')[0]])).toEqual([
-      ['PII_IN_OUTPUT', 'resolution'],
-      ['PII_IN_OUTPUT', 'follow_up_actions[0]'],
+      ['PII_IN_OUTPUT', 'headline'],
+      ['PII_IN_OUTPUT', 'follow_up_actions[0].action'],
+      ['PII_IN_OUTPUT', 'topics[0]'],
+      ['PII_IN_OUTPUT', 'entities[0].value'],
     ]);
-    expect(JSON.stringify(issues)).not.toMatch(/4111|555/);
+    expect(issues[3]?.message).toMatch(/drop this entity/);
+    expect(JSON.stringify(issues)).not.toMatch(/4111|555|jane/);
   });
 });
 
 describe('validateAnswer / parseSummaryContent', () => {
-  it('parses JSON (also fenced) into fields', () => {
+  it('parses JSON (also fenced) into fields and keeps at most 8 topics', () => {
     expect(validateAnswer(JSON.stringify(fields), { maxLength: 200 })).toEqual({ fields, issues: [] });
     expect(parseSummaryContent('```json\n' + JSON.stringify(fields) + '\n```')).toEqual({ ok: true, fields });
+    const many = parseSummaryContent(JSON.stringify({ ...fields, topics: Array.from({ length: 12 }, (_, i) => `t${i}`) }));
+    expect(many.ok && many.fields.topics).toHaveLength(8);
   });
 
-  it('reports broken JSON, a wrong enum, extra keys and empty content as SCHEMA_INVALID', () => {
-    for (const content of ['{"summary": "x', JSON.stringify({ ...fields, sentiment: 'angry' }), JSON.stringify({ ...fields, extra: 1 }), '', null]) {
+  it('reports broken JSON, wrong enums, personal entity types, v1 shapes, extra keys and empty content as SCHEMA_INVALID', () => {
+    const bad = [
+      '{"summary": "x',
+      JSON.stringify({ ...fields, sentiment: 'angry' }),
+      JSON.stringify({ ...fields, resolution: 'Refund issued' }),
+      JSON.stringify({ ...fields, entities: [{ type: 'person', value: 'x' }] }),
+      JSON.stringify({ ...fields, confidence: { ...fields.confidence, summary: 1.5 } }),
+      JSON.stringify({ ...fields, extra: 1 }),
+      JSON.stringify({ ...fields, resolution: { ...fields.resolution, extra: 1 } }),
+      '',
+      null,
+    ];
+    for (const content of bad) {
       const { issues, fields: parsed } = validateAnswer(content, { maxLength: 200 });
       expect(parsed).toBeUndefined();
-      expect(issues.map((i) => i.code)).toEqual(['SCHEMA_INVALID']);
+      expect(codes(issues)).toEqual(['SCHEMA_INVALID']);
     }
   });
 
-  it('has a strict JSON schema with exactly the zod fields, all required', () => {
-    expect(Object.keys(SUMMARY_JSON_SCHEMA.properties).sort()).toEqual(Object.keys(fields).sort());
-    expect([...SUMMARY_JSON_SCHEMA.required].sort()).toEqual(Object.keys(fields).sort());
-    expect(SUMMARY_JSON_SCHEMA.additionalProperties).toBe(false);
+  it('has a strict JSON schema: exactly the zod fields, all required, no extra keys at any level', () => {
+    const schema = summaryJsonSchema() as any;
+    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(fields).sort());
+    expect([...schema.required].sort()).toEqual(Object.keys(fields).sort());
+    const objects = [schema, schema.properties.resolution, schema.properties.follow_up_actions.items, schema.properties.sentiment, schema.properties.entities.items, schema.properties.confidence];
+    for (const o of objects) {
+      expect(o.additionalProperties).toBe(false);
+      expect([...o.required].sort()).toEqual(Object.keys(o.properties).sort());
+    }
+    expect(schema.properties.follow_up_actions.items.properties.due.type).toEqual(['string', 'null']);
+  });
+
+  it('limits wrapup_code_id to the offered ids or null', () => {
+    expect((summaryJsonSchema() as any).properties.wrapup_code_id).toMatchObject({ type: 'null' });
+    const prop = (summaryResponseFormat(CODES).json_schema.schema as any).properties.wrapup_code_id;
+    expect(prop.type).toEqual(['string', 'null']);
+    expect(prop.enum).toEqual(['c-refund', 'c-other', null]);
+    expect(prop.description).toContain('c-refund = Refund issued');
   });
 });

@@ -1,6 +1,7 @@
-// Output validation: schema, length, one paragraph, non-empty fields and no PII in any field. Messages never quote values.
-import type { SummaryFields } from '../domain.js';
-import { parseSummaryContent } from './output-schema.js';
+// Output validation (schema v2): schema, lengths, one paragraph, allowed wrap-up code, and no PII in any string field
+// or entity. Messages name fields, never quote values (they go to logs and back to the model).
+import type { SummaryFields, WrapupCode } from '../domain.js';
+import { HEADLINE_MAX, parseSummaryContent } from './output-schema.js';
 import { findPii } from './pii.js';
 
 export type ValidationCode = 'SCHEMA_INVALID' | 'TOO_LONG' | 'PII_IN_OUTPUT';
@@ -11,19 +12,66 @@ export interface ValidationIssue {
   message: string;
 }
 
-const TEXT_FIELDS = ['summary', 'intent', 'resolution'] as const;
+export interface ValidateOptions {
+  maxLength: number;
+  /** The wrap-up codes offered; `wrapup_code_id` must be one of their ids or null. @default [] */
+  allowedWrapupCodes?: readonly WrapupCode[] | undefined;
+}
+
+const BCP47 = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
+const ORDER = { TOO_LONG: 0, SCHEMA_INVALID: 1, PII_IN_OUTPUT: 2 } as const;
+
+/** Every string the model wrote, with a field path for messages. */
+export function stringFields(f: SummaryFields): Array<[string, string]> {
+  return [
+    ['headline', f.headline],
+    ['summary', f.summary],
+    ['intent', f.intent],
+    ['resolution.text', f.resolution.text],
+    ...f.follow_up_actions.flatMap((a, i): Array<[string, string]> => [
+      [`follow_up_actions[${i}].action`, a.action],
+      ...(a.due === null ? [] : [[`follow_up_actions[${i}].due`, a.due] as [string, string]]),
+    ]),
+    ...f.topics.map((t, i): [string, string] => [`topics[${i}]`, t]),
+    ...f.entities.map((e, i): [string, string] => [`entities[${i}].value`, e.value]),
+  ];
+}
 
 function piiIssues(fields: SummaryFields): ValidationIssue[] {
-  const texts: Array<[string, string]> = [
-    ...TEXT_FIELDS.map((k): [string, string] => [k, fields[k]]),
-    ...fields.follow_up_actions.map((a, i): [string, string] => [`follow_up_actions[${i}]`, a]),
-  ];
   const issues: ValidationIssue[] = [];
-  for (const [name, text] of texts) {
+  for (const [name, text] of stringFields(fields)) {
     const types = [...new Set(findPii(text).map((s) => s.type))];
-    if (types.length > 0) {
-      issues.push({ code: 'PII_IN_OUTPUT', message: `${name} contains personal data (${types.join(', ')}); remove it or use a placeholder` });
-    }
+    if (types.length === 0) continue;
+    const fix = name.startsWith('entities') ? 'drop this entity: entities must not be personal data' : 'remove it or use a placeholder';
+    issues.push({ code: 'PII_IN_OUTPUT', message: `${name} contains personal data (${types.join(', ')}); ${fix}` });
+  }
+  return issues;
+}
+
+function lengthIssues(f: SummaryFields, maxLength: number): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (f.summary.length > maxLength) {
+    issues.push({ code: 'TOO_LONG', message: `summary is ${f.summary.length} characters; the limit is ${maxLength}` });
+  }
+  if (f.headline.length > HEADLINE_MAX) {
+    issues.push({ code: 'TOO_LONG', message: `headline is ${f.headline.length} characters; the limit is ${HEADLINE_MAX}` });
+  }
+  return issues;
+}
+
+function shapeIssues(f: SummaryFields, allowed: readonly WrapupCode[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const bad = (message: string): void => void issues.push({ code: 'SCHEMA_INVALID', message });
+  if (/[\r\n]/.test(f.summary.trim())) bad('summary must be a single paragraph without line breaks');
+  if (/[\r\n]/.test(f.headline.trim())) bad('headline must be a single line');
+  for (const [name, text] of [['headline', f.headline], ['summary', f.summary], ['intent', f.intent], ['resolution.text', f.resolution.text]] as const) {
+    if (text.trim() === '') bad(`${name} must not be empty`);
+  }
+  if (f.follow_up_actions.some((a) => a.action.trim() === '')) bad('follow_up_actions must not contain empty actions');
+  if (f.topics.some((t) => t.trim() === '')) bad('topics must not contain empty items');
+  if (!BCP47.test(f.language)) bad('language must be a BCP-47 tag such as en or es-MX');
+  if (f.wrapup_code_id !== null && !allowed.some((c) => c.id === f.wrapup_code_id)) {
+    bad(allowed.length === 0 ? 'wrapup_code_id must be null: no wrap-up codes are available' : 'wrapup_code_id must be one of the listed wrap-up code ids, or null');
   }
   return issues;
 }
@@ -32,27 +80,19 @@ function piiIssues(fields: SummaryFields): ValidationIssue[] {
  * Checks parsed fields against the contract. Placeholders such as [CARD] are allowed.
  * @returns every problem found, most important first (TOO_LONG, then SCHEMA_INVALID, then PII_IN_OUTPUT); empty = valid
  */
-export function validateSummary(fields: SummaryFields, options: { maxLength: number }): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  if (fields.summary.length > options.maxLength) {
-    issues.push({ code: 'TOO_LONG', message: `summary is ${fields.summary.length} characters; the limit is ${options.maxLength}` });
-  }
-  if (/[\r\n]/.test(fields.summary.trim())) {
-    issues.push({ code: 'SCHEMA_INVALID', message: 'summary must be a single paragraph without line breaks' });
-  }
-  for (const key of TEXT_FIELDS) {
-    if (fields[key].trim() === '') issues.push({ code: 'SCHEMA_INVALID', message: `${key} must not be empty` });
-  }
-  if (fields.follow_up_actions.some((a) => a.trim() === '')) {
-    issues.push({ code: 'SCHEMA_INVALID', message: 'follow_up_actions must not contain empty items' });
-  }
-  return [...issues, ...piiIssues(fields)];
+export function validateSummary(fields: SummaryFields, options: ValidateOptions): ValidationIssue[] {
+  const issues = [
+    ...lengthIssues(fields, options.maxLength),
+    ...shapeIssues(fields, options.allowedWrapupCodes ?? []),
+    ...piiIssues(fields),
+  ];
+  return issues.sort((a, b) => ORDER[a.code] - ORDER[b.code]);
 }
 
 /** Parses a raw model answer and validates it. `fields` is set when it parsed, even if other checks failed. */
 export function validateAnswer(
   content: string | null | undefined,
-  options: { maxLength: number },
+  options: ValidateOptions,
 ): { fields?: SummaryFields; issues: ValidationIssue[] } {
   const parsed = parseSummaryContent(content);
   if (!parsed.ok) return { issues: [{ code: 'SCHEMA_INVALID', message: parsed.message }] };

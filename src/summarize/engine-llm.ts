@@ -1,0 +1,77 @@
+// The LLM path of the engine: condense an over-budget transcript (map step), render the routed template, ask with
+// the per-conversation JSON schema and re-ask on validation failure.
+import type { SummaryFields, TokenUsage, Transcript, Turn, WrapupCode } from '../domain.js';
+import { askWithRepair, type Timed } from './llm-ask.js';
+import type { ChatMessage, LlmClient } from './llm-client.js';
+import { condenseTranscript } from './map-reduce.js';
+import { summaryResponseFormat } from './output-schema.js';
+import { addUsage } from './pricing.js';
+import { renderPrompt, type PromptTemplate } from './templates.js';
+import { inputBudget } from './tokens.js';
+import { formatTranscript } from './transcript-format.js';
+
+export interface LlmPathInput {
+  llm: LlmClient;
+  template: PromptTemplate;
+  /** The chunk-map template for transcripts over the model's input budget. */
+  mapTemplate: PromptTemplate;
+  transcript: Transcript;
+  /** Redacted turns: nothing else is ever sent. */
+  turns: Turn[];
+  language: string;
+  maxLength: number;
+  codes: readonly WrapupCode[];
+  maxRepairs: number;
+  timed: Timed;
+}
+
+export interface LlmPathResult {
+  fields: SummaryFields;
+  repaired: boolean;
+  usage: TokenUsage | undefined;
+  /** Set when the transcript was condensed in more than one chunk. */
+  chunks: number | undefined;
+}
+
+/** "id = name" lines for the `{{wrapup_codes}}` placeholder. */
+export const describeCodes = (codes: readonly WrapupCode[]): string =>
+  codes.length === 0 ? 'none' : codes.map((c) => `${c.id} = ${c.name}`).join('\n');
+
+/** Runs the LLM path; throws what askWithRepair / the client throw. */
+export async function summarizeWithLlm(input: LlmPathInput): Promise<LlmPathResult> {
+  const { llm, transcript, turns, language, maxLength, timed } = input;
+  const condensed = await timed('condense', () =>
+    condenseTranscript({
+      turns,
+      model: llm.model,
+      budgetTokens: inputBudget(llm.model),
+      complete: (messages) => llm.completeText(messages),
+      mapTemplate: input.mapTemplate,
+      formatTurns: formatTranscript,
+      mediaType: transcript.mediaType,
+      language,
+    }),
+  );
+  const prompt = renderPrompt(input.template, {
+    max_length: maxLength,
+    media_type: transcript.mediaType,
+    language,
+    turn_count: turns.length,
+    transcript: condensed.notes,
+    wrapup_codes: describeCodes(input.codes),
+  });
+  const messages: ChatMessage[] = [
+    { role: 'system', content: prompt.system },
+    { role: 'user', content: prompt.user },
+  ];
+  const asked = await askWithRepair(llm, messages, {
+    maxLength,
+    allowedWrapupCodes: input.codes,
+    maxRepairs: input.maxRepairs,
+    format: summaryResponseFormat(input.codes),
+    timed,
+  });
+  const chunked = condensed.chunks > 1;
+  const usage = chunked || condensed.usage.total_tokens > 0 ? addUsage(condensed.usage, asked.usage) : asked.usage;
+  return { fields: asked.fields, repaired: asked.repaired, usage, chunks: chunked ? condensed.chunks : undefined };
+}

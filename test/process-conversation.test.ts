@@ -1,0 +1,58 @@
+// The processor: queue → template route + the union of the queues' wrap-up codes → engine → v2 record in the store.
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConversationInfo, ConversationSource, TaskRecord, Transcript } from '../src/domain.js';
+import { AppError } from '../src/errors.js';
+import { silentLogger } from '../src/logger.js';
+import { createConversationProcessor } from '../src/pipeline/process-conversation.js';
+import { createKeyvBackend, type KeyvBackend } from '../src/store/keyv-backend.js';
+import { createSummaryStore } from '../src/store/summary-store.js';
+import { createSummaryEngine } from '../src/summarize/engine.js';
+
+const PROMPTS = fileURLToPath(new URL('../config/prompts/', import.meta.url));
+const CONVERSATION = '7d1e5c3a-1b2c-4d5e-8f90-123456789abc';
+const info: ConversationInfo = {
+  conversationId: CONVERSATION, startTime: '2024-05-01T10:00:00Z', endTime: '2024-05-01T10:05:00Z', mediaType: 'voice',
+  queueIds: ['q-billing', 'q-broken', 'q-care'], participantCount: 2, communications: [],
+};
+const transcript: Transcript = {
+  conversationId: CONVERSATION, mediaType: 'voice', language: 'en-US',
+  turns: [
+    { speaker: 'customer', text: 'I want a refund for the damaged kettle I received last week.', at: '2024-05-01T10:00:05Z' },
+    { speaker: 'agent', text: 'I have issued the refund for the kettle; you will see it within 3 business days.', at: '2024-05-01T10:01:00Z' },
+  ],
+};
+const task = { task_id: 'c1a4f3d2-0a8b-4f7e-9a61-3b9e1d2c4f50', conversation_id: CONVERSATION, max_length: 300 } as TaskRecord;
+const source: ConversationSource = { getConversation: async () => info, getTranscript: async () => transcript };
+
+let backend: KeyvBackend | undefined;
+afterEach(async () => backend?.close());
+
+describe('processConversation with wrap-up codes', () => {
+  it('offers the union of the queues’ codes (a failing queue costs only its codes) and stores a v2 record', async () => {
+    backend = await createKeyvBackend('memory://');
+    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), logger: silentLogger() });
+    const asked: string[] = [];
+    const wrapupCodes = {
+      forQueue: async (queueId: string) => {
+        asked.push(queueId);
+        if (queueId === 'q-broken') throw new AppError('GENESYS_UNAVAILABLE', 'down', { retryable: true });
+        return queueId === 'q-billing' ? [{ id: 'c1', name: 'Refund issued' }] : [{ id: 'c1', name: 'Refund issued' }, { id: 'c2', name: 'Account updated' }];
+      },
+    };
+    const engine = await createSummaryEngine({ promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
+    const process = createConversationProcessor({ source, engine, summaries, logger: silentLogger(), wrapupCodes });
+    const { record } = await process(task);
+    expect(asked).toEqual(['q-billing', 'q-broken', 'q-care']);
+    expect(record).toMatchObject({
+      schema_version: 2,
+      wrapup_code: { id: 'c1', name: 'Refund issued' },
+      route: { queue_id: 'q-billing', media_type: 'voice', language: 'en-US' },
+      template: { id: 'default', version: '2.0.0' },
+      resolution: { status: expect.any(String), text: expect.any(String) },
+    });
+    expect(record).not.toHaveProperty('wrapup_code_id');
+    expect(record.stage_latency_ms).toHaveProperty('wrapup_codes');
+    expect(await summaries.get(CONVERSATION)).toEqual(record);
+  });
+});

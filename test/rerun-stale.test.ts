@@ -1,0 +1,103 @@
+// rerun-stale: count and cost caps, dry run, and a full run from the configuration against a sqlite store.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import type { SummaryRecord } from '../src/domain.js';
+import { silentLogger } from '../src/logger.js';
+import { formatReport, parseCliArgs, rerunStale, runFromConfig, type RerunStaleDeps } from '../src/rerun-stale.js';
+import { createKeyvBackend, type KeyvBackend } from '../src/store/keyv-backend.js';
+import { createSummaryStore, type IndexedSummaryStore } from '../src/store/summary-store.js';
+import { createEmbeddedTaskQueue } from '../src/store/task-queue.js';
+import { costUsd } from '../src/summarize/pricing.js';
+import { sampleRecord } from '../src/summarize/test-fixtures.js';
+
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const STALE = { id: 'default', version: '1.0.0', hash: 'old000000000' };
+const usage = { prompt_tokens: 100_000, completion_tokens: 10_000, total_tokens: 110_000 };
+
+let backend: KeyvBackend;
+let store: IndexedSummaryStore;
+let enqueued: string[];
+let dir: string;
+
+beforeEach(async () => {
+  backend = await createKeyvBackend('memory://');
+  store = createSummaryStore({ keyv: backend.keyv('summaries'), logger: silentLogger() });
+  enqueued = [];
+  dir = await mkdtemp(path.join(tmpdir(), 'rerun-stale-'));
+});
+afterEach(async () => {
+  await backend.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function seed(records: Array<Partial<SummaryRecord>>): Promise<void> {
+  for (const [i, r] of records.entries()) await store.put(sampleRecord({ conversation_id: id(i + 1), ...r }));
+}
+
+function deps(): RerunStaleDeps {
+  return {
+    summaries: store,
+    isStale: (r) => r.template.hash === STALE.hash,
+    enqueue: async (conversationId) => void enqueued.push(conversationId),
+    estimateCostUsd: (r) => (r.usage ? costUsd('gpt-4o-mini', r.usage) : undefined),
+  };
+}
+
+describe('rerunStale', () => {
+  it('queues only stale summaries, stopping at the count cap', async () => {
+    await seed([{ template: STALE }, {}, { template: STALE }, { template: STALE }]);
+    const report = await rerunStale(deps(), { maxCount: 2, maxCostUsd: 100, dryRun: false });
+    expect(enqueued).toEqual([id(1), id(3)]);
+    expect(report).toMatchObject({ stale: 3, queued: 2, stoppedBy: 'count' });
+  });
+
+  it('stops before the estimated cost would pass the cap; records without usage count only', async () => {
+    const each = costUsd('gpt-4o-mini', usage);
+    expect(each).toBeGreaterThan(0);
+    await seed([{ template: STALE, usage }, { template: STALE, usage: undefined }, { template: STALE, usage }, { template: STALE, usage }]);
+    const report = await rerunStale(deps(), { maxCount: 10, maxCostUsd: each * 2.5, dryRun: false });
+    expect(enqueued).toEqual([id(1), id(2), id(3)]);
+    expect(report).toMatchObject({ queued: 3, unpriced: 1, stoppedBy: 'cost' });
+    expect(report.estimatedCostUsd).toBeCloseTo(each * 2, 8);
+  });
+
+  it('queues nothing in a dry run but reports what it would do', async () => {
+    await seed([{ template: STALE, usage }, { template: STALE, usage: undefined }]);
+    const report = await rerunStale(deps(), { maxCount: 5, maxCostUsd: 1, dryRun: true });
+    expect(enqueued).toEqual([]);
+    expect(report).toMatchObject({ scanned: 2, stale: 2, queued: 2, stoppedBy: null });
+    expect(formatReport(report, true)).toMatch(/^rerun-stale \(dry run\): scanned=2 stale=2 would_queue=2 unpriced=1 estimated_cost_usd=0\.\d{4} stopped_by=none$/);
+  });
+
+  it('parses the command line and rejects a missing cap', () => {
+    expect(parseCliArgs(['--max-count', '5', '--max-cost-usd', '1.5', '--dry-run'])).toEqual({ maxCount: 5, maxCostUsd: 1.5, dryRun: true, apiUrl: undefined });
+    expect(() => parseCliArgs(['--max-count', '5'])).toThrow(/--max-cost-usd/);
+    expect(() => parseCliArgs(['--max-count', '-1', '--max-cost-usd', '1'])).toThrow(/--max-count/);
+  });
+
+  it('runs from the configuration against a sqlite store, enqueuing forced tasks', async () => {
+    const url = `sqlite://${path.join(dir, 'db.sqlite')}`;
+    const config = loadConfig({ GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret', API_KEYS: 'k'.repeat(20), STORE_URL: url });
+    const seeded = await createKeyvBackend(url);
+    const summaries = createSummaryStore({ keyv: seeded.keyv('summaries'), logger: silentLogger() });
+    await summaries.put(sampleRecord({ conversation_id: id(1), template: STALE, max_length: 300 }));
+    await summaries.put(sampleRecord({ conversation_id: id(2), template: STALE }));
+    await seeded.close();
+
+    const args = { maxCount: 1, maxCostUsd: 10, dryRun: false, apiUrl: undefined };
+    const report = await runFromConfig(config, args, silentLogger());
+    expect(report).toMatchObject({ stale: 2, queued: 1, stoppedBy: 'count' });
+
+    const after = await createKeyvBackend(url);
+    const queue = createEmbeddedTaskQueue({ keyv: after.keyv('tasks'), logger: silentLogger() });
+    const task = await queue.claim();
+    expect(task).toMatchObject({ conversation_id: id(1), max_length: 300, status: 'processing' });
+    expect(task?.idempotency_key).toMatch(/:force:/);
+    expect(await queue.claim()).toBeUndefined();
+    queue.close();
+    await after.close();
+  });
+});
