@@ -26,6 +26,12 @@ export interface BackfillOptions {
   settleMs?: number;
   /** How often the checkpoint advances while healthy. @default 15000 */
   checkpointEveryMs?: number;
+  /**
+   * A conversation's `conversationEnd` (Genesys clock) precedes the notification that would have told us (our
+   * clock) by the delivery latency plus clock skew: conversations that ended this long before a gap are still
+   * queued (idempotently). @default 60000
+   */
+  endSlackMs?: number;
   now?: () => number;
 }
 
@@ -46,6 +52,9 @@ export function createBackfill(options: BackfillOptions): Backfill {
   const maxLookbackMs = options.maxLookbackMs ?? 24 * 3600_000;
   const maxConversationMs = options.maxConversationMs ?? 8 * 3600_000;
   const settleMs = options.settleMs ?? 120_000;
+  const endSlackMs = options.endSlackMs ?? 60_000;
+  // The stream is watched from (about) now: the first start records this, so a gap before the first healthy tick is filled.
+  const createdAt = now();
   // A gap is open while the newest gap has not been filled; the start-up gap is number 1.
   let gapVersion = 1;
   let filledVersion = 0;
@@ -69,7 +78,7 @@ export function createBackfill(options: BackfillOptions): Backfill {
     const found = await options.query({ fromMs: fromMs - maxConversationMs, toMs, queueIds: options.queueIds });
     let added = 0;
     for (const c of found) {
-      if (Date.parse(c.conversationEnd) < fromMs) continue; // ended before the gap: the stream saw it
+      if (Date.parse(c.conversationEnd) < fromMs - endSlackMs) continue; // ended well before the gap: the stream saw it
       if (await options.service.getSummary(c.conversationId)) continue;
       await options.service.conversationEnded(c.conversationId, 'backfill');
       added += 1;
@@ -83,7 +92,8 @@ export function createBackfill(options: BackfillOptions): Backfill {
     const to = now();
     const stored = await checkpoints.get(STREAM_CHECKPOINT);
     if (stored === undefined) {
-      logger.info('no stream checkpoint yet (first start): nothing to backfill');
+      logger.info('no stream checkpoint yet (first start): nothing to backfill; watching from now');
+      await checkpoints.set(STREAM_CHECKPOINT, createdAt);
     } else {
       await fill(Math.max(stored, to - maxLookbackMs), to);
       // Conversations that ended just before `to` may not be in analytics yet: ask again once it has settled.

@@ -109,6 +109,23 @@ describe('websocket', () => {
     expect(client.frames.length).toBe(count);
   });
 
+  it('half-open (silence with dropEvents): no heartbeats, no pongs, no events; normal again afterwards', async () => {
+    const { sim, notifications, channel, queueTopic } = await setup({ heartbeatIntervalMs: 30 });
+    await notifications.putNotificationsChannelSubscriptions(channel.id ?? '', [{ id: queueTopic }]);
+    const client = await connect(channel.connectUri ?? '');
+    await client.waitFor((f) => f.eventBody?.message === 'WebSocket Heartbeat');
+    sim.faults.silenceHeartbeats(true, { dropEvents: true });
+    await settle(40);
+    const count = client.frames.length;
+    sim.startConversation({ scenario: 'voice-billing-dispute' });
+    client.ws.send(JSON.stringify({ message: 'ping' }));
+    await settle(100);
+    expect(client.frames.length).toBe(count);
+    sim.faults.silenceHeartbeats(false);
+    sim.startConversation({ scenario: 'voice-billing-dispute' });
+    await client.waitFor((f) => client.frames.indexOf(f) >= count && isConversation(f));
+  });
+
   it('delivers snapshots and detail events to subscribers, with duplicates after the end', async () => {
     const { sim, notifications, channel, queueTopic } = await setup();
     await notifications.putNotificationsChannelSubscriptions(channel.id ?? '', [{ id: queueTopic }]);

@@ -113,7 +113,7 @@ export async function startGenesysSim(options: SimOptions = {}): Promise<Genesys
       },
       dropSockets: () => hub.dropSockets(),
       socketClosing: (graceMs) => hub.socketClosing(graceMs),
-      silenceHeartbeats: (silent) => hub.silenceHeartbeats(silent),
+      silenceHeartbeats: (silent, opts) => hub.silenceHeartbeats(silent, opts?.dropEvents ?? false),
       expireChannels: () => channels.clear(),
     },
     stats,

@@ -21,6 +21,7 @@ export function createSocketHub(options: SocketHubOptions) {
   const wss = new WebSocketServer({ noServer: true });
   const timers = new Set<NodeJS.Timeout>();
   let silent = false;
+  let halfOpen = false;
 
   const frame = (topicName: string, eventBody: unknown, correlationId = options.rng.uuid()): string =>
     JSON.stringify({ topicName, version: '2', eventBody, metadata: { CorrelationId: correlationId } });
@@ -70,6 +71,7 @@ export function createSocketHub(options: SocketHubOptions) {
   function publish(topicName: string, eventBody: unknown): number {
     const listeners = options.channels().listeners(topicName);
     const text = frame(topicName, eventBody);
+    if (halfOpen) return listeners.length; // sent into a dead connection: lost
     for (const channel of listeners) channel.socket?.send(text);
     return listeners.length;
   }
@@ -102,8 +104,9 @@ export function createSocketHub(options: SocketHubOptions) {
     dropSockets(): void {
       for (const [, ws] of openSockets()) ws.terminate();
     },
-    silenceHeartbeats(value: boolean): void {
+    silenceHeartbeats(value: boolean, dropEvents = false): void {
       silent = value;
+      halfOpen = value && dropEvents;
     },
     connectedSockets: (): number => openSockets().length,
     close(): void {

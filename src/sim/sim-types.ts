@@ -97,8 +97,12 @@ export interface SimFaults {
   dropSockets(): void;
   /** Sends v2.system.socket_closing to every socket, closes them after graceMs (capped at 60000). @default 60000 */
   socketClosing(graceMs?: number): void;
-  /** Stops heartbeats and pongs while true. */
-  silenceHeartbeats(silent: boolean): void;
+  /**
+   * Stops heartbeats and pongs while true. With `dropEvents`, notifications vanish too: a half-open socket that
+   * looks open to both ends but carries nothing (only the client's liveness watchdog can notice).
+   * @default dropEvents false
+   */
+  silenceHeartbeats(silent: boolean, options?: { dropEvents?: boolean }): void;
   /** Every channel expires now: sockets closed, REST calls on them 404. */
   expireChannels(): void;
 }

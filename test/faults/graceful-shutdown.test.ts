@@ -1,0 +1,82 @@
+// SIGTERM while a summarization is in flight: wrapup stops intake, lets the running task finish within its
+// shutdown deadline and exits 0; the next start on the same store serves that summary without summarizing again.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startGenesysSim, type GenesysSim } from '../../src/sim/genesys-sim.js';
+import { startOpenAiFake, type OpenAiFake } from '../../src/sim/openai-fake.js';
+import { waitFor } from '../helpers.js';
+import { killAll, listening, llmCalls, readStore, spawnWrapup, type WrapupChild } from './child.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = (res: Response): Promise<any> => res.json();
+/** main.ts's SHUTDOWN_DEADLINE_MS plus room for a loaded machine. */
+const EXIT_WITHIN_MS = 30_000;
+
+async function exitCode(child: WrapupChild): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no exit within ${EXIT_WITHIN_MS} ms:\n${child.output.join('\n')}`)), EXIT_WITHIN_MS);
+  });
+  try {
+    return await Promise.race([child.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('graceful shutdown mid-task', () => {
+  let sim: GenesysSim;
+  let fake: OpenAiFake;
+  let dir: string;
+  const children: WrapupChild[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wrapup-term-'));
+    sim = await startGenesysSim({ heartbeatIntervalMs: 500 });
+    fake = await startOpenAiFake();
+  });
+  afterEach(async () => killAll(children));
+  afterAll(async () => {
+    await killAll(children);
+    await fake?.close();
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('SIGTERM during the LLM call → exit 0 after the task completed; the next start serves it, no second summary', async () => {
+    const storeUrl = `sqlite://${path.join(dir, 'w.sqlite')}`;
+    const start = (): WrapupChild => {
+      const child = spawnWrapup({ sim, fake, home: dir, storeUrl });
+      children.push(child);
+      return child;
+    };
+    fake.setDelay(1500);
+    const first = start();
+    await listening(first);
+    await waitFor(async () => sim.connectedSockets() > 0, 30_000);
+    const conversation = await sim.playConversation();
+    await llmCalls(fake, 1);
+
+    first.signal('SIGTERM');
+    expect(await exitCode(first)).toBe(0);
+    expect(first.output.join('\n')).not.toContain('tasks still running at the deadline');
+    fake.setDelay(0);
+    const afterStop = await readStore(storeUrl, conversation.id);
+    expect(afterStop.summary, 'finished during the shutdown').toBeDefined();
+    expect(afterStop.task?.status).toBe('completed');
+
+    const second = start();
+    await listening(second);
+    const res = await second.get(`/api/summary/${conversation.id}`);
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ task_id: afterStop.summary!.task_id, source: 'cache' });
+    second.signal('SIGTERM');
+    expect(await exitCode(second)).toBe(0);
+
+    expect(fake.callCount, 'summarized exactly once').toBe(1);
+    const final = await readStore(storeUrl, conversation.id);
+    expect(final.counts).toMatchObject({ completed: 1, failed: 0, pending: 0, processing: 0 });
+  }, 180_000);
+});
