@@ -1,8 +1,6 @@
 // Test-only loopback Genesys: an http server with per-test routes, an OAuth token endpoint, request and concurrency counters.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 
@@ -43,7 +41,8 @@ export interface FakeGenesys {
 
 /** Points $HOME at a fresh temp dir so the SDK never reads a developer's ~/.genesyscloudjavascript/config. */
 export function isolateSdkHome(): void {
-  process.env.HOME = mkdtempSync(path.join(tmpdir(), 'wrapup-sdk-home-'));
+  // test/setup-home.ts already gives every test file its own temp HOME (and removes it); this only asserts it.
+  if (!process.env.HOME?.startsWith(tmpdir())) throw new Error('HOME is not isolated: run tests through vitest.config.ts');
 }
 
 const readBody = (req: IncomingMessage): Promise<string> =>
