@@ -1,5 +1,7 @@
 // Composition root shared by main.ts and the demo: builds every adapter from the config and owns start/stop order.
-import type { Config } from './config.js';
+import path from 'node:path';
+import { CONFIG_DIR, type Config } from './config.js';
+import { loadPiiConfig } from './summarize/pii.js';
 import type { Logger } from './logger.js';
 import { toAppError } from './errors.js';
 import { createKeyvBackend } from './store/keyv-backend.js';
@@ -83,6 +85,7 @@ async function build(
     promptsDir: config.summary.promptsDir,
     templateId: config.summary.template,
     maxRepairs: config.summary.maxRepairs,
+    piiAllow: loadPiiConfig(path.join(CONFIG_DIR, 'pii.json')).allow,
     logger: logger.child({ module: 'summarize' }),
   });
   logger.info({ model: engine.model }, engine.model === 'extractive' ? 'no OPENAI_API_KEY: offline extractive summarizer' : 'LLM summarizer ready');

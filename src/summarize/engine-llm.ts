@@ -21,6 +21,7 @@ export interface LlmPathInput {
   language: string;
   maxLength: number;
   codes: readonly WrapupCode[];
+  piiAllow?: readonly RegExp[] | undefined;
   maxRepairs: number;
   timed: Timed;
 }
@@ -67,6 +68,7 @@ export async function summarizeWithLlm(input: LlmPathInput): Promise<LlmPathResu
   const asked = await askWithRepair(llm, messages, {
     maxLength,
     allowedWrapupCodes: input.codes,
+    piiAllow: input.piiAllow,
     maxRepairs: input.maxRepairs,
     format: summaryResponseFormat(input.codes),
     timed,

@@ -27,6 +27,8 @@ export interface SummaryEngineOptions {
   templateId: string;
   /** Re-asks after an answer that failed validation. @default 1 */
   maxRepairs?: number;
+  /** PII allow patterns (config/pii.json): spans matching one are neither redacted nor rejected. @default [] */
+  piiAllow?: readonly RegExp[];
   logger: Logger;
   /** Milliseconds clock for stage latencies. @default performance.now */
   clock?: () => number;
@@ -36,9 +38,9 @@ export interface SummaryEngineOptions {
 const MAP_TEMPLATE_ID = 'chunk-map';
 
 /** The extractive path: built from redacted text, re-redacted defensively (composition can form new patterns). */
-function extractive(turns: Turn[], maxLength: number, language: string, codes: readonly WrapupCode[]): SummaryFields {
+function extractive(turns: Turn[], maxLength: number, language: string, codes: readonly WrapupCode[], allow: readonly RegExp[]): SummaryFields {
   const raw = extractiveSummarize(turns, { maxLength, language, allowedWrapupCodes: codes });
-  const clean = (s: string): string => redactText(s).text;
+  const clean = (s: string): string => redactText(s, { allow }).text;
   return {
     ...raw,
     headline: clean(raw.headline),
@@ -82,6 +84,7 @@ export async function createSummaryEngine(options: SummaryEngineOptions): Promis
   const mapTemplate = llm ? await loadTemplate(options.promptsDir, MAP_TEMPLATE_ID) : undefined;
   const model = llm?.model ?? EXTRACTIVE_MODEL;
   const maxRepairs = options.maxRepairs ?? 1;
+  const piiAllow = options.piiAllow ?? [];
   const logger = options.logger.child({ module: 'summarize' });
 
   async function generate(transcript: Transcript, opts: GenerateOptions): Promise<GeneratedSummary> {
@@ -91,17 +94,17 @@ export async function createSummaryEngine(options: SummaryEngineOptions): Promis
     const language = transcript.language ?? detectLanguage(transcript.turns.map((t) => t.text).join(' '));
     const route = { queue_id: opts.queueId ?? null, media_type: transcript.mediaType, language };
     const template = router.resolve({ queueId: opts.queueId, mediaType: transcript.mediaType, language });
-    const { turns, counts } = await timed('redact', () => redactTurns(transcript.turns));
+    const { turns, counts } = await timed('redact', () => redactTurns(transcript.turns, { allow: piiAllow }));
     requireContent(turns);
     let fields: SummaryFields;
     let repaired = false;
     let usage: GeneratedSummary['usage'];
     let chunks: number | undefined;
     if (llm && mapTemplate) {
-      ({ fields, repaired, usage, chunks } = await summarizeWithLlm({ llm, template, mapTemplate, transcript, turns, language, maxLength, codes, maxRepairs, timed }));
+      ({ fields, repaired, usage, chunks } = await summarizeWithLlm({ llm, template, mapTemplate, transcript, turns, language, maxLength, codes, piiAllow, maxRepairs, timed }));
     } else {
-      fields = await timed('llm', () => extractive(turns, maxLength, language, codes));
-      const issues = await timed('validate', () => validateSummary(fields, { maxLength, allowedWrapupCodes: codes }));
+      fields = await timed('llm', () => extractive(turns, maxLength, language, codes, piiAllow));
+      const issues = await timed('validate', () => validateSummary(fields, { maxLength, allowedWrapupCodes: codes, piiAllow }));
       if (issues.length > 0) throw issuesError(issues, 1);
     }
     const grounding = await timed('ground', () => groundedness(stringFields(fields).map(([, text]) => text), formatTranscript(turns)));

@@ -12,6 +12,8 @@ export type Timed = <T>(stage: string, fn: () => Promise<T> | T) => Promise<T>;
 export interface AskOptions {
   maxLength: number;
   allowedWrapupCodes: readonly WrapupCode[];
+  /** PII allow patterns for the output check. @default [] */
+  piiAllow?: readonly RegExp[] | undefined;
   /** Re-asks after the first answer. @default 1 */
   maxRepairs?: number;
   format: ResponseFormat;
@@ -62,7 +64,7 @@ function addUsage(total: TokenUsage | undefined, next: TokenUsage | undefined): 
  */
 export async function askWithRepair(llm: LlmClient, messages: ChatMessage[], options: AskOptions): Promise<AskResult> {
   const maxRepairs = Math.max(0, options.maxRepairs ?? 1);
-  const check = { maxLength: options.maxLength, allowedWrapupCodes: options.allowedWrapupCodes };
+  const check = { maxLength: options.maxLength, allowedWrapupCodes: options.allowedWrapupCodes, piiAllow: options.piiAllow };
   const conversation = [...messages];
   let usage: TokenUsage | undefined;
   let issues: ValidationIssue[] = [];
