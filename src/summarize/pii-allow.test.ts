@@ -44,3 +44,17 @@ describe('PII allow patterns', () => {
     expect(allow.some((re) => re.test('ORD-20231'))).toBe(true);
   });
 });
+
+describe('PII config errors', () => {
+  it('names the file and the bad pattern', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/wrapup-pii-`);
+    const file = `${dir}/pii.json`;
+    writeFileSync(file, JSON.stringify({ allow: ['^ok$', '(unclosed'] }));
+    expect(() => loadPiiConfig(file)).toThrow(/allow\.1: not a valid regular expression/);
+    writeFileSync(file, '{ not json');
+    expect(() => loadPiiConfig(file)).toThrow(/is not valid JSON/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

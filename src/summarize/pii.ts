@@ -1,8 +1,7 @@
 // PII redaction: finds PII in text and replaces it with typed placeholders before anything leaves for a model.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Turn } from '../domain.js';
-import { AppError } from '../errors.js';
+import { loadConfigJsonSync } from './config-file.js';
 import { findPatternPii, findDates, findZips } from './pii-patterns.js';
 import { ASKS_FOR_NAME, findAnsweredName, findIntroducedNames, findKnownNames } from './pii-names.js';
 import { placeholder, resolveOverlaps, type PiiSpan, type PiiType } from './pii-types.js';
@@ -18,16 +17,19 @@ export interface RedactOptions {
   allow?: readonly RegExp[];
 }
 
-const PiiConfigSchema = z.object({ allow: z.array(z.string()).default([]) });
+const isRegExp = (source: string): boolean => {
+  try {
+    return new RegExp(source, 'i') instanceof RegExp;
+  } catch {
+    return false;
+  }
+};
+const PiiConfigSchema = z.object({ allow: z.array(z.string().refine(isRegExp, 'not a valid regular expression')).default([]) });
 
 /** Reads config/pii.json (`{ allow: ["^ORD-\\d+$", …] }`) into RedactOptions; throws AppError CONFIG_INVALID. */
 export function loadPiiConfig(path: string | URL): Required<RedactOptions> {
-  try {
-    const { allow } = PiiConfigSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
-    return { allow: allow.map((source) => new RegExp(source, 'i')) };
-  } catch (err) {
-    throw new AppError('CONFIG_INVALID', `PII config ${String(path)} is invalid`, { cause: err });
-  }
+  const { allow } = loadConfigJsonSync('PII config', path, PiiConfigSchema);
+  return { allow: allow.map((source) => new RegExp(source, 'i')) };
 }
 
 function allowed(text: string, spans: PiiSpan[], allow: readonly RegExp[] | undefined): PiiSpan[] {

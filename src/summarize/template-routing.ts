@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { TemplateRef } from '../domain.js';
 import { AppError } from '../errors.js';
+import { parseConfigJson } from './config-file.js';
 import { primaryLanguage } from './language.js';
 import { loadTemplate, type PromptTemplate } from './templates.js';
 
@@ -59,18 +60,7 @@ async function readRouting(promptsDir: string): Promise<z.infer<typeof RoutingFi
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { rules: [] };
     throw new AppError('CONFIG_INVALID', `template routing ${file} cannot be read`, { cause: err });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (err) {
-    throw new AppError('CONFIG_INVALID', `template routing ${file} is not valid JSON`, { cause: err });
-  }
-  const parsed = RoutingFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new AppError('CONFIG_INVALID', `invalid template routing:\n  - ${issues.join('\n  - ')}`);
-  }
-  return parsed.data;
+  return parseConfigJson('template routing', file, raw, RoutingFileSchema);
 }
 
 /**

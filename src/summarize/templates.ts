@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { parseConfigJson } from './config-file.js';
 
 /**
  * The placeholders a template may use; `{{transcript}}` and `{{max_length}}` are required. `{{wrapup_codes}}` renders
@@ -59,18 +60,7 @@ export async function loadTemplate(promptsDir: string, templateId: string): Prom
   } catch (err) {
     throw new AppError('CONFIG_INVALID', `prompt template ${file} cannot be read`, { cause: err });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (err) {
-    throw new AppError('CONFIG_INVALID', `prompt template ${file} is not valid JSON`, { cause: err });
-  }
-  const parsed = TemplateFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new AppError('CONFIG_INVALID', `invalid prompt template:\n  - ${issues.join('\n  - ')}`);
-  }
-  const t = parsed.data;
+  const t = parseConfigJson('prompt template', file, raw, TemplateFileSchema);
   const problems = checkPlaceholders(file, t.system, t.user);
   if (t.id !== templateId) problems.push(`${file}: id "${t.id}" does not match the file name "${templateId}"`);
   if (problems.length > 0) throw new AppError('CONFIG_INVALID', `invalid prompt template:\n  - ${problems.join('\n  - ')}`);

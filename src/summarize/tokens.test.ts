@@ -55,7 +55,7 @@ describe('model table and budgets', () => {
       expect((err as Error).message).toContain('models.m.contextTokens');
     }
     writeFileSync(file, '{nope');
-    expect(() => loadModelTable(file)).toThrow(/cannot be read/);
+    expect(() => loadModelTable(file)).toThrow(/is not valid JSON/);
   });
 });
 

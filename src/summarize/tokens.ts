@@ -1,9 +1,8 @@
 // Token counts and input budgets: a real BPE tokenizer (gpt-tokenizer) plus the model table in config/models.json.
-import { readFileSync } from 'node:fs';
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
+import { loadConfigJsonSync } from './config-file.js';
 
 const ModelSpecSchema = z.object({
   contextTokens: z.number().int().positive(),
@@ -48,18 +47,7 @@ export function countMessageTokens(messages: ReadonlyArray<{ content: string }>,
 
 /** Reads and validates a model table (config/models.json); throws AppError CONFIG_INVALID naming the problem. */
 export function loadModelTable(path: string | URL): ModelTable {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new AppError('CONFIG_INVALID', `model table ${String(path)} cannot be read as JSON`, { cause: err });
-  }
-  const result = ModelTableSchema.safeParse(json);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new AppError('CONFIG_INVALID', `model table ${String(path)} is invalid (${issues})`);
-  }
-  return result.data;
+  return loadConfigJsonSync('model table', path, ModelTableSchema);
 }
 
 let bundled: ModelTable | undefined;
