@@ -64,9 +64,16 @@ function transcriptLines(messages: Array<{ role?: string; content?: unknown }>):
     .map((m) => ({ speaker: m[1] ?? '', text: m[2] ?? '' }));
 }
 
+/**
+ * The summary's length limit as the prompt states it ("summary … at most N characters"; Spanish "resumen … como
+ * máximo N caracteres"), else the largest stated limit: the headline's "at most 80 characters" is not the summary's.
+ */
 function maxLengthOf(messages: Array<{ content?: unknown }>): number {
   const text = messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
-  const n = Number(/at most (\d+) characters/i.exec(text)?.[1]);
+  const limit = String.raw`(?:at most|como máximo) (\d+) (?:characters|caracteres)`;
+  const summary = new RegExp(String.raw`(?:summary|resumen)\b[^.\n]*?${limit}`, 'i').exec(text)?.[1];
+  const stated = [...text.matchAll(new RegExp(limit, 'gi'))].map((m) => Number(m[1]));
+  const n = summary !== undefined ? Number(summary) : stated.length > 0 ? Math.max(...stated) : Number.NaN;
   return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX;
 }
 
@@ -79,7 +86,8 @@ function answerContext(messages: Messages): AnswerContext {
   const words = (request?.text ?? 'a question').split(/\s+/).filter((w) => /^[A-Za-z'\[\]]+[.,?!]?$/.test(w));
   const topic = words.slice(0, 12).join(' ').replace(/[.,?!]+$/, '') || 'a question';
   const limit = Math.floor(maxLengthOf(messages) * 0.6);
-  const full = `The customer contacted the agent about: ${topic}. The agent resolved the issue during the ${lines.length}-turn conversation; no further follow-up is needed.`;
+  // No numbers of its own: a faithful answer states nothing the transcript does not (the turn count is not said in it).
+  const full = `The customer contacted the agent about: ${topic}. The agent resolved the issue during the conversation; no further follow-up is needed.`;
   const summary = full.length <= limit ? full : `${full.slice(0, Math.max(10, limit - 1)).replace(/\s+\S*$/, '')}.`;
   return { topic, summary, turnCount: lines.length };
 }
