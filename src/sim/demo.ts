@@ -41,10 +41,13 @@ async function main(): Promise<void> {
       const summary = await wrapup.service.getSummary(conversationId);
       if (summary) {
         // The demo prints the summary itself so a person can read it; production logs never carry summary text.
+        const s = summary;
         process.stdout.write(
-          `\n── ${media} ${conversationId} (${key}) quality ${summary.quality_score.toFixed(2)}, ${summary.latency_ms} ms, model ${summary.model}\n` +
-            `   ${summary.summary}\n   intent: ${summary.intent} | resolution: ${summary.resolution} | sentiment: ${summary.sentiment}\n` +
-            `   redacted: ${JSON.stringify(summary.redactions)}\n\n`,
+          `\n── ${media} ${conversationId} (${key}) quality ${s.quality_score.toFixed(2)}, ${s.latency_ms} ms, model ${s.model}\n` +
+            `   ${s.headline}\n   ${s.summary}\n` +
+            `   resolution: ${s.resolution.status} — ${s.resolution.text}\n` +
+            `   follow-ups: ${s.follow_up_actions.map((f) => `${f.action} (${f.owner})`).join('; ') || 'none'}\n` +
+            `   sentiment: ${s.sentiment.start} → ${s.sentiment.end} | wrap-up code: ${s.wrapup_code?.name ?? 'none'} | redacted: ${JSON.stringify(s.redactions)}\n\n`,
         );
         return;
       }
