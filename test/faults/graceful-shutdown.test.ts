@@ -79,4 +79,38 @@ describe('graceful shutdown mid-task', () => {
     const final = await readStore(storeUrl, conversation.id);
     expect(final.counts).toMatchObject({ completed: 1, failed: 0, pending: 0, processing: 0 });
   }, 180_000);
+
+  it('a second signal exits at once; the interrupted task resumes on the next start, summarized once', async () => {
+    const storeUrl = `sqlite://${path.join(dir, 'second-signal.sqlite')}`;
+    const before = fake.callCount;
+    fake.setDelay(60_000); // the LLM call would outlast any shutdown deadline
+    const first = spawnWrapup({ sim, fake, home: dir, storeUrl });
+    children.push(first);
+    await listening(first);
+    await waitFor(async () => sim.connectedSockets() > 0, 30_000);
+    const conversation = await sim.playConversation();
+    await llmCalls(fake, before + 1);
+
+    first.signal('SIGTERM');
+    await waitFor(async () => first.output.some((l) => l.includes('signal received: stopping')), 30_000);
+    first.signal('SIGTERM');
+    expect(await exitCode(first)).toBe(130);
+    expect(first.output.join('\n')).toContain('second signal: exiting now');
+    const interrupted = await readStore(storeUrl, conversation.id);
+    expect(interrupted.summary).toBeUndefined();
+    expect(interrupted.counts).toMatchObject({ processing: 1, completed: 0, pending: 0 });
+
+    fake.setDelay(0);
+    const second = spawnWrapup({ sim, fake, home: dir, storeUrl });
+    children.push(second);
+    await listening(second);
+    await waitFor(async () => (await second.get(`/api/summary/${conversation.id}`)).status === 200, 60_000);
+    second.signal('SIGTERM');
+    expect(await exitCode(second)).toBe(0);
+    const final = await readStore(storeUrl, conversation.id);
+    expect(final.task?.status).toBe('completed');
+    expect(final.task?.attempts, 'the recovered task, claimed once by each process').toBe(2);
+    // The interrupted task itself was resumed (no second task for this conversation was left behind).
+    expect(final.counts).toMatchObject({ failed: 0, processing: 0 });
+  }, 180_000);
 });
