@@ -152,6 +152,14 @@ describe('HTTP API over a real socket', () => {
     expect(await direct.json()).toMatchObject({ source: 'cache', redactions: { email: 1 }, model: 'extractive' });
   });
 
+  it('folds upper-case ids to the lower-case Genesys form: same summary, same task', async () => {
+    const upper = await call(`/api/summary/${CACHED.toUpperCase()}`);
+    expect(upper.status).toBe(200);
+    expect(await upper.json()).toMatchObject({ conversation_id: CACHED, source: 'cache' });
+    const submitted = await submit({ conversation_id: CACHED.toUpperCase() });
+    expect(await submitted.json()).toMatchObject({ conversation_id: CACHED, status: 'completed' });
+  });
+
   it('keeps the tutorial field types and adds the v2 fields beside them', async () => {
     const body = (await (await call(`/api/summary/${CACHED}`)).json()) as Record<string, unknown>;
     // v1 contract: strings and a string array, exactly as before.

@@ -16,12 +16,16 @@ export function createKeyMatcher(apiKeys: readonly string[]): (candidate: string
   };
 }
 
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
+}
+
 /** Rejects requests without `Authorization: Bearer <one of apiKeys>` with 401 UNAUTHORIZED. */
 export function bearerAuth(apiKeys: readonly string[]): MiddlewareHandler {
   const matches = createKeyMatcher(apiKeys);
   return async (c, next) => {
-    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(c.req.header('authorization') ?? '');
-    const token = match?.[1];
+    const token = bearerToken(c.req.header('authorization'));
     if (token === undefined || !matches(token)) {
       throw new AppError('UNAUTHORIZED', 'missing or invalid bearer token');
     }

@@ -13,21 +13,23 @@ import {
 } from '../domain.js';
 
 const uuidExample = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';
+/** Genesys ids are lower-case UUIDs; any case is accepted and folded, so one conversation never gets two keys. */
+const genesysId = () => z.uuid().transform((id) => id.toLowerCase());
 const maxLength = z.number().int().min(50).max(5000);
 /** Query strings are text: digits only, then the same range checks as JSON numbers. */
 const queryInt = (schema: z.ZodNumber) => z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).pipe(schema);
 
 export const ConversationParamsSchema = z.object({
-  conversation_id: z.uuid().openapi({ param: { name: 'conversation_id', in: 'path' }, example: uuidExample }),
+  conversation_id: genesysId().openapi({ param: { name: 'conversation_id', in: 'path' }, example: uuidExample }),
 });
 
 export const TaskParamsSchema = z.object({
-  task_id: z.uuid().openapi({ param: { name: 'task_id', in: 'path' }, example: uuidExample }),
+  task_id: genesysId().openapi({ param: { name: 'task_id', in: 'path' }, example: uuidExample }),
 });
 
 export const SubmitBodySchema = z
   .object({
-    conversation_id: z.uuid().openapi({ example: uuidExample }),
+    conversation_id: genesysId().openapi({ example: uuidExample }),
     max_length: maxLength.optional().openapi({ description: 'Longest acceptable summary, in characters' }),
     force: z.boolean().optional().openapi({ description: 'Summarize again even if a summary is stored' }),
   })

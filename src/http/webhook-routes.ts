@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { ConversationIdSchema } from '../domain.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { createKeyMatcher } from './auth.js';
+import { bearerToken, createKeyMatcher } from './auth.js';
 import type { HttpDeps, WebhookDeps, WebhookTask } from './ports.js';
 import { HttpProblem, problemResponse, STATUS_BY_CODE } from './problem.js';
 import { problem } from './schemas.js';
@@ -128,7 +128,7 @@ function webhookAuth(webhook: WebhookDeps | undefined): MiddlewareHandler {
   const matches = createKeyMatcher(token ? [token] : []);
   return async (c, next) => {
     if (!token) return problemResponse(c, 404, 'NOT_FOUND', 'webhook intake is disabled (no WEBHOOK_TOKEN configured)');
-    const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const bearer = bearerToken(c.req.header('authorization'));
     const apiKey = c.req.header('x-api-key');
     // Both are checked (no short-circuit) so timing does not reveal which header matched.
     const viaBearer = bearer !== undefined && matches(bearer);
