@@ -82,6 +82,8 @@ const ConfigSchema = z.object({
     checkpointEveryMs: positiveInt,
   }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Running tasks get this long to finish on SIGTERM (below Docker's and Kubernetes' default grace periods). */
+  shutdownDeadlineMs: positiveInt,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -149,7 +151,7 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   const b = { ...d.backfill };
   setIf(b, 'maxLookbackMs', env.BACKFILL_MAX_LOOKBACK_MS);
   setIf(b, 'maxConversationMs', env.MAX_CONVERSATION_MS);
-  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel };
+  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
   setIf(out, 'webhookToken', env.WEBHOOK_TOKEN);
   return out;
 }
@@ -206,6 +208,7 @@ const ENV_NAMES: Record<string, string> = {
   'backfill.maxLookbackMs': 'BACKFILL_MAX_LOOKBACK_MS',
   'backfill.maxConversationMs': 'MAX_CONVERSATION_MS',
   logLevel: 'LOG_LEVEL',
+  shutdownDeadlineMs: 'SHUTDOWN_DEADLINE_MS',
 };
 
 function describePath(p: ReadonlyArray<PropertyKey>): string {

@@ -2,9 +2,7 @@
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { isAppError } from './errors.js';
-import { startWrapup } from './app.js';
-
-const SHUTDOWN_DEADLINE_MS = 20_000;
+import { startWrapup, type Wrapup } from './app.js';
 
 async function main(): Promise<void> {
   let config;
@@ -15,21 +13,19 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: config.logLevel });
-  const wrapup = await startWrapup(config, logger).catch((err: unknown) => {
-    logger.fatal({ code: isAppError(err) ? err.code : 'INTERNAL', err: (err as Error).message }, 'wrapup could not start');
-    process.exit(1);
-  });
-
+  let wrapup: Wrapup | undefined;
   let stopping = false;
+
+  // Installed before start: a signal during start-up exits at once (every accepted task is already persisted).
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
+    if (stopping || !wrapup) {
+      logger.warn({ signal }, stopping ? 'second signal: exiting now' : 'signal during start-up: exiting now');
       process.exit(130);
     }
     stopping = true;
-    logger.info({ signal }, 'signal received: stopping');
+    logger.info({ signal, deadlineMs: config.shutdownDeadlineMs }, 'signal received: stopping');
     wrapup
-      .stop(SHUTDOWN_DEADLINE_MS)
+      .stop(config.shutdownDeadlineMs)
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err: (err as Error).message }, 'shutdown failed');
@@ -38,6 +34,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+
+  wrapup = await startWrapup(config, logger).catch((err: unknown) => {
+    logger.fatal({ code: isAppError(err) ? err.code : 'INTERNAL', err: (err as Error).message }, 'wrapup could not start');
+    process.exit(1);
+  });
 }
 
 void main();
