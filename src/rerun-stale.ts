@@ -85,12 +85,19 @@ interface CliArgs extends RerunStaleOptions {
 
 /** Parses the command line; throws AppError BAD_REQUEST with the usage on anything missing or malformed. */
 export function parseCliArgs(argv: string[]): CliArgs {
-  const usage = 'usage: rerun-stale --max-count N --max-cost-usd X [--dry-run] [--api-url http://host:port]';
+  const usage =
+    'usage: rerun-stale --max-count N --max-cost-usd X [--dry-run] (--api-url http://host:port | --service-stopped)';
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { 'max-count': { type: 'string' }, 'max-cost-usd': { type: 'string' }, 'dry-run': { type: 'boolean' }, 'api-url': { type: 'string' } },
+      options: {
+        'max-count': { type: 'string' },
+        'max-cost-usd': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        'api-url': { type: 'string' },
+        'service-stopped': { type: 'boolean' },
+      },
     }));
   } catch (err) {
     throw new AppError('BAD_REQUEST', `${(err as Error).message}\n${usage}`);
@@ -100,6 +107,10 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (!Number.isInteger(maxCount) || maxCount < 0) throw new AppError('BAD_REQUEST', `--max-count must be a non-negative integer\n${usage}`);
   if (!Number.isFinite(maxCostUsd) || maxCostUsd < 0) throw new AppError('BAD_REQUEST', `--max-cost-usd must be a non-negative number\n${usage}`);
   const apiUrl = typeof values['api-url'] === 'string' ? values['api-url'].replace(/\/+$/, '') : undefined;
+  // The embedded task queue is single-process: writing it beside a running wrapup could drop tasks.
+  if (!apiUrl && values['service-stopped'] !== true && values['dry-run'] !== true) {
+    throw new AppError('BAD_REQUEST', `pass --api-url of the running wrapup, or --service-stopped if none runs on this store\n${usage}`);
+  }
   return { maxCount, maxCostUsd, dryRun: values['dry-run'] === true, apiUrl };
 }
 

@@ -75,6 +75,9 @@ describe('rerunStale', () => {
   it('parses the command line and rejects a missing cap', () => {
     expect(parseCliArgs(['--max-count', '5', '--max-cost-usd', '1.5', '--dry-run'])).toEqual({ maxCount: 5, maxCostUsd: 1.5, dryRun: true, apiUrl: undefined });
     expect(() => parseCliArgs(['--max-count', '5'])).toThrow(/--max-cost-usd/);
+    expect(() => parseCliArgs(['--max-count', '5', '--max-cost-usd', '1'])).toThrow(/--api-url .* or --service-stopped/);
+    expect(parseCliArgs(['--max-count', '5', '--max-cost-usd', '1', '--service-stopped']).apiUrl).toBeUndefined();
+    expect(parseCliArgs(['--max-count', '5', '--max-cost-usd', '1', '--api-url', 'http://h:8080/']).apiUrl).toBe('http://h:8080');
     expect(() => parseCliArgs(['--max-count', '-1', '--max-cost-usd', '1'])).toThrow(/--max-count/);
   });
 
