@@ -1,5 +1,8 @@
-// Capped, jittered exponential backoff and the retry loop shared by REST calls, login and reconnects.
+// The retry loop (capped, jittered exponential backoff from src/backoff.ts) shared by REST calls, login and reconnects.
+import { backoffDelay } from '../backoff.js';
 import { isAppError } from '../errors.js';
+
+export { backoffDelay } from '../backoff.js';
 
 export interface BackoffPolicy {
   /** Total attempts including the first. */
@@ -13,21 +16,12 @@ export type Sleep = (ms: number) => Promise<void>;
 
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Delay before retry number `attempt` (1 = first retry): "equal jitter" between half and all of
- * min(maxDelayMs, baseDelayMs·2^(attempt-1)).
- */
-export function backoffDelay(attempt: number, policy: Omit<BackoffPolicy, 'maxAttempts'>, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
 export interface RetryHooks {
   sleep: Sleep;
   random?: () => number;
-  /** Called before each wait (for logging). */
   /** Extra veto: return false to stop retrying an otherwise retryable error. */
   shouldRetry?: (error: unknown) => boolean;
+  /** Called before each wait (for logging). */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }
 

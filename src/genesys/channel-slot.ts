@@ -1,59 +1,42 @@
-// One group of ≤1,000 topics kept connected: a channel, its socket, reconnects, socket_closing hand-over, rotation before expiry.
-import type { Logger } from '../logger.js';
-import { backoffDelay } from './backoff.js';
+// One group of ≤1,000 topics kept connected: a channel, its socket, reconnects, socket_closing hand-over, atomic rotation.
+import { backoffDelay } from '../backoff.js';
 import { channelExists, openChannel, type NotificationChannel } from './channel.js';
-import type { GenesysClient } from './client.js';
 import { classifyFrame } from './frames.js';
-import type { QueueConversationSnapshot } from './schemas.js';
-import { connectSocket, type LiveSocket, type WebSocketFactory } from './socket.js';
+import type { ChannelSlot, ChannelStatus, SlotDeps, SlotState } from './channel-slot-types.js';
+import { createRejectedTopics } from './rejected-topics.js';
+import { connectSocket, type LiveSocket } from './socket.js';
 
-export type SlotState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+export type { ChannelSlot, ChannelStatus, SlotDeps, SlotState } from './channel-slot-types.js';
 
-export interface ChannelStatus {
-  channelId: string;
-  state: SlotState;
-  topics: number;
-  expires: string;
-  lastMessageAt?: number;
-}
-
-export interface SlotDeps {
-  client: GenesysClient;
-  logger: Logger;
-  factory: WebSocketFactory;
-  heartbeatTimeoutMs: number;
-  reconnect: { baseDelayMs: number; maxDelayMs: number };
-  rotateAheadMs: number;
-  now: () => number;
-  random: () => number;
-  onSnapshot(snapshot: QueueConversationSnapshot, meta: { queueId: string; topicName: string }): void;
-  onReconnected(info: { channelId: string; downSinceMs: number }): void;
-  onChange(): void;
-}
-
-export interface ChannelSlot {
-  /** Creates the channel (REST errors propagate) and resolves once the first socket opened or failed. */
-  start(): Promise<void>;
-  stop(): void;
-  status(): ChannelStatus;
+type SlotChannel = NotificationChannel & { receivedAt: number };
+interface Pending {
+  socket: LiveSocket;
+  target: SlotChannel;
+  settle(opened: boolean): void;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Creates a slot for `topics`; nothing happens until start(). */
 export function createChannelSlot(deps: SlotDeps, topics: string[]): ChannelSlot {
   const log = deps.logger;
-  let channel: (NotificationChannel & { receivedAt: number }) | undefined;
+  let channel: SlotChannel | undefined;
   let socket: LiveSocket | undefined;
-  let pending: LiveSocket | undefined;
+  let pending: Pending | undefined;
   let state: SlotState = 'connecting';
   let stopped = false;
+  /** The current channel no longer delivers (no_longer_subscribed, token_revoked): only a new one helps. */
   let needsNewChannel = false;
+  let rotating = false;
   let failures = 0;
+  let rotationFailures = 0;
+  /** Start of the current delivery gap (epoch ms); reported through onReconnected once a socket is open again. */
   let downSince: number | undefined;
   let lastMessageAt: number | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let rotateTimer: NodeJS.Timeout | undefined;
+  const rejected = createRejectedTopics({ client: deps.client, logger: log, policy: deps.rejectedTopicRetry, random: deps.random, onChange: deps.onChange });
 
   const setState = (next: SlotState): void => {
     if (state !== next) {
@@ -62,74 +45,93 @@ export function createChannelSlot(deps: SlotDeps, topics: string[]): ChannelSlot
     }
   };
 
-  /** Rotate `rotateAheadMs` before expiry, or halfway for channels that live shorter than that (no tight loops). */
-  function rotationDueAt(c: NotificationChannel & { receivedAt: number }): number {
-    const lifetime = c.expiresAt - c.receivedAt;
-    return c.expiresAt - Math.min(deps.rotateAheadMs, lifetime / 2);
+  /** Events from `since` on may be lost: remember the earliest such moment and stop reporting healthy. */
+  function markGap(since: number): void {
+    downSince = Math.min(downSince ?? since, since);
+    setState('reconnecting');
   }
 
-  function scheduleRotation(): void {
+  /** Rotate `rotateAheadMs` before expiry, or halfway for channels that live shorter than that (no tight loops). */
+  function rotationDueAt(c: SlotChannel): number {
+    return c.expiresAt - Math.min(deps.rotateAheadMs, (c.expiresAt - c.receivedAt) / 2);
+  }
+
+  function scheduleRotation(delayMs?: number): void {
     clearTimeout(rotateTimer);
     if (!channel || !Number.isFinite(channel.expiresAt)) return;
-    const wait = Math.min(MAX_TIMER_MS, Math.max(0, rotationDueAt(channel) - deps.now()));
-    rotateTimer = setTimeout(() => void rotate('channel expiry ahead'), wait);
+    const wait = delayMs ?? rotationDueAt(channel) - deps.now();
+    rotateTimer = setTimeout(() => void rotate('channel expiry ahead'), Math.min(MAX_TIMER_MS, Math.max(0, wait)));
   }
 
-  /** Opens a socket to the current channel; when `replace`, the old socket stays up until the new one is open. */
-  function connect(replace: boolean): Promise<boolean> {
-    const target = channel;
-    if (!target) return Promise.resolve(false);
+  function useChannel(next: SlotChannel): void {
+    channel = next;
+    needsNewChannel = false;
+    rejected.reset(next.id, next.rejectedTopics);
+    deps.onChange();
+  }
+
+  function closePending(): void {
+    const p = pending;
+    pending = undefined;
+    p?.socket.close();
+    p?.settle(false);
+  }
+
+  /** Opens a socket to `target`; when `replace`, the current socket stays up until the new one is open. */
+  function connectTo(target: SlotChannel, replace: boolean): Promise<boolean> {
     if (!replace) {
       socket?.close();
       socket = undefined;
     }
-    pending?.close();
+    closePending();
     return new Promise((resolve) => {
-      const s: LiveSocket = connectSocket({
+      const p: Pending = { target, settle: resolve, socket: undefined as unknown as LiveSocket };
+      pending = p;
+      p.socket = connectSocket({
         url: target.connectUri,
         factory: deps.factory,
         heartbeatTimeoutMs: deps.heartbeatTimeoutMs,
         pingIntervalMs: Math.max(1, Math.floor(deps.heartbeatTimeoutMs / 3)),
         logger: log.child({ channelId: target.id }),
-        onOpen: () => {
-          onOpen(s, target);
-          resolve(true);
-        },
-        onMessage: (text) => onFrame(text),
-        onClose: (reason) => {
-          onSocketGone(s, reason);
-          resolve(false);
-        },
+        onOpen: () => onOpen(p),
+        onMessage: (text) => onFrame(p.socket, text),
+        onClose: (reason) => onSocketGone(p.socket, reason),
       });
-      pending = s;
     });
   }
 
-  function onOpen(s: LiveSocket, target: NotificationChannel): void {
-    if (pending !== s) return;
-    const old = socket;
-    socket = s;
+  /** The new socket is open: only now does the slot switch to its channel (atomic rotation) and drop the old socket. */
+  function onOpen(p: Pending): void {
+    if (pending !== p) return;
     pending = undefined;
+    const old = socket;
+    socket = p.socket;
+    if (p.target !== channel) useChannel(p.target);
     old?.close(true);
     failures = 0;
     setState('open');
-    log.info({ channelId: target.id }, 'notification socket open');
+    log.info({ channelId: p.target.id }, 'notification socket open');
     scheduleRotation();
+    p.settle(true);
     if (downSince !== undefined) {
       const since = downSince;
       downSince = undefined;
-      deps.onReconnected({ channelId: target.id, downSinceMs: since });
+      deps.onReconnected({ channelId: p.target.id, downSinceMs: since });
     }
   }
 
   function onSocketGone(s: LiveSocket, reason: string): void {
     if (stopped) return;
-    if (s === pending) {
+    if (pending?.socket === s) {
+      const p = pending;
       pending = undefined;
+      p.settle(false);
       if (socket?.isOpen()) return log.warn({ reason }, 'replacement socket failed; keeping the current one');
+      if (rotating) return; // the rotation decides what comes next
     } else if (s === socket) {
       socket = undefined;
-      if (pending) return; // a replacement is on its way
+      if (pending && pending.target === channel && !rotating) return; // socket_closing hand-over: the server swaps sockets
+      if (pending || rotating) return markGap(deps.now()); // a new channel is on its way; events until it opens are lost
     } else {
       return;
     }
@@ -137,65 +139,103 @@ export function createChannelSlot(deps: SlotDeps, topics: string[]): ChannelSlot
     scheduleReconnect();
   }
 
-  function scheduleReconnect(): void {
+  function scheduleReconnect(since: number = deps.now()): void {
     if (stopped) return;
-    downSince ??= deps.now();
+    clearTimeout(rotateTimer);
+    markGap(since);
     failures += 1;
-    setState('reconnecting');
     clearTimeout(reconnectTimer);
-    const delayMs = backoffDelay(failures, deps.reconnect, deps.random);
-    reconnectTimer = setTimeout(() => void reconnect(), delayMs);
+    reconnectTimer = setTimeout(() => void reconnect(), backoffDelay(failures, deps.reconnect, deps.random));
   }
 
   async function reconnect(): Promise<void> {
     try {
       const expiring = !channel || deps.now() >= rotationDueAt(channel);
       if (needsNewChannel || expiring || !(await channelExists(deps.client, channel!.id))) await renewChannel();
-      if (stopped) return;
-      await connect(false);
+      if (stopped || !channel) return;
+      await connectTo(channel, false);
     } catch (err) {
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reconnect failed');
+      log.warn({ err: errText(err) }, 'reconnect failed');
       scheduleReconnect();
     }
   }
 
+  /** Reconnect path (no live socket): a new channel replaces the current one at once. */
   async function renewChannel(): Promise<void> {
     const next = await openChannel(deps.client, topics, log);
-    if (stopped) return;
-    channel = { ...next, receivedAt: deps.now() };
-    needsNewChannel = false;
-    deps.onChange();
+    if (!stopped) useChannel({ ...next, receivedAt: deps.now() });
   }
 
-  /** New channel + subscriptions, then a socket to it; the old socket closes once the new one is open. */
+  /** The old channel expired before a rotation could succeed: drop its socket and reconnect (which records the gap). */
+  function fallBackToReconnect(reason: string): void {
+    const expiredAt = channel && Number.isFinite(channel.expiresAt) ? channel.expiresAt : deps.now();
+    log.warn({ channelId: channel?.id, reason }, 'old channel expired before rotation succeeded; reconnecting');
+    socket?.close();
+    socket = undefined;
+    closePending();
+    needsNewChannel = true;
+    scheduleReconnect(Math.min(deps.now(), expiredAt));
+  }
+
+  /**
+   * Atomic move to a new channel: create + subscribe it and open its socket while the old channel and socket stay
+   * as they are; switch only once the new socket is open. On failure keep the old ones and retry with backoff.
+   */
   async function rotate(reason: string): Promise<void> {
-    if (stopped) return;
+    if (stopped || rotating) return;
+    if (channel && deps.now() >= channel.expiresAt) return fallBackToReconnect(reason);
+    rotating = true;
+    clearTimeout(rotateTimer);
     log.info({ channelId: channel?.id, reason }, 'moving to a new notification channel');
     try {
-      await renewChannel();
-      if (!stopped) await connect(true);
+      const next = await openChannel(deps.client, topics, log);
+      if (stopped) return;
+      if (!(await connectTo({ ...next, receivedAt: deps.now() }, true))) throw new Error('socket to the new channel did not open');
+      rotationFailures = 0;
     } catch (err) {
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'channel rotation failed; retrying');
-      needsNewChannel = true;
-      clearTimeout(rotateTimer);
-      rotateTimer = setTimeout(() => void rotate(reason), backoffDelay(1, deps.reconnect, deps.random));
+      if (!stopped) onRotationFailed(reason, err);
+    } finally {
+      rotating = false;
     }
   }
 
-  function onFrame(text: string): void {
+  function onRotationFailed(reason: string, err: unknown): void {
+    rotationFailures += 1;
+    if (!socket?.isOpen()) {
+      log.warn({ err: errText(err), reason }, 'channel rotation failed and no socket is left; reconnecting');
+      return scheduleReconnect();
+    }
+    const delayMs = backoffDelay(rotationFailures, deps.reconnect, deps.random);
+    log.warn({ err: errText(err), reason, retryInMs: delayMs }, 'channel rotation failed; keeping the current channel');
+    clearTimeout(rotateTimer);
+    rotateTimer = setTimeout(() => void rotate(reason), delayMs);
+  }
+
+  /** The channel stopped delivering (its subscriptions are gone): a gap since the last frame known healthy. */
+  function channelLost(kind: 'no_longer_subscribed' | 'token_revoked', healthyAt: number | undefined): void {
+    log.warn({ channelId: channel?.id, kind }, 'notification channel no longer delivers; moving to a new one');
+    needsNewChannel = true;
+    markGap(healthyAt ?? deps.now());
+    if (kind === 'token_revoked') deps.client.invalidateToken();
+    void rotate(kind);
+  }
+
+  function onFrame(s: LiveSocket, text: string): void {
+    const healthyAt = lastMessageAt;
     lastMessageAt = deps.now();
     const frame = classifyFrame(text);
     switch (frame.kind) {
       case 'snapshot':
         return deps.onSnapshot(frame.snapshot, { queueId: frame.queueId, topicName: frame.topicName });
       case 'socket_closing':
-        log.info({ channelId: channel?.id }, 'socket_closing: opening a replacement socket');
-        void connect(true);
+        if (s !== socket || !channel) return;
+        log.info({ channelId: channel.id }, 'socket_closing: opening a replacement socket');
+        if (!rotating) void connectTo(channel, true);
         return;
       case 'no_longer_subscribed':
-        needsNewChannel = true;
-        void rotate('no_longer_subscribed');
-        return;
+      case 'token_revoked':
+        if (s !== socket) return log.warn({ topicName: frame.topicName }, 'system message on a socket being replaced; ignored');
+        return channelLost(frame.kind, healthyAt);
       case 'system':
       case 'unknown':
         return log.info({ topicName: frame.topicName }, 'dropping notification with unhandled topic');
@@ -211,27 +251,30 @@ export function createChannelSlot(deps: SlotDeps, topics: string[]): ChannelSlot
       stopped = false;
       setState('connecting');
       await renewChannel();
-      if (stopped) return;
-      const opened = await connect(false);
-      if (!opened && !stopped) log.warn({ channelId: channel?.id }, 'first connect failed; reconnecting in background');
+      if (stopped || !channel) return;
+      const opened = await connectTo(channel, false);
+      if (!opened && !stopped) log.warn({ channelId: channel.id }, 'first connect failed; reconnecting in background');
     },
     stop() {
       stopped = true;
       clearTimeout(reconnectTimer);
       clearTimeout(rotateTimer);
-      pending?.close();
+      rejected.stop();
+      closePending();
       socket?.close();
-      pending = undefined;
       socket = undefined;
       setState('closed');
     },
     status() {
+      const rejectedTopicIds = rejected.ids();
       return {
         channelId: channel?.id ?? '',
         state,
         topics: topics.length,
         expires: channel?.expires ?? '',
         ...(lastMessageAt !== undefined ? { lastMessageAt } : {}),
+        rejectedTopics: rejectedTopicIds.length,
+        rejectedTopicIds,
       };
     },
   };

@@ -1,4 +1,4 @@
-// Notification channel REST: create a channel, subscribe its topics, check it still exists.
+// Notification channel REST: create a channel, subscribe its topics (reporting rejected ones), add topics, check it still exists.
 import type { Logger } from '../logger.js';
 import { isAppError } from '../errors.js';
 import type { GenesysClient } from './client.js';
@@ -15,6 +15,17 @@ export interface NotificationChannel {
   expires: string;
   /** Epoch ms of `expires` (Infinity when absent or unparsable). */
   expiresAt: number;
+  /** Topic ids Genesys answered with state "Rejected" (e.g. a missing permission). */
+  rejectedTopics: string[];
+}
+
+type TopicListing = ReturnType<typeof ChannelTopicListingSchema.parse>;
+
+/** Ids of topics in a subscription answer whose state is "Rejected"; logs them (names only). */
+function rejectedIn(listing: TopicListing, channelId: string, logger: Logger): string[] {
+  const rejected = listing.entities.filter((t) => t.state?.toLowerCase() === 'rejected').map((t) => t.id);
+  if (rejected.length > 0) logger.warn({ channelId, rejected: rejected.slice(0, 20), count: rejected.length }, 'topics rejected (missing permissions?)');
+  return rejected;
 }
 
 /** Splits topics into channel-sized groups. */
@@ -24,7 +35,7 @@ export function chunkTopics(topics: string[], size: number = MAX_TOPICS_PER_CHAN
   return out;
 }
 
-/** POST /api/v2/notifications/channels, then PUT its subscriptions. Rejected topics are logged (names only). */
+/** POST /api/v2/notifications/channels, then PUT its subscriptions. Rejected topics are logged (names only) and returned. */
 export async function openChannel(client: GenesysClient, topics: string[], logger: Logger): Promise<NotificationChannel> {
   const raw = await client.call('postNotificationsChannels', (apis) => apis.notifications.postNotificationsChannels());
   const channel = parseUpstream(ChannelSchema, raw, 'postNotificationsChannels');
@@ -35,13 +46,31 @@ export async function openChannel(client: GenesysClient, topics: string[], logge
     ),
     'putNotificationsChannelSubscriptions',
   );
-  const rejected = listing.entities.filter((t) => t.state !== undefined && t.state.toLowerCase() === 'rejected');
-  if (rejected.length > 0) {
-    logger.warn({ channelId: channel.id, rejected: rejected.map((t) => t.id).slice(0, 20), count: rejected.length }, 'topics rejected (missing permissions?)');
-  }
+  const rejectedTopics = rejectedIn(listing, channel.id, logger);
   const expiresAt = channel.expires ? Date.parse(channel.expires) : Number.NaN;
   logger.info({ channelId: channel.id, topics: topics.length, expires: channel.expires }, 'notification channel subscribed');
-  return { id: channel.id, connectUri: channel.connectUri, expires: channel.expires ?? '', expiresAt: Number.isFinite(expiresAt) ? expiresAt : Infinity };
+  return {
+    id: channel.id,
+    connectUri: channel.connectUri,
+    expires: channel.expires ?? '',
+    expiresAt: Number.isFinite(expiresAt) ? expiresAt : Infinity,
+    rejectedTopics,
+  };
+}
+
+/** POST /api/v2/notifications/channels/{id}/subscriptions (adds to the list); resolves with the topics still rejected. */
+export async function addSubscriptions(client: GenesysClient, channelId: string, topics: string[], logger: Logger): Promise<string[]> {
+  const listing = parseUpstream(
+    ChannelTopicListingSchema,
+    await client.call('postNotificationsChannelSubscriptions', (apis) =>
+      apis.notifications.postNotificationsChannelSubscriptions(channelId, topics.map((id) => ({ id }))),
+    ),
+    'postNotificationsChannelSubscriptions',
+  );
+  const stillRejected = new Set(rejectedIn(listing, channelId, logger));
+  // Topics missing from the answer are treated as still rejected: only an explicit non-rejected state counts.
+  const answered = new Set(listing.entities.map((t) => t.id));
+  return topics.filter((t) => stillRejected.has(t) || !answered.has(t));
 }
 
 /** HEAD /api/v2/notifications/channels/{id}: false on 404, throws other failures. */

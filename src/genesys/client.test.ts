@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../logger.js';
 import { isAppError } from '../errors.js';
 import { createGenesysClient, type GenesysClient } from './client.js';
@@ -14,6 +14,7 @@ let sleeps: number[];
 
 beforeAll(() => isolateSdkHome());
 afterEach(async () => {
+  vi.useRealTimers();
   client?.close();
   client = undefined;
   await fake?.close();
@@ -32,6 +33,16 @@ async function setup(overrides: Parameters<typeof fakeGenesysConfig>[1] = {}, no
     ...(now ? { now } : {}),
   });
   return client;
+}
+
+/** Lets real I/O run (setImmediate is never faked here). */
+const settleIo = async (rounds = 20): Promise<void> => {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
+};
+
+async function until(cond: () => boolean, rounds = 5000): Promise<void> {
+  for (let i = 0; i < rounds && !cond(); i++) await new Promise((r) => setImmediate(r));
+  if (!cond()) throw new Error('condition not met');
 }
 
 const getConv = (c: GenesysClient) => c.call('getConversation', (apis) => apis.conversations.getConversation(CONV));
@@ -178,6 +189,74 @@ describe('createGenesysClient', () => {
     await expect(c2.call('x', (apis) => apis.conversations.getConversation(CONV))).rejects.toMatchObject({ code: 'GENESYS_UNAVAILABLE', retryable: true });
     expect(fake.logins()).toBe(3 + 4);
     c2.close();
+  });
+
+  it('honours Retry-After on a login 429 (AxiosError with .status)', async () => {
+    const c = await setup();
+    let n = 0;
+    fake.onLogin(() => (++n === 1 ? { status: 429, headers: { 'retry-after': '2' }, body: { error: 'rate limited' } } : { body: { access_token: 't', token_type: 'bearer', expires_in: 3600 } }));
+    await c.login();
+    expect(sleeps).toEqual([2000]);
+  });
+
+  it('rejects calls still queued behind the concurrency bound when close() is called', async () => {
+    const c = await setup({ maxConcurrentRequests: 1 });
+    fake.on('GET', CONV_PATH, () => ({ body: { id: CONV }, delayMs: 150 }));
+    await c.login();
+    const running = getConv(c);
+    await until(() => fake.requests.some((r) => r.path === CONV_PATH));
+    const queued = getConv(c);
+    c.close();
+    await expect(queued).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
+    await expect(running).resolves.toMatchObject({ id: CONV }); // in-flight calls finish
+    expect(fake.requests.filter((r) => r.path === CONV_PATH)).toHaveLength(1);
+  });
+
+  it('invalidateToken() makes the next call log in again', async () => {
+    const c = await setup();
+    fake.on('GET', CONV_PATH, (req) => ({ body: { id: CONV, auth: req.headers.authorization } }));
+    await getConv(c);
+    c.invalidateToken();
+    await expect(getConv(c)).resolves.toMatchObject({ auth: 'Bearer tok-2' });
+    expect(fake.logins()).toBe(2);
+  });
+
+  it('stays ok inside the refresh margin and renews the token proactively without any call', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let skew = 0;
+    const c = await setup({ tokenRefreshMarginMs: 60_000 }, () => Date.now() + skew);
+    fake.setTokenTtlSeconds(3600);
+    await c.login();
+    const firstExpiry = c.authState().expiresAt ?? 0;
+    skew = firstExpiry - Date.now() - 30_000; // our clock: 30 s before expiry, inside the margin
+    expect(c.authState()).toMatchObject({ ok: true });
+    skew = 0;
+    vi.advanceTimersByTime(3_600_000 - 60_000 - 1_000);
+    await settleIo();
+    expect(fake.logins()).toBe(1);
+    vi.advanceTimersByTime(2_000);
+    await until(() => fake.logins() === 2);
+    await until(() => (c.authState().expiresAt ?? 0) > firstExpiry);
+    expect(c.authState().ok).toBe(true);
+  });
+
+  it('keeps the current token after a failed renewal until it expires, then reports ok:false', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let skew = 0;
+    const c = await setup({ tokenRefreshMarginMs: 60_000, retry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 100 } }, () => Date.now() + skew);
+    fake.setTokenTtlSeconds(3600);
+    fake.on('GET', CONV_PATH, () => ({ body: { id: CONV } }));
+    await c.login();
+    const expiry = c.authState().expiresAt ?? 0;
+    fake.onLogin(() => ({ status: 503 }));
+    vi.advanceTimersByTime(3_600_000 - 60_000 + 1_000);
+    await until(() => fake.logins() === 2);
+    await until(() => c.authState().lastError !== undefined);
+    expect(c.authState().ok).toBe(true);
+    skew = expiry - Date.now() - 10_000;
+    await expect(getConv(c)).resolves.toMatchObject({ id: CONV }); // the old token still works
+    skew = expiry - Date.now() + 1;
+    expect(c.authState()).toMatchObject({ ok: false, lastError: expect.any(String) });
   });
 
   it('rejects calls after close()', async () => {

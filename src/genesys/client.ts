@@ -28,7 +28,12 @@ export interface GenesysClient {
    */
   call<T>(label: string, fn: (apis: GenesysApis) => Promise<T>): Promise<T>;
   authState(): GenesysAuthState;
-  /** Rejects further calls; in-flight calls finish. */
+  /**
+   * Drops the current token: the next call logs in again. For `v2.system.token_revoked`, or whenever Genesys says
+   * the token is no longer good without a 401 to tell us.
+   */
+  invalidateToken(): void;
+  /** Rejects further calls and calls still queued behind the concurrency bound (SHUTTING_DOWN); in-flight calls finish. */
   close(): void;
 }
 
@@ -73,8 +78,24 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
     logger,
   });
   let closed = false;
+  /** Rejecters of calls waiting in the p-queue (not started yet); close() rejects them. */
+  const waiting = new Set<(err: AppError) => void>();
   // Errors from login already went through their own retry loop: never retry them again at call level.
   const loginErrors = new WeakSet<object>();
+
+  /** Runs `run` inside the concurrency bound; a call still queued when close() runs rejects with SHUTTING_DOWN. */
+  function enqueue<T>(run: () => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new AppError('SHUTTING_DOWN', 'Genesys client is closed'));
+    return new Promise<T>((resolve, reject) => {
+      waiting.add(reject);
+      queue
+        .add(() => {
+          waiting.delete(reject);
+          return Promise.resolve().then(run);
+        })
+        .then(resolve, reject);
+    });
+  }
 
   async function attempt<T>(label: string, fn: (a: GenesysApis) => Promise<T>, reauthed: { done: boolean }): Promise<T> {
     if (closed) throw new AppError('SHUTTING_DOWN', 'Genesys client is closed');
@@ -83,7 +104,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
       throw err;
     });
     try {
-      const result = await queue.add(() => Promise.resolve().then(() => fn(apis)));
+      const result = await enqueue(() => fn(apis));
       return unwrap<T>(result);
     } catch (err) {
       if (isAppError(err)) throw err;
@@ -123,9 +144,17 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
       });
     },
     authState: () => tokens.state(),
+    invalidateToken() {
+      tokens.invalidate();
+      logger.info('genesys token dropped; the next call logs in again');
+    },
     close() {
       closed = true;
+      tokens.close();
       queue.clear();
+      const shutdown = new AppError('SHUTTING_DOWN', 'Genesys client closed before the call started');
+      for (const reject of waiting) reject(shutdown);
+      waiting.clear();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEndedFilter, isConversationOver } from './end-detection.js';
+import { classifyFrame } from './frames.js';
 import { QueueConversationSnapshotSchema, type SnapshotParticipant } from './schemas.js';
 
 const call = (state: string, extra: Record<string, unknown> = {}) => ({ calls: [{ id: `c-${state}`, state, ...extra }] });
@@ -60,5 +61,70 @@ describe('createEndedFilter', () => {
     expect([first('a'), first('b'), first('c')]).toEqual([true, true, true]);
     expect(first('a')).toBe(true); // evicted, so seen as new
     expect(first('c')).toBe(false);
+  });
+});
+
+describe('lenient snapshot parsing', () => {
+  const topicName = 'v2.routing.queues.a6f03f8d-bb75-4bcf-8304-2d73a0f21572.conversations';
+  const frame = (eventBody: unknown) => JSON.stringify({ topicName, version: '2', eventBody, metadata: { CorrelationId: 'x' } });
+  // Real Genesys may send explicit nulls, new keys, and odd types in fields we never read.
+  const endedOddly = {
+    id: 'conv-odd',
+    maxParticipants: '3',
+    recordingState: null,
+    securePause: 'no',
+    divisions: null,
+    recentTransfers: {},
+    brandNewField: { nested: [1, 2, 3] },
+    participants: [
+      {
+        id: 7,
+        purpose: 'customer',
+        name: 12345,
+        address: null,
+        userId: null,
+        queueId: null,
+        wrapup: null,
+        wrapupRequired: 'yes',
+        attributes: 'n/a',
+        endTime: '2026-01-01T10:05:00Z',
+        calls: [{ id: null, state: 'disconnected', direction: 1, held: 'false', provider: null, afterCallWork: null, afterCallWorkRequired: null, disconnectReasons: 'x' }],
+        chats: null,
+        callbacks: 'none',
+        futureMedia: [{ state: 'connected' }],
+      },
+      {
+        purpose: 'agent',
+        connectedTime: 1767261600000,
+        startAcwTime: null,
+        endAcwTime: null,
+        wrapupPrompt: 99,
+        conversationRoutingData: null,
+        calls: [{ state: 'disconnected', disconnectType: null, connectedTime: 5, afterCallWork: { state: 'complete', startTime: null, endTime: 17 }, extra: true }],
+        messages: null,
+      },
+      null,
+    ],
+  };
+
+  it('keeps a snapshot with nulls, extra keys and wrong types in irrelevant fields, and still sees the end', () => {
+    const classified = classifyFrame(frame(endedOddly));
+    expect(classified.kind).toBe('snapshot');
+    if (classified.kind !== 'snapshot') return;
+    expect(classified.snapshot.id).toBe('conv-odd');
+    expect(classified.snapshot.participants).toHaveLength(3);
+    expect(isConversationOver(classified.snapshot)).toBe(true);
+    expect(isConversationOver(classified.snapshot, { waitForWrapup: true })).toBe(true);
+  });
+
+  it('never turns an unreadable media entry or participant list into a false end', () => {
+    const odd = structuredClone(endedOddly);
+    odd.participants[1] = { purpose: 'agent', calls: ['garbage' as never], messages: null } as never;
+    const classified = classifyFrame(frame(odd));
+    expect(classified.kind === 'snapshot' && isConversationOver(classified.snapshot)).toBe(false);
+    const noList = classifyFrame(frame({ id: 'conv-2', participants: 'nope' }));
+    expect(noList.kind === 'snapshot' && noList.snapshot.participants).toEqual([]);
+    expect(classifyFrame(frame({ id: null, participants: [] }))).toMatchObject({ kind: 'invalid' });
+    expect(classifyFrame(frame({ participants: [] }))).toMatchObject({ kind: 'invalid' });
   });
 });

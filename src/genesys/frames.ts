@@ -11,6 +11,7 @@ export type ClassifiedFrame =
   | { kind: 'heartbeat'; message?: string | undefined }
   | { kind: 'socket_closing' }
   | { kind: 'no_longer_subscribed'; topicName: string }
+  | { kind: 'token_revoked'; topicName: string }
   | { kind: 'system'; topicName: string }
   | { kind: 'snapshot'; topicName: string; queueId: string; snapshot: QueueConversationSnapshot }
   | { kind: 'untopiced' }
@@ -35,6 +36,7 @@ export function classifyFrame(text: string): ClassifiedFrame {
   }
   if (topicName === 'v2.system.socket_closing') return { kind: 'socket_closing' };
   if (topicName.startsWith('v2.system.no_longer_subscribed')) return { kind: 'no_longer_subscribed', topicName };
+  if (topicName.startsWith('v2.system.token_revoked')) return { kind: 'token_revoked', topicName };
   if (topicName.startsWith('v2.system.')) return { kind: 'system', topicName };
   const match = QUEUE_TOPIC_PATTERN.exec(topicName);
   if (!match?.[1]) return { kind: 'unknown', topicName };

@@ -26,6 +26,9 @@ let channels: Map<string, { topics: string[] }>;
 let channelSeq: number;
 let expiresInMs: number;
 let answerPings: boolean;
+let connectUriFor: (id: string, wsPort: number) => string;
+let failCreate: boolean;
+let rejectTopics: Set<string>;
 
 beforeAll(() => isolateSdkHome());
 afterEach(async () => {
@@ -51,6 +54,9 @@ async function setup(): Promise<void> {
   channelSeq = 0;
   expiresInMs = 86_400_000;
   answerPings = true;
+  connectUriFor = (id, port) => `ws://127.0.0.1:${port}/channels/${id}`;
+  failCreate = false;
+  rejectTopics = new Set();
   wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await once(wss, 'listening');
   const wsPort = (wss.address() as AddressInfo).port;
@@ -65,16 +71,20 @@ async function setup(): Promise<void> {
   });
   fake = await startFakeGenesys();
   fake.on('POST', '/api/v2/notifications/channels', () => {
+    if (failCreate) return { status: 400, body: { status: 400, code: 'bad.request', message: 'no' } };
     const id = `streaming-${++channelSeq}`;
     channels.set(id, { topics: [] });
-    return { body: { id, connectUri: `ws://127.0.0.1:${wsPort}/channels/${id}`, expires: new Date(Date.now() + expiresInMs).toISOString() } };
+    return { body: { id, connectUri: connectUriFor(id, wsPort), expires: new Date(Date.now() + expiresInMs).toISOString() } };
   });
-  fake.on('PUT', /^\/api\/v2\/notifications\/channels\/[^/]+\/subscriptions$/, (req) => {
+  const subscribe = (mode: 'PUT' | 'POST') => (req: { path: string; body: string }) => {
     const id = req.path.split('/')[5] ?? '';
-    const topics = (JSON.parse(req.body) as Array<{ id: string }>).map((t) => t.id);
-    channels.set(id, { topics });
-    return { body: { entities: topics.map((t) => ({ id: t, state: 'Permitted' })) } };
-  });
+    const requested = (JSON.parse(req.body) as Array<{ id: string }>).map((t) => t.id);
+    const permitted = requested.filter((t) => !rejectTopics.has(t));
+    channels.set(id, { topics: mode === 'PUT' ? permitted : [...(channels.get(id)?.topics ?? []), ...permitted] });
+    return { body: { entities: requested.map((t) => (rejectTopics.has(t) ? { id: t, state: 'Rejected', rejectionReason: 'missing permission' } : { id: t, state: 'Permitted' })) } };
+  };
+  fake.on('PUT', /^\/api\/v2\/notifications\/channels\/[^/]+\/subscriptions$/, subscribe('PUT'));
+  fake.on('POST', /^\/api\/v2\/notifications\/channels\/[^/]+\/subscriptions$/, subscribe('POST'));
   fake.on('HEAD', /^\/api\/v2\/notifications\/channels\/[^/]+$/, (req) => ({ status: channels.has(req.path.split('/').pop() ?? '') ? 200 : 404 }));
   client = createGenesysClient({ config: fakeGenesysConfig(fake.port), logger: silentLogger() });
 }
@@ -131,7 +141,7 @@ describe('createNotificationSubscriber', () => {
     expect(delivered).toEqual([`${Q1}/c1/1`, `${Q1}/c2/1`]);
     expect(subscriber.isConnected()).toBe(true);
     expect(subscriber.state()).toEqual([
-      { channelId: 'streaming-1', state: 'open', topics: 1, expires: expect.any(String), lastMessageAt: expect.any(Number) },
+      { channelId: 'streaming-1', state: 'open', topics: 1, expires: expect.any(String), lastMessageAt: expect.any(Number), rejectedTopics: 0, rejectedTopicIds: [] },
     ]);
   });
 
@@ -204,6 +214,103 @@ describe('createNotificationSubscriber', () => {
     expect(conns[2]!.channelId).toBe('streaming-3');
     await waitFor(() => conns[1]!.ws.readyState === conns[1]!.ws.CLOSED);
     expect(s.state()).toMatchObject([{ channelId: 'streaming-3', state: 'open' }]);
+  });
+
+  it('no_longer_subscribed records a gap from the last healthy frame and reports it once the new channel is open', async () => {
+    await setup();
+    const { subscriber: s, reconnects } = makeSubscriber();
+    await s.start();
+    await waitFor(() => conns.length === 1);
+    conns[0]!.ws.send(HEARTBEAT);
+    await waitFor(() => s.state()[0]?.lastMessageAt !== undefined);
+    const healthyAt = s.state()[0]!.lastMessageAt!;
+    await new Promise((r) => setTimeout(r, 30));
+    channels.set('streaming-1', { topics: [] }); // Genesys dropped the subscriptions
+    conns[0]!.ws.send(JSON.stringify({ topicName: 'v2.system.no_longer_subscribed.streaming-1', eventBody: { channelId: 'streaming-1', systemTopicType: 'no_longer_subscribed' } }));
+    await waitFor(() => reconnects.length === 1);
+    expect(reconnects[0]).toEqual({ channelId: 'streaming-2', downSinceMs: healthyAt });
+    expect(channels.get('streaming-2')?.topics).toEqual([`v2.routing.queues.${Q1}.conversations`]);
+    expect(s.state()[0]).toMatchObject({ channelId: 'streaming-2', state: 'open' });
+  });
+
+  it('token_revoked logs in again, moves to a new channel and reports the gap', async () => {
+    await setup();
+    const { subscriber: s, reconnects } = makeSubscriber();
+    await s.start();
+    await waitFor(() => conns.length === 1);
+    expect(fake.logins()).toBe(1);
+    const before = Date.now();
+    conns[0]!.ws.send(JSON.stringify({ topicName: 'v2.system.token_revoked.abc', eventBody: { systemTopicType: 'token_revoked', reason: 'user_tokens_revoked' } }));
+    await waitFor(() => reconnects.length === 1);
+    expect(fake.logins()).toBe(2);
+    expect(reconnects[0]!.channelId).toBe('streaming-2');
+    expect(reconnects[0]!.downSinceMs).toBeLessThanOrEqual(Date.now());
+    expect(reconnects[0]!.downSinceMs).toBeGreaterThanOrEqual(before - 1000);
+    const newChannelCall = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/v2/notifications/channels')[1];
+    expect(newChannelCall?.headers.authorization).toBe('Bearer tok-2');
+  });
+
+  it('a failed rotation keeps the old channel and socket, then retries with backoff', async () => {
+    await setup();
+    const { subscriber: s, reconnects } = makeSubscriber({ rotateAheadMs: 500 });
+    expiresInMs = 1000;
+    let unreachable = true; // sockets to new channels fail until this flips
+    connectUriFor = (id, port) => (unreachable && id !== 'streaming-1' ? `ws://127.0.0.1:1/channels/${id}` : `ws://127.0.0.1:${port}/channels/${id}`);
+    await s.start();
+    await waitFor(() => channelSeq >= 3); // the first rotation failed and was retried
+    expect(s.state()[0]).toMatchObject({ channelId: 'streaming-1', state: 'open' });
+    expect(open(conns[0])).toBe(true);
+    expect(conns).toHaveLength(1);
+    expiresInMs = 86_400_000;
+    unreachable = false;
+    await waitFor(() => conns.length === 2 && open(conns[1]) && s.state()[0]?.channelId === conns[1]!.channelId);
+    expect(conns[1]!.channelId).not.toBe('streaming-1');
+    await waitFor(() => conns[0]!.ws.readyState === conns[0]!.ws.CLOSED);
+    expect(reconnects).toEqual([]); // the old channel delivered until the new socket was open
+  });
+
+  it('falls back to reconnecting (with a gap) when the old channel expires before a rotation succeeds', async () => {
+    await setup();
+    const { subscriber: s, reconnects } = makeSubscriber({ rotateAheadMs: 150 });
+    expiresInMs = 300;
+    await s.start();
+    const expiry = Date.parse(s.state()[0]!.expires);
+    failCreate = true;
+    await waitFor(() => Date.now() > expiry + 50 && s.state()[0]?.state === 'reconnecting');
+    expiresInMs = 86_400_000;
+    failCreate = false;
+    await waitFor(() => reconnects.length === 1);
+    expect(reconnects[0]!.channelId).toBe('streaming-2');
+    expect(reconnects[0]!.downSinceMs).toBeLessThanOrEqual(expiry);
+    expect(s.state()[0]).toMatchObject({ channelId: 'streaming-2', state: 'open' });
+  });
+
+  it('exposes rejected topics in state() and re-subscribes them with backoff', async () => {
+    await setup();
+    const Q2 = 'b7e14e9e-cc86-4cdf-9415-3e84b1f32683';
+    const rejectedTopic = `v2.routing.queues.${Q2}.conversations`;
+    rejectTopics.add(rejectedTopic);
+    const { subscriber: s } = makeSubscriber({ queueIds: [Q1, Q2], rejectedTopicRetry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 40 } });
+    await s.start();
+    expect(s.state()[0]).toMatchObject({ rejectedTopics: 1, rejectedTopicIds: [rejectedTopic] });
+    expect(s.rejectedTopics()).toEqual([rejectedTopic]);
+    await waitFor(() => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/subscriptions')).length >= 1);
+    rejectTopics.clear(); // the permission was granted
+    await waitFor(() => s.state()[0]?.rejectedTopics === 0);
+    expect(channels.get('streaming-1')?.topics).toContain(rejectedTopic);
+    expect(s.rejectedTopics()).toEqual([]);
+  });
+
+  it('gives up re-subscribing rejected topics after maxAttempts', async () => {
+    await setup();
+    const Q2 = 'b7e14e9e-cc86-4cdf-9415-3e84b1f32683';
+    rejectTopics.add(`v2.routing.queues.${Q2}.conversations`);
+    const { subscriber: s } = makeSubscriber({ queueIds: [Q1, Q2], rejectedTopicRetry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 } });
+    await s.start();
+    await waitFor(() => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/subscriptions')).length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/subscriptions'))).toHaveLength(2);
+    expect(s.state()[0]?.rejectedTopics).toBe(1);
   });
 
   it('rotates a short-lived channel halfway through its life, not in a tight loop', async () => {

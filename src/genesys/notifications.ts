@@ -2,11 +2,13 @@
 import type { Logger } from '../logger.js';
 import { chunkTopics } from './channel.js';
 import { createChannelSlot, type ChannelSlot, type ChannelStatus } from './channel-slot.js';
+import { DEFAULT_REJECTED_TOPIC_RETRY, type RejectedTopicRetryPolicy } from './rejected-topics.js';
 import type { GenesysClient } from './client.js';
 import { queueConversationsTopic, type QueueConversationSnapshot } from './schemas.js';
 import { defaultWebSocketFactory, type WebSocketFactory } from './socket.js';
 
 export type { ChannelStatus } from './channel-slot.js';
+export type { RejectedTopicRetryPolicy } from './rejected-topics.js';
 export type { WebSocketFactory } from './socket.js';
 
 export interface NotificationSubscriberOptions {
@@ -23,13 +25,19 @@ export interface NotificationSubscriberOptions {
   onState?(states: ChannelStatus[]): void;
   /**
    * Called when a socket is open again after a gap. Events during the gap are lost (Genesys does not replay):
-   * backfill from `downSinceMs` (epoch ms the socket went down).
+   * backfill from `downSinceMs` (epoch ms the socket went down, or the last frame before the channel stopped
+   * delivering: no_longer_subscribed, token_revoked, a channel that expired before it could be replaced).
    */
   onReconnected?(info: { channelId: string; downSinceMs: number }): void;
   /** @default (url) => new WebSocket(url) from `ws` */
   webSocketFactory?: WebSocketFactory;
   /** Move to a fresh channel this long before `expires`. @default 600000 */
   rotateAheadMs?: number;
+  /**
+   * Re-subscribing topics Genesys rejected (state "Rejected", e.g. a permission granted later).
+   * @default { maxAttempts: 5, baseDelayMs: 60000, maxDelayMs: 900000 }
+   */
+  rejectedTopicRetry?: Partial<RejectedTopicRetryPolicy>;
   /** @default Date.now */
   now?: () => number;
   /** @default Math.random */
@@ -41,9 +49,12 @@ export interface NotificationSubscriber {
   start(): Promise<void>;
   /** Clears every timer and closes every socket. */
   stop(): Promise<void>;
+  /** One entry per channel, including `rejectedTopics` (count) and `rejectedTopicIds` per channel. */
   state(): ChannelStatus[];
   /** True when there is at least one channel and every channel's socket is open. */
   isConnected(): boolean;
+  /** Every topic id currently rejected by Genesys across channels (empty when all are subscribed). */
+  rejectedTopics(): string[];
 }
 
 /** Creates the subscriber; nothing connects until start(). */
@@ -70,6 +81,7 @@ export function createNotificationSubscriber(options: NotificationSubscriberOpti
     heartbeatTimeoutMs: options.heartbeatTimeoutMs,
     reconnect: options.reconnect,
     rotateAheadMs: options.rotateAheadMs ?? 600_000,
+    rejectedTopicRetry: { ...DEFAULT_REJECTED_TOPIC_RETRY, ...options.rejectedTopicRetry },
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
     onSnapshot: deliver,
@@ -97,5 +109,6 @@ export function createNotificationSubscriber(options: NotificationSubscriberOpti
     },
     state,
     isConnected: () => slots.length > 0 && slots.every((s) => s.status().state === 'open'),
+    rejectedTopics: () => slots.flatMap((s) => s.status().rejectedTopicIds),
   };
 }

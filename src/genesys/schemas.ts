@@ -21,15 +21,27 @@ export const SystemMessageBodySchema = z.object({
   message: z.string().optional(),
 });
 
-/** One media session (call, message, email, …) of a participant; only what end detection needs. */
-export const SnapshotMediaSchema = z.object({
-  id: z.string().optional(),
-  state: z.string().optional(),
-  disconnectType: z.string().optional(),
-  connectedTime: z.string().optional(),
-  disconnectedTime: z.string().optional(),
-  afterCallWork: z.object({ state: z.string().optional(), startTime: z.string().optional(), endTime: z.string().optional() }).nullish(),
-  afterCallWorkRequired: z.boolean().optional(),
+/**
+ * Lenient field: Genesys may send null (nothing guarantees absent fields are omitted) or, in fields we don't rely on,
+ * an unexpected type. Either becomes undefined instead of failing the whole snapshot: one odd field must never cost us
+ * a conversation's end.
+ */
+const lenient = <T extends z.ZodType>(schema: T) => schema.nullish().catch(undefined);
+const text = lenient(z.string());
+const flag = lenient(z.boolean());
+
+/**
+ * One media session (call, message, email, …) of a participant; only what end detection needs, extra keys kept.
+ * An entry that is not even an object parses as `{}`: no state, so it counts as still open (never a false end).
+ */
+export const SnapshotMediaSchema = z.looseObject({
+  id: text,
+  state: text,
+  disconnectType: text,
+  connectedTime: text,
+  disconnectedTime: text,
+  afterCallWork: lenient(z.looseObject({ state: text, startTime: text, endTime: text })),
+  afterCallWorkRequired: flag,
 });
 export type SnapshotMedia = z.infer<typeof SnapshotMediaSchema>;
 
@@ -48,20 +60,21 @@ export const SNAPSHOT_MEDIA_KEYS = [
   'videos',
 ] as const;
 
-const mediaList = z.array(SnapshotMediaSchema).optional();
+const mediaList = lenient(z.array(SnapshotMediaSchema.catch({})));
 
-export const SnapshotParticipantSchema = z.object({
-  id: z.string().optional(),
-  purpose: z.string().optional(),
-  userId: z.string().optional(),
-  queueId: z.string().optional(),
-  connectedTime: z.string().optional(),
-  endTime: z.string().optional(),
-  wrapupRequired: z.boolean().optional(),
-  wrapupExpected: z.boolean().optional(),
-  wrapup: z.object({ code: z.string().optional(), endTime: z.string().optional() }).nullish(),
-  startAcwTime: z.string().optional(),
-  endAcwTime: z.string().optional(),
+/** One participant; every field lenient, extra keys kept. A participant that is not an object parses as `{}`. */
+export const SnapshotParticipantSchema = z.looseObject({
+  id: text,
+  purpose: text,
+  userId: text,
+  queueId: text,
+  connectedTime: text,
+  endTime: text,
+  wrapupRequired: flag,
+  wrapupExpected: flag,
+  wrapup: lenient(z.looseObject({ code: text, endTime: text })),
+  startAcwTime: text,
+  endAcwTime: text,
   calls: mediaList,
   callbacks: mediaList,
   chats: mediaList,
@@ -76,10 +89,17 @@ export const SnapshotParticipantSchema = z.object({
 });
 export type SnapshotParticipant = z.infer<typeof SnapshotParticipantSchema>;
 
-/** eventBody of `v2.routing.queues.{id}.conversations`: a snapshot of the whole conversation (no conversation-level times). */
-export const QueueConversationSnapshotSchema = z.object({
+/**
+ * eventBody of `v2.routing.queues.{id}.conversations`: a snapshot of the whole conversation (no conversation-level
+ * times). Only `id` is strict; a missing, null or malformed participant list reads as empty (never "over").
+ */
+export const QueueConversationSnapshotSchema = z.looseObject({
   id: z.string().min(1),
-  participants: z.array(SnapshotParticipantSchema).default([]),
+  participants: z
+    .array(SnapshotParticipantSchema.catch({}))
+    .nullish()
+    .transform((list) => list ?? [])
+    .catch([]),
 });
 export type QueueConversationSnapshot = z.infer<typeof QueueConversationSnapshotSchema>;
 
@@ -90,10 +110,10 @@ export const queueConversationsTopic = (queueId: string): string => `v2.routing.
 export const QUEUE_TOPIC_PATTERN = /^v2\.routing\.queues\.([^.]+)\.conversations$/;
 
 /** REST `Channel` (POST /api/v2/notifications/channels). */
-export const ChannelSchema = z.object({ id: z.string().min(1), connectUri: z.string().min(1), expires: z.string().optional() });
+export const ChannelSchema = z.looseObject({ id: z.string().min(1), connectUri: z.string().min(1), expires: z.string().nullish().catch(undefined) });
 export type ChannelResponse = z.infer<typeof ChannelSchema>;
 
 /** REST `ChannelTopicEntityListing` (PUT subscriptions). */
 export const ChannelTopicListingSchema = z.object({
-  entities: z.array(z.object({ id: z.string(), state: z.string().optional(), rejectionReason: z.string().optional() })).default([]),
+  entities: z.array(z.looseObject({ id: z.string(), state: z.string().nullish(), rejectionReason: z.string().nullish() })).nullish().transform((e) => e ?? []),
 });

@@ -67,4 +67,38 @@ describe('against the Genesys simulator', () => {
     }
     expect(seen).toEqual(['voice', 'message', 'email']);
   });
+
+  it('recovers from no_longer_subscribed and token_revoked with a backfill gap, and sees ends in null-field snapshots', async () => {
+    sim = await startGenesysSim({ heartbeatIntervalMs: 100, nullFields: true, endTimeAfterAcw: true });
+    const port = Number(new URL(sim.url).port);
+    client = createGenesysClient({ config: fakeGenesysConfig(port, { clientId: sim.clientId, clientSecret: sim.clientSecret }), logger: silentLogger() });
+    const ended = new Set<string>();
+    const gaps: Array<{ channelId: string; downSinceMs: number }> = [];
+    subscriber = createNotificationSubscriber({
+      client,
+      logger: silentLogger(),
+      queueIds: sim.queues.map((q) => q.id),
+      heartbeatTimeoutMs: 1000,
+      reconnect: { baseDelayMs: 10, maxDelayMs: 50 },
+      onSnapshot: (s: QueueConversationSnapshot) => {
+        if (isConversationOver(s, { waitForWrapup: true })) ended.add(s.id);
+      },
+      onReconnected: (info) => gaps.push(info),
+    });
+    await subscriber.start();
+    const first = subscriber.state()[0]!.channelId;
+    sim.faults.noLongerSubscribed();
+    await waitFor(() => gaps.length === 1 && subscriber!.isConnected());
+    expect(gaps[0]!.channelId).not.toBe(first);
+    const conv = await sim.playConversation();
+    await waitFor(() => ended.has(conv.id));
+    const issued = sim.stats.tokensIssued;
+    sim.faults.tokenRevoked();
+    await waitFor(() => gaps.length === 2 && subscriber!.isConnected());
+    expect(sim.stats.tokensIssued).toBe(issued + 1);
+    const again = await sim.playConversation();
+    await waitFor(() => ended.has(again.id));
+    const info = await createConversationSource({ client, logger: silentLogger(), transcriptRetryWindowMs: 5000, transcriptRetryBaseMs: 50 }).getConversation(again.id);
+    expect(info.endTime).not.toBeNull();
+  });
 });

@@ -38,14 +38,16 @@ function bodyCode(body: unknown): string | undefined {
 export function describeFailure(err: unknown): UpstreamFailure {
   if (typeof err === 'string') return { headers: {}, network: false, message: err };
   if (!isRecord(err)) return { headers: {}, network: false, message: 'unknown upstream failure' };
+  const response = isRecord(err.response) ? err.response : undefined;
   if (typeof err.status === 'number') {
-    // Extended response ({status, headers, body, error}) or a plain ErrorBody ({status, code, message}).
-    const body = 'body' in err ? err.body : err;
+    // Extended response ({status, headers, body, error}), a plain ErrorBody ({status, code, message}), or an
+    // AxiosError (axios ≥1 copies the status onto the error; headers and body stay on `response`).
+    const body = 'body' in err ? err.body : response && 'data' in response ? response.data : err;
     const code = bodyCode(body);
-    return { status: err.status, headers: lowerHeaders(err.headers), network: false, ...(code ? { code } : {}), message: `HTTP ${err.status}` };
+    const headers = { ...lowerHeaders(response?.headers), ...lowerHeaders(err.headers) };
+    return { status: err.status, headers, network: false, ...(code ? { code } : {}), message: `HTTP ${err.status}` };
   }
-  const response = err.response;
-  if (isRecord(response) && typeof response.status === 'number') {
+  if (response && typeof response.status === 'number') {
     const code = bodyCode(response.data);
     return { status: response.status, headers: lowerHeaders(response.headers), network: false, ...(code ? { code } : {}), message: `HTTP ${response.status}` };
   }

@@ -125,7 +125,13 @@ describe('conversations', () => {
     const messaging = await api.getConversationsMessage(conv.id);
     const ids = messaging.participants?.flatMap((p) => (p.messages ?? []).map((m) => m.messageId ?? '')) ?? [];
     expect(ids).toHaveLength(conv.scenario.turns.length);
-    const bulk = await api.postConversationsMessageMessagesBulk(conv.id, { body: ids });
+    // SDK 262's wrapper drops useNormalizedMessage: without it only textBody etc. come back (genesys-api.md §4.5).
+    const plain = await api.postConversationsMessageMessagesBulk(conv.id, { body: ids });
+    expect(plain.entities?.every((m) => m.normalizedMessage === undefined && typeof (m as { textBody?: unknown }).textBody === 'string')).toBe(true);
+    const bulk = (await client.callApi(
+      '/api/v2/conversations/messages/{conversationId}/messages/bulk', 'POST', { conversationId: conv.id },
+      { useNormalizedMessage: true } as unknown as Record<string, object>, {}, {}, ids, ['PureCloud OAuth'], ['application/json'], ['application/json'],
+    )) as { entities?: Array<{ direction?: string; normalizedMessage?: { text?: string } }> };
     const first = bulk.entities?.find((m) => m.direction === 'inbound');
     expect(first).toMatchObject({ conversationId: conv.id, normalizedMessage: { type: 'Text', direction: 'Inbound' } });
     expect(bulk.entities?.map((m) => m.normalizedMessage?.text).join(' ')).toContain('j.whitfield77@example.org');
@@ -211,5 +217,35 @@ describe('rate limits and faults', () => {
     const unknown = await fetch(`${sim.url}/api/v2/nothing/here`, { headers });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ code: 'not.found' });
+  });
+});
+
+describe('endTime and ACW', () => {
+  async function endTimes(options: SimOptions) {
+    const { sim, client } = await setup({ ...options, wrapupDelayMs: 150 });
+    const api = new platformClient.ConversationsApi(client);
+    const analytics = new platformClient.AnalyticsApi(client);
+    const conv = sim.startConversation({ scenario: 'voice-outage-short' });
+    sim.endConversation(conv.id);
+    const during = { rest: (await api.getConversation(conv.id)).endTime, analytics: (await analytics.getAnalyticsConversationDetails(conv.id)).conversationEnd };
+    await new Promise((r) => setTimeout(r, 250));
+    const after = { rest: (await api.getConversation(conv.id)).endTime, analytics: (await analytics.getAnalyticsConversationDetails(conv.id)).conversationEnd };
+    return { during, after, view: sim.getConversation(conv.id) };
+  }
+
+  it('by default endTime is set when the agent leaves, before the wrap-up', async () => {
+    const { during, after } = await endTimes({});
+    expect(during.rest).toEqual(expect.any(String));
+    expect(during.analytics).toEqual(expect.any(String));
+    expect(after.rest).toBe(during.rest);
+  });
+
+  it('with endTimeAfterAcw, endTime and conversationEnd appear only once the wrap-up is applied', async () => {
+    const { during, after, view } = await endTimes({ endTimeAfterAcw: true });
+    expect(during.rest).toBeUndefined();
+    expect(during.analytics).toBeUndefined();
+    expect(after.rest).toEqual(expect.any(String));
+    expect(after.analytics).toBe(after.rest);
+    expect(view?.endTime).toBe(after.rest);
   });
 });

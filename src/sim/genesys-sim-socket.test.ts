@@ -54,7 +54,7 @@ async function setup(options: SimOptions = {}) {
   const current = sim;
   // HEAD has no body, so the SDK rejects a 404 with `undefined`: check the status over plain fetch.
   const headStatus = async (id: string): Promise<number> => (await fetch(`${current.url}/api/v2/notifications/channels/${id}`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } })).status;
-  return { sim, notifications, channel, headStatus, queueTopic: `v2.routing.queues.${sim.queues[0]?.id ?? ''}.conversations` };
+  return { sim, client, notifications, channel, headStatus, queueTopic: `v2.routing.queues.${sim.queues[0]?.id ?? ''}.conversations` };
 }
 
 const settle = (ms = 50): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -202,5 +202,50 @@ describe('websocket', () => {
     await other.closed;
     expect(await headStatus(fresh.id ?? '')).toBe(404);
     await expect(connect(fresh.connectUri ?? '')).rejects.toThrow(/404/);
+  });
+
+  it('noLongerSubscribed: sends the system message, then the channel delivers nothing and lists no subscriptions', async () => {
+    const { sim, notifications, channel, queueTopic } = await setup();
+    await notifications.putNotificationsChannelSubscriptions(channel.id ?? '', [{ id: queueTopic }]);
+    const client = await connect(channel.connectUri ?? '');
+    sim.startConversation();
+    await client.waitFor(isConversation);
+    sim.faults.noLongerSubscribed();
+    const frame = await client.waitFor((f) => f.topicName?.startsWith('v2.system.no_longer_subscribed') ?? false);
+    expect(frame).toMatchObject({
+      topicName: `v2.system.no_longer_subscribed.${channel.id ?? ''}`,
+      version: '2',
+      eventBody: { channelId: channel.id, systemTopicType: 'no_longer_subscribed', reason: 'another_channel_subscribed', message: expect.any(String) },
+    });
+    const count = client.frames.filter(isConversation).length;
+    sim.startConversation();
+    await settle(100);
+    expect(client.frames.filter(isConversation)).toHaveLength(count);
+    expect((await notifications.getNotificationsChannelSubscriptions(channel.id ?? '')).entities).toEqual([]);
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('tokenRevoked: sends the system message and API calls with the old token get 401 until a new login', async () => {
+    const { sim, client: api, notifications, channel } = await setup();
+    const client = await connect(channel.connectUri ?? '');
+    sim.faults.tokenRevoked();
+    const frame = await client.waitFor((f) => f.topicName?.startsWith('v2.system.token_revoked') ?? false);
+    expect(frame).toMatchObject({ topicName: `v2.system.token_revoked.${channel.id ?? ''}`, eventBody: { systemTopicType: 'token_revoked', reason: 'user_tokens_revoked' } });
+    await expect(notifications.getNotificationsChannels()).rejects.toMatchObject({ status: 401, code: 'bad.credentials' });
+    await api.loginClientCredentialsGrant(sim.clientId, sim.clientSecret);
+    await expect(notifications.getNotificationsChannels()).resolves.toMatchObject({ entities: expect.any(Array) });
+  });
+
+  it('nullFields: snapshots carry explicit null for absent optional fields', async () => {
+    const { sim, notifications, channel, queueTopic } = await setup({ nullFields: true });
+    await notifications.putNotificationsChannelSubscriptions(channel.id ?? '', [{ id: queueTopic }]);
+    const client = await connect(channel.connectUri ?? '');
+    sim.startConversation({ scenario: 'voice-billing-dispute' });
+    const frame = await client.waitFor(isConversation);
+    const participants = (frame.eventBody as { participants: Array<Record<string, unknown>> }).participants;
+    const customer = participants.find((p) => p.purpose === 'customer')!;
+    expect(customer).toMatchObject({ endTime: null, userId: null, wrapup: null, endAcwTime: null });
+    const agentCall = (participants.find((p) => p.purpose === 'agent')!.calls as Array<Record<string, unknown>>)[0];
+    expect(agentCall).toMatchObject({ state: 'alerting', connectedTime: null, disconnectedTime: null, afterCallWork: null });
   });
 });

@@ -66,12 +66,15 @@ export async function startGenesysSim(options: SimOptions = {}): Promise<Genesys
   const channels: ChannelStore = createChannelStore({ channelTtlMs: options.channelTtlMs ?? 86_400_000, rng, now, queueIds: new Set(queues.map((q) => q.id)), onRemove: (c) => hub.closeChannelSocket(c) });
   const sim: SimContext = {
     queues, records: new Map(), channels, baseUrl: () => baseUrl, rng, now, organizationId: ORGANIZATION_ID,
+    nullFields: options.nullFields ?? false, endTimeAfterAcw: options.endTimeAfterAcw ?? false,
     transcriptDelayMs: options.transcriptDelayMs ?? 0, transcriptUrlTtlMs: options.transcriptUrlTtlMs ?? 600_000, transcriptUrls: new Map(),
   };
   const faultState: FaultState = { rateLimit: { remaining: 0, retryAfterSeconds: 1 }, fail: { remaining: 0, status: 503, pathPrefix: undefined }, tokenDownUntilMs: 0 };
   const routes = [...platformRoutes(sim, DIVISION_ID), ...conversationRoutes(sim)];
   const handler = createRequestHandler({ sim, auth, routes, faults: faultState, stats, logger });
-  const lifecycle = createLifecycle({ sim, scenarios: SCENARIOS, divisionId: DIVISION_ID, publish: (topic, body) => void hub.publish(topic, body) });
+  const lifecycle = createLifecycle({
+    sim, scenarios: SCENARIOS, divisionId: DIVISION_ID, wrapupDelayMs: options.wrapupDelayMs ?? 0, publish: (topic, body) => void hub.publish(topic, body),
+  });
 
   const server = createServer((req, res) => void handler(req, res));
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
@@ -115,10 +118,19 @@ export async function startGenesysSim(options: SimOptions = {}): Promise<Genesys
       socketClosing: (graceMs) => hub.socketClosing(graceMs),
       silenceHeartbeats: (silent, opts) => hub.silenceHeartbeats(silent, opts?.dropEvents ?? false),
       expireChannels: () => channels.clear(),
+      noLongerSubscribed(channelId) {
+        const message = 'Channel is no longer subscribed: another channel subscribed to its topics';
+        for (const channel of hub.systemMessage('no_longer_subscribed', { reason: 'another_channel_subscribed', message }, channelId)) channel.topics = new Map();
+      },
+      tokenRevoked() {
+        hub.systemMessage('token_revoked', { reason: 'user_tokens_revoked', oauthClientId: clientId, message: 'The token was revoked' });
+        auth.revokeAll();
+      },
     },
     stats,
     connectedSockets: () => hub.connectedSockets(),
     async close() {
+      lifecycle.close();
       channels.clear();
       hub.close();
       server.closeAllConnections();

@@ -1,5 +1,5 @@
 // Analytics conversation details: the per-conversation record and the details query (interval, filters, paging).
-import { compact, iso, legState, purposeOf, roles } from './sim-conversations.js';
+import { compact, conversationEndMs, iso, legState, purposeOf, roles } from './sim-conversations.js';
 import type { ConvRecord } from './sim-timeline.js';
 
 type Json = Record<string, unknown>;
@@ -44,13 +44,12 @@ function sessionFor(record: ConvRecord, role: ReturnType<typeof roles>[number]):
   };
 }
 
-/** AnalyticsConversationWithoutAttributes of a record. */
-export function analyticsConversation(record: ConvRecord): Json {
-  const ended = record.phase === 'agentEnded' || record.phase === 'wrapped';
+/** AnalyticsConversationWithoutAttributes of a record (`endTimeAfterAcw`: conversationEnd waits for the wrap-up). */
+export function analyticsConversation(record: ConvRecord, endTimeAfterAcw = false): Json {
   return compact({
     conversationId: record.id,
     conversationStart: iso(record.startMs),
-    conversationEnd: ended ? iso(record.agent.endMs) : undefined,
+    conversationEnd: iso(conversationEndMs(record, endTimeAfterAcw)),
     originatingDirection: 'inbound',
     divisionIds: [record.divisionId],
     participants: roles(record).map((role) => ({
@@ -113,7 +112,7 @@ export function parseInterval(interval: unknown): [number, number] {
 }
 
 /** Runs a ConversationQuery over the records; throws QueryError for invalid queries. */
-export function runDetailsQuery(records: ConvRecord[], body: Json): Json {
+export function runDetailsQuery(records: ConvRecord[], body: Json, endTimeAfterAcw = false): Json {
   const [dayStart, dayEnd] = parseInterval(body.interval);
   const paging = (body.paging ?? {}) as { pageSize?: unknown; pageNumber?: unknown };
   const pageSize = paging.pageSize ?? 25;
@@ -127,7 +126,7 @@ export function runDetailsQuery(records: ConvRecord[], body: Json): Json {
   if (!Array.isArray(convFilters) || !Array.isArray(segFilters)) throw new QueryError('filters must be arrays');
   const matched = records
     .filter((r) => r.startMs >= dayStart && r.startMs < dayEnd)
-    .map(analyticsConversation)
+    .map((r) => analyticsConversation(r, endTimeAfterAcw))
     .filter((c) => convFilters.every((f) => matchFilter(f, (d) => (d === 'divisionId' ? (c.divisionIds as string[])[0] : c[d]), CONVERSATION_DIMENSIONS)))
     .filter((c) => segFilters.length === 0 || segmentLookups(c).some((lookup) => segFilters.every((f) => matchFilter(f, lookup, SEGMENT_DIMENSIONS))));
   const key = body.orderBy === 'segmentEnd' ? 'conversationEnd' : 'conversationStart';

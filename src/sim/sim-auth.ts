@@ -85,7 +85,16 @@ export function createAuth(options: AuthOptions) {
     return { allowed: true, count: info.count, limit, resetSeconds };
   }
 
-  return { issue, check, consume, tokensIssued: () => issued };
+  return {
+    issue,
+    check,
+    consume,
+    tokensIssued: () => issued,
+    /** Revokes every issued token: API calls with them get 401 bad.credentials (v2.system.token_revoked). */
+    revokeAll(): void {
+      tokens.clear();
+    },
+  };
 }
 
 export type SimAuth = ReturnType<typeof createAuth>;

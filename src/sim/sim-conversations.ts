@@ -10,6 +10,20 @@ const atLeast = (phase: Phase, min: Phase): boolean => PHASES.indexOf(phase) >= 
 /** ISO-8601 with milliseconds, or undefined (so JSON.stringify drops it, like Genesys drops nulls). */
 export const iso = (ms: number | null | undefined): string | undefined => (ms == null ? undefined : new Date(ms).toISOString());
 
+/** Explicit null for every absent (undefined) field, recursively: nothing in the docs guarantees Genesys omits them. */
+export function nullify<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (v === undefined ? null : v))) as T;
+}
+
+/**
+ * When the conversation ended as REST `endTime` / analytics `conversationEnd` report it: when the agent left, or with
+ * `endTimeAfterAcw` only once the agent's wrap-up is applied (genesys-api.md §3.4 leaves this open). null while active.
+ */
+export function conversationEndMs(record: ConvRecord, endTimeAfterAcw: boolean): number | null {
+  if (endTimeAfterAcw) return record.phase === 'wrapped' ? record.wrapupEndMs : null;
+  return atLeast(record.phase, 'agentEnded') ? record.agent.endMs : null;
+}
+
 /** Genesys serializes without null fields: strip undefined/null recursively. */
 export function compact<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (v === null ? undefined : v))) as T;
@@ -135,14 +149,17 @@ function participantCore(record: ConvRecord, role: Role, phase: Phase, wrapup: J
   };
 }
 
-/** eventBody of v2.routing.queues.{id}.conversations / v2.users.{id}.conversations at a phase. */
-export function queueSnapshot(record: ConvRecord, phase: Phase): Json {
+/**
+ * eventBody of v2.routing.queues.{id}.conversations / v2.users.{id}.conversations at a phase; with `nullFields`, absent
+ * optional fields are sent as explicit null.
+ */
+export function queueSnapshot(record: ConvRecord, phase: Phase, nullFields = false): Json {
   const wrapup = { code: record.wrapupCode.id, tags: [], durationSeconds: 1, endTime: iso(record.wrapupEndMs) };
   const participants = roles(record).map((role) => {
     const core = participantCore(record, role, phase, wrapup);
     return role === 'agent' ? { ...core, wrapupExpected: true } : core;
   });
-  return compact({
+  const body = {
     id: record.id,
     maxParticipants: participants.length,
     participants,
@@ -150,11 +167,12 @@ export function queueSnapshot(record: ConvRecord, phase: Phase): Json {
     recordingState: record.mediaType === 'voice' ? 'active' : 'none',
     securePause: false,
     divisions: [{ division: { id: record.divisionId }, entities: [] }],
-  });
+  };
+  return nullFields ? nullify(body) : compact(body);
 }
 
 /** REST `Conversation` (GET /api/v2/conversations/{id}) in the record's current phase. */
-export function restConversation(record: ConvRecord): Json {
+export function restConversation(record: ConvRecord, endTimeAfterAcw = false): Json {
   const phase = record.phase;
   const wrapup = { code: record.wrapupCode.id, name: record.wrapupCode.name, tags: [], durationSeconds: 1, endTime: iso(record.wrapupEndMs), provisional: false };
   const voice = record.mediaType === 'voice';
@@ -171,7 +189,7 @@ export function restConversation(record: ConvRecord): Json {
   return compact({
     id: record.id,
     startTime: iso(record.startMs),
-    endTime: atLeast(phase, 'agentEnded') ? iso(record.agent.endMs) : undefined,
+    endTime: iso(conversationEndMs(record, endTimeAfterAcw)),
     participants,
     conversationIds: [record.id],
     maxParticipants: participants.length,

@@ -1,5 +1,5 @@
 // Conversation lifecycle: creates records, moves them through phases and publishes queue snapshots and detail events.
-import { queueSnapshot } from './sim-conversations.js';
+import { conversationEndMs, queueSnapshot } from './sim-conversations.js';
 import type { SimRandom } from './sim-random.js';
 import type { SimContext } from './sim-routes.js';
 import { buildRecord, scriptedDurationMs, stampEnd, type ConvRecord, type Leg, type Phase } from './sim-timeline.js';
@@ -10,6 +10,8 @@ export interface LifecycleDeps {
   scenarios: readonly Scenario[];
   divisionId: string;
   publish: (topic: string, body: unknown) => void;
+  /** Time between the agent leaving and the wrap-up being applied. @default 0 (at once) */
+  wrapupDelayMs?: number;
 }
 
 const AGENT_NAMES = ['Priya Raman', 'Daniel Okafor', 'Sam Whitaker', 'Olivia Brennan', 'Kenji Watanabe', 'Grace Liu'];
@@ -18,16 +20,16 @@ function createAgents(rng: SimRandom): Array<{ userId: string; name: string }> {
   return AGENT_NAMES.map((name) => ({ userId: rng.uuid(), name }));
 }
 
-/** Public view of a record. */
-export function viewOf(record: ConvRecord): SimConversation {
-  const ended = record.phase === 'agentEnded' || record.phase === 'wrapped';
+/** Public view of a record; `endTime` as GET /api/v2/conversations/{id} reports it. */
+export function viewOf(record: ConvRecord, endTimeAfterAcw = false): SimConversation {
+  const endMs = conversationEndMs(record, endTimeAfterAcw);
   return {
     id: record.id,
     queueId: record.queue.id,
     mediaType: record.mediaType,
     scenario: record.scenario,
     startTime: new Date(record.startMs).toISOString(),
-    endTime: ended && record.agent.endMs !== null ? new Date(record.agent.endMs).toISOString() : null,
+    endTime: endMs !== null ? new Date(endMs).toISOString() : null,
   };
 }
 
@@ -35,6 +37,7 @@ export function viewOf(record: ConvRecord): SimConversation {
 export function createLifecycle(deps: LifecycleDeps) {
   const { sim } = deps;
   const agents = createAgents(sim.rng);
+  const timers = new Set<NodeJS.Timeout>();
   let next = 0;
 
   function resolveScenario(choice: Scenario | string | undefined): Scenario {
@@ -51,7 +54,7 @@ export function createLifecycle(deps: LifecycleDeps) {
 
   function snapshot(record: ConvRecord, phase: Phase, times = 1): void {
     record.phase = phase;
-    const body = queueSnapshot(record, phase);
+    const body = queueSnapshot(record, phase, sim.nullFields);
     for (let i = 0; i < times; i++) {
       deps.publish(`v2.routing.queues.${record.queue.id}.conversations`, body);
       deps.publish(`v2.users.${record.agent.userId}.conversations`, body);
@@ -90,7 +93,7 @@ export function createLifecycle(deps: LifecycleDeps) {
     detail(record, 'acd.end', record.acd, record.acd.endMs ?? record.agent.startMs, { queueId: queue.id, acdOutcome: 'ANSWERED', answeredUserId: agent.userId });
     snapshot(record, 'connected');
     detail(record, 'user.start', record.agent, record.agent.startMs, { userId: agent.userId, queueId: queue.id });
-    return viewOf(record);
+    return viewOf(record, sim.endTimeAfterAcw);
   }
 
   function get(id: string): ConvRecord {
@@ -118,11 +121,34 @@ export function createLifecycle(deps: LifecycleDeps) {
       ...agentExtra, disconnectType: record.mediaType === 'voice' ? 'PEER' : 'CLIENT', interactingDurationMs: interacting,
       heldDurationMs: 0, alertingDurationMs: record.agent.startMs - record.agent.alertMs, contactingDurationMs: 0, dialingDurationMs: 0, callbackDurationMs: 0,
     });
+    const delayMs = deps.wrapupDelayMs ?? 0;
+    if (delayMs <= 0) return wrap(record);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!record.explicitStart) record.wrapupEndMs = Math.max(record.wrapupEndMs ?? 0, sim.now());
+      wrap(record);
+    }, delayMs);
+    timers.add(timer);
+  }
+
+  /** The agent applies the wrap-up: ACW ends. */
+  function wrap(record: ConvRecord): void {
+    const agentExtra = { userId: record.agent.userId, queueId: record.queue.id };
     snapshot(record, 'wrapped', 2);
     const wrapupDurationMs = (record.wrapupEndMs ?? 0) - (record.agent.endMs ?? 0);
     detail(record, 'acw', record.agent, record.wrapupEndMs ?? 0, { ...agentExtra, wrapupCode: record.wrapupCode.id, wrapupDurationMs });
     detail(record, 'wrapup', record.agent, record.wrapupEndMs ?? 0, { queueId: record.queue.id, wrapupCode: record.wrapupCode.id, wrapupDurationMs });
   }
 
-  return { start, during, end, view: (id: string): SimConversation | undefined => (sim.records.has(id) ? viewOf(get(id)) : undefined) };
+  return {
+    start,
+    during,
+    end,
+    view: (id: string): SimConversation | undefined => (sim.records.has(id) ? viewOf(get(id), sim.endTimeAfterAcw) : undefined),
+    /** Clears pending wrap-up timers. */
+    close(): void {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
 }

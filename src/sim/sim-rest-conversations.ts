@@ -32,8 +32,9 @@ export function conversationRoutes(sim: SimContext): Route[] {
   const bulk = withRecord((ctx, record) => {
     if (!Array.isArray(ctx.body) || !ctx.body.every((id) => typeof id === 'string')) return badRequest(ctx, 'Request body must be an array of message ids');
     if (ctx.body.length > 1000) return badRequest(ctx, 'The max messages you can request in the body is 1,000');
-    // SDK 262 no longer sends useNormalizedMessage (removed from the API): normalizedMessage is returned unless explicitly disabled.
-    const normalized = ctx.query.get('useNormalizedMessage') !== 'false';
+    // genesys-api.md §4.5: `useNormalizedMessage=true` adds normalizedMessage; without it only textBody etc. (SDK 262's
+    // wrapper drops the parameter, so our client sends it through ApiClient.callApi).
+    const normalized = ctx.query.get('useNormalizedMessage') === 'true';
     const byId = new Map(record.turns.map((turn) => [turn.id, turn]));
     const entities = (ctx.body as string[]).flatMap((id) => {
       const turn = byId.get(id);
@@ -45,7 +46,7 @@ export function conversationRoutes(sim: SimContext): Route[] {
   const routes: Route[] = [
     route('GET', '/api/v2/conversations/messages/:conversationId/messages/:messageId', withRecord((ctx, record) => {
       const turn = record.turns.find((t) => t.id === ctx.params[1]);
-      return turn ? { status: 200, body: messageData(record, turn, ctx.query.get('useNormalizedMessage') !== 'false') } : notFound(ctx);
+      return turn ? { status: 200, body: messageData(record, turn, ctx.query.get('useNormalizedMessage') === 'true') } : notFound(ctx);
     }, 'message')),
     route('POST', '/api/v2/conversations/messages/:conversationId/messages/bulk', bulk),
     route('GET', '/api/v2/conversations/emails/:conversationId/messages', withRecord((_ctx, record) => ({ status: 200, body: emailPreviews(record) }), 'email')),
@@ -54,20 +55,20 @@ export function conversationRoutes(sim: SimContext): Route[] {
       return message ? { status: 200, body: message } : notFound(ctx);
     }, 'email')),
     route('GET', '/api/v2/speechandtextanalytics/conversations/:conversationId/communications/:communicationId/transcripturl', transcriptUrl),
-    route('GET', '/api/v2/analytics/conversations/:conversationId/details', withRecord((_ctx, record) => ({ status: 200, body: analyticsConversation(record) }))),
+    route('GET', '/api/v2/analytics/conversations/:conversationId/details', withRecord((_ctx, record) => ({ status: 200, body: analyticsConversation(record, sim.endTimeAfterAcw) }))),
     route('GET', '/api/v2/analytics/conversations/details', (ctx) => {
       const ids = (ctx.query.get('id') ?? '').split(',').filter(Boolean);
       if (ids.length === 0) return badRequest(ctx, 'id is required');
       const conversations = ids.flatMap((id) => {
         const record = sim.records.get(id);
-        return record ? [analyticsConversation(record)] : [];
+        return record ? [analyticsConversation(record, sim.endTimeAfterAcw)] : [];
       });
       return { status: 200, body: conversations.length > 0 ? { conversations } : {} };
     }),
     route('POST', '/api/v2/analytics/conversations/details/query', (ctx) => {
       if (typeof ctx.body !== 'object' || ctx.body === null || Array.isArray(ctx.body)) return badRequest(ctx, 'A ConversationQuery body is required');
       try {
-        return { status: 200, body: runDetailsQuery([...sim.records.values()], ctx.body as Record<string, unknown>) };
+        return { status: 200, body: runDetailsQuery([...sim.records.values()], ctx.body as Record<string, unknown>, sim.endTimeAfterAcw) };
       } catch (err) {
         if (err instanceof QueryError) return badRequest(ctx, err.message);
         throw err;
@@ -77,6 +78,6 @@ export function conversationRoutes(sim: SimContext): Route[] {
   for (const [segment, media] of Object.entries(MEDIA_PATH)) {
     routes.push(route('GET', `/api/v2/conversations/${segment}/:conversationId`, withRecord((_ctx, record) => ({ status: 200, body: mediaConversation(record) }), media)));
   }
-  routes.push(route('GET', '/api/v2/conversations/:conversationId', withRecord((_ctx, record) => ({ status: 200, body: restConversation(record) }))));
+  routes.push(route('GET', '/api/v2/conversations/:conversationId', withRecord((_ctx, record) => ({ status: 200, body: restConversation(record, sim.endTimeAfterAcw) }))));
   return routes;
 }

@@ -37,6 +37,10 @@ export interface SimContext {
   organizationId: string;
   transcriptDelayMs: number;
   transcriptUrlTtlMs: number;
+  /** Snapshots carry explicit null for absent optional fields (SimOptions.nullFields). */
+  nullFields: boolean;
+  /** REST endTime / analytics conversationEnd wait for the agent's wrap-up (SimOptions.endTimeAfterAcw). */
+  endTimeAfterAcw: boolean;
   /** Pre-signed transcript URL token → what it serves and until when. */
   transcriptUrls: Map<string, { conversationId: string; communicationId: string; expiresMs: number }>;
 }

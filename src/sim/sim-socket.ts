@@ -92,10 +92,24 @@ export function createSocketHub(options: SocketHubOptions) {
     }
   }
 
+  /**
+   * Sends a `v2.system.*` message (SystemMessageSystemMessage-like body) to each open socket of the matching channels;
+   * returns the channels it went to.
+   */
+  function systemMessage(kind: 'no_longer_subscribed' | 'token_revoked', extra: Record<string, unknown>, only?: string): Channel[] {
+    const targets = openSockets().filter(([c]) => only === undefined || c.id === only);
+    for (const [channel, ws] of targets) {
+      const body = { channelId: channel.id, systemTopicType: kind, correlationId: options.rng.uuid(), ...extra };
+      ws.send(frame(`v2.system.${kind}.${channel.id}`, body));
+    }
+    return targets.map(([c]) => c);
+  }
+
   return {
     handleUpgrade,
     publish,
     socketClosing,
+    systemMessage,
     /** Closes a channel's socket (expiry, eviction, removal). */
     closeChannelSocket(channel: Channel): void {
       channel.socket?.close(1000, 'Channel expired');

@@ -55,6 +55,18 @@ export interface SimOptions {
   transcriptDelayMs?: number;
   /** Lifetime of pre-signed transcript URLs (X-Amz-Expires). @default 600000 */
   transcriptUrlTtlMs?: number;
+  /**
+   * Queue snapshots carry explicit `null` for absent optional fields (nothing in the docs guarantees Genesys omits
+   * them). @default false
+   */
+  nullFields?: boolean;
+  /**
+   * GET /api/v2/conversations/{id} `endTime` and analytics `conversationEnd` are only set once the agent's wrap-up is
+   * applied, instead of when the agent leaves (genesys-api.md §3.4 leaves this open). @default false
+   */
+  endTimeAfterAcw?: boolean;
+  /** Time between the agent leaving and applying the wrap-up (ACW), after endConversation. @default 0 */
+  wrapupDelayMs?: number;
   /** Seed of the deterministic id/timing generator. @default 1 */
   seed?: number;
   logger?: Logger;
@@ -105,6 +117,17 @@ export interface SimFaults {
   silenceHeartbeats(silent: boolean, options?: { dropEvents?: boolean }): void;
   /** Every channel expires now: sockets closed, REST calls on them 404. */
   expireChannels(): void;
+  /**
+   * Sends `v2.system.no_longer_subscribed.{channelId}` (SystemMessageSystemMessage-like body, reason
+   * another_channel_subscribed) to each connected channel (or only `channelId`), then drops that channel's
+   * subscriptions: nothing more is delivered on it and GET …/subscriptions lists none. The socket stays open.
+   */
+  noLongerSubscribed(channelId?: string): void;
+  /**
+   * Sends `v2.system.token_revoked.{channelId}` (reason user_tokens_revoked) to every connected socket and revokes every
+   * issued token: API calls with them get 401 until the client logs in again.
+   */
+  tokenRevoked(): void;
 }
 
 export interface SimStats {
