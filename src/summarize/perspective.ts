@@ -16,6 +16,12 @@ const CUSTOMER_SWAPS: Array<[RegExp, string]> = [
 
 const AGENT_SWAPS: Array<[RegExp, string]> = [
   [/\byou're\b/gi, 'the customer is'],
+  [/\byou are\b/gi, 'the customer is'],
+  [/\byou were\b/gi, 'the customer was'],
+  [/\byou have\b/gi, 'the customer has'],
+  [/\byou don't\b/gi, "the customer doesn't"],
+  [/\byou do not\b/gi, 'the customer does not'],
+  [/\byou (need|want|owe)\b/gi, 'the customer $1s'],
   [/\byou've\b/gi, 'the customer has'],
   [/\byou'll\b/gi, 'the customer will'],
   [/\byour\b/gi, "the customer's"],
@@ -43,4 +49,11 @@ const apply = (text: string, swaps: Array<[RegExp, string]>): string =>
 export const toThirdPerson = (text: string): string => apply(text, CUSTOMER_SWAPS);
 
 /** An agent's words from the outside: "I've sent you an email" → "the agent has sent the customer an email". */
-export const toCustomerView = (text: string): string => apply(text, AGENT_SWAPS);
+export const toCustomerView = (text: string): string =>
+  apply(text, AGENT_SWAPS)
+    .replace(/\bthe agent (suggest|recommend|think|need|want|know|hope|see|understand)\b/g, 'the agent $1s')
+    .replace(/\b(if|when|once|as|because|unless|until) the customer (like|need|want|see|get|know|receive|call|choose|prefer|login|log in)\b/gi, '$1 the customer $2s')
+    .replace(/\bthe customer log ins\b/g, 'the customer logs in')
+    .replace(/\bthe team (need|want|require|change|update|send|check|review|process|offer|see|do|have)\b/g, (_m, v: string) =>
+    `the team ${v === 'have' ? 'has' : v === 'do' ? 'does' : `${v}s`}`,
+  );
