@@ -25,14 +25,27 @@ const DOB = new RegExp(
 
 const SUFFIX =
   '(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|parkway|pkwy|circle|cir|highway|hwy|square|sq|trail|trl)';
-const NOT_STREET = '(?!(?:onto|into|to|the|on|in|at|for|and|of|or|more|times|minutes|hours|days|weeks|items|more)\\b)';
+const NOT_STREET = '(?!(?:onto|into|to|the|on|in|at|for|and|of|or|with|by|from|more|times|minutes|hours|days|weeks|items)\\b)';
 const STREET_WORD = `${NOT_STREET}(?:[A-Za-z][A-Za-z0-9'-]*\\s+|\\d{1,3}(?:st|nd|rd|th)\\s+)`;
 const US_TAIL = '(?:,?\\s+(?:[A-Za-z]+\\s+){0,2}[A-Za-z]+,?\\s+[A-Za-z]{2},?\\s+\\d{5}(?:-\\d{4})?\\b)';
 const UK_TAIL = '(?:,?\\s+(?:[A-Za-z]+\\s+){0,2}[A-Za-z]+,?\\s+[A-Z]{1,2}\\d[A-Z\\d]?\\s*\\d[A-Z]{2}\\b)';
 const ADDRESS = new RegExp(
-  `(?<![\\w$.,-])\\d{1,6}[A-Za-z]?\\s+(?!(?:am|pm|a\\.m|p\\.m)\\b)${STREET_WORD}{1,3}${SUFFIX}\\b(?:\\.(?=,))?` +
+  `(?<![\\w$.,:-])\\d{1,6}[A-Za-z]?\\s+(?!(?:am|pm|a\\.m|p\\.m)\\b)${STREET_WORD}{1,3}${SUFFIX}\\b(?:\\.(?=,))?` +
     `(?:,?\\s+(?:apt|apartment|suite|ste|unit|flat|#)\\.?\\s*\\w+)?(?:${US_TAIL}|${UK_TAIL})?`,
   'gi',
+);
+
+/** Continental style, street type first: "14 Rue des Lilas, 75011 Paris", "Calle Mayor 5", "Hauptstraße 12". */
+const EU_TAIL = "(?:,?\\s+\\d{4,5}\\s+\\p{Lu}[\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+)?)?";
+// Case-sensitive on purpose (\\p{Lu} would match any letter under the i flag): street types take either initial case.
+const EU_STREET_TYPE = `(?:${['rue', 'avenue', 'av\\.', 'boulevard', 'bd', 'chemin', 'allée', 'impasse', 'quai', 'calle', 'avenida', 'avda\\.', 'paseo', 'plaza', 'carrer', 'via', 'viale', 'piazza', 'rua', 'praça']
+  .map((t) => `[${t[0]}${t[0]!.toUpperCase()}]${t.slice(1)}`)
+  .join('|')})`;
+const ADDRESS_EU = new RegExp(
+  `(?<![\\p{L}\\d:.,-])(?:\\d{1,4}(?:\\s?(?:bis|ter))?,?\\s+${EU_STREET_TYPE}\\s+(?:(?:de|del|des|du|la|le|les|da|do|dos|di)\\s+)*\\p{Lu}[\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+){0,2}` +
+    `|${EU_STREET_TYPE}\\s+(?:(?:de|del|des|du|la|le|les|da|do|dos|di)\\s+)*\\p{Lu}[\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+){0,2},?\\s+\\d{1,4}[a-z]?` +
+    `|\\p{Lu}[\\p{L}-]*(?:straße|strasse|weg|gasse|platz|allee)\\s+\\d{1,4}[a-z]?)${EU_TAIL}`,
+  'gu',
 );
 
 const ZIP_INTRODUCED = /\b(?:zip|zip\s*code|postal\s*code|postcode)\b\D{0,20}?(?<!\d)(\d{5}(?:-\d{4})?)(?![\d-])/dgi;
@@ -93,6 +106,7 @@ export function findPatternPii(text: string): PiiSpan[] {
     ...matchAll(text, PHONE_TRUNK, 'phone', (m) => digitCount(m) >= 10 && digitCount(m) <= 11),
     ...matchGroup(text, DOB, 'dob'),
     ...matchAll(text, ADDRESS, 'address'),
+    ...matchAll(text, ADDRESS_EU, 'address'),
     ...matchGroup(text, ZIP_INTRODUCED, 'address'),
   ];
 }

@@ -73,3 +73,20 @@ describe('names in e-mail salutations and sign-offs', () => {
     expect(redactText('Thanks, have a great day').text).toBe('Thanks, have a great day');
   });
 });
+
+describe('addresses outside the US/UK street-suffix style', () => {
+  it.each([
+    ['Please send it to 14 Rue des Lilas, 75011 Paris thanks', 'Please send it to [ADDRESS] thanks'],
+    ['I live at Calle Mayor 5, 28013 Madrid', 'I live at [ADDRESS]'],
+    ['meine Adresse ist Hauptstraße 12, 10115 Berlin', 'meine Adresse ist [ADDRESS]'],
+  ])('redacts %s', (text, expected) => {
+    expect(redactText(text).text).toBe(expected);
+  });
+
+  it.each(['appointment 10:40 with Dr Malik', 'at 3 with Dr Malik', 'via email please', 'la plaza estaba llena', 'the rue is nice'])(
+    'leaves %s alone',
+    (text) => {
+      expect(redactText(text).text).toBe(text);
+    },
+  );
+});
