@@ -152,7 +152,12 @@ export type SummaryRecord = z.infer<typeof SummaryRecordSchema>;
 export const TaskStatusSchema = z.enum(['pending', 'processing', 'completed', 'failed', 'skipped']);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
-export const TaskErrorSchema = z.object({ code: z.string(), message: z.string() });
+export const TaskErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Whether the error that ended the task was retryable (it failed for good only because its retry window ran out). */
+  retryable: z.boolean().optional(),
+});
 export type TaskError = z.infer<typeof TaskErrorSchema>;
 
 /** A unit of summarization work, persisted before it is acknowledged. */
@@ -175,6 +180,32 @@ export const TaskRecordSchema = z.object({
   quality_score: z.number().optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecordSchema>;
+
+/** A task that will not change by itself any more (completed, failed or skipped). */
+export function isTaskSettled(task: Pick<TaskRecord, 'status'>): boolean {
+  return task.status !== 'pending' && task.status !== 'processing';
+}
+
+/**
+ * Error codes of transient causes (an outage, a slow upstream, a conversation not over yet): the worker retries them
+ * within a time window, and a later event about the conversation revives a task that failed with one of them.
+ */
+export const TRANSIENT_ERROR_CODES: readonly string[] = [
+  'CONVERSATION_NOT_ENDED',
+  'TRANSCRIPT_UNAVAILABLE',
+  'LLM_UNAVAILABLE',
+  'GENESYS_UNAVAILABLE',
+  'RATE_LIMITED',
+  'STORE_UNAVAILABLE',
+  'GENESYS_AUTH_FAILED',
+  'INTERNAL',
+];
+
+/** True when a failed task failed for a transient reason (never content failures such as TOO_LONG or PII_IN_OUTPUT). */
+export function hasTransientFailure(task: Pick<TaskRecord, 'status' | 'error'>): boolean {
+  const error = task.error;
+  return task.status === 'failed' && error !== undefined && error.retryable !== false && TRANSIENT_ERROR_CODES.includes(error.code);
+}
 
 export interface EnqueueRequest {
   conversationId: ConversationId;

@@ -66,7 +66,8 @@ export async function queryEndedConversations(client: GenesysClient, query: Ende
       for (const c of conversations) {
         if (c.conversationEnd) found.set(c.conversationId, { conversationId: c.conversationId, conversationEnd: c.conversationEnd });
       }
-      if (conversations.length < PAGE_SIZE || page * PAGE_SIZE >= (body.totalHits ?? 0)) break;
+      // A short page is the last; without totalHits a full page says nothing, so keep paging until a short one.
+      if (conversations.length < PAGE_SIZE || (body.totalHits !== undefined && page * PAGE_SIZE >= body.totalHits)) break;
     }
   }
   return [...found.values()];

@@ -1,12 +1,13 @@
 // Backfill: Genesys never replays notifications missed while a socket is down (genesys-api.md §2.8), so a durable
-// checkpoint records until when the stream was known healthy, and every gap (reconnect, rotation, restart) is
-// filled from the analytics API. The checkpoint never moves past a gap that has not been filled.
+// checkpoint records until when the stream was known healthy, and every gap (reconnect, rotation, restart, a
+// conversation the intake could not record) is filled from the analytics API. The checkpoint never moves past a gap
+// that has not been filled, nor while a gap's settle pass (analytics lags live data) is still to come.
 import type { Logger } from '../logger.js';
 import { toAppError } from '../errors.js';
+import { backoffDelay, type BackoffBounds } from '../backoff.js';
 import type { EndedConversation, EndedQuery } from '../genesys/analytics.js';
 import type { CheckpointStore } from '../store/checkpoint-store.js';
 import type { SummaryService } from './summary-service.js';
-import { backoffDelay } from './worker.js';
 
 export const STREAM_CHECKPOINT = 'notifications.healthy_until';
 
@@ -18,12 +19,16 @@ export interface BackfillOptions {
   /** Epoch ms until which every channel is known to have been healthy (its last frame), or undefined if one is down. */
   healthyUntil: () => number | undefined;
   logger: Logger;
-  /** Never reach back further than this at start-up. @default 24 h */
+  /** Never reach back further than this (also the reach-back when the checkpoint is unreadable). @default 24 h */
   maxLookbackMs?: number;
   /** The longest conversation we expect: the query interval reaches back this far, since it selects by start. @default 8 h */
   maxConversationMs?: number;
   /** Analytics lags live data: every gap is queried again this long after it was filled. @default 120000 */
   settleMs?: number;
+  /** Tries of a failed settle pass after the first; then the gap is reopened and filled again. @default 3 */
+  settleRetries?: number;
+  /** Backoff of failed passes (retried until they succeed; the checkpoint is held meanwhile). @default 5 s … 5 min */
+  retryBackoff?: BackoffBounds;
   /** How often the checkpoint advances while healthy. @default 15000 */
   checkpointEveryMs?: number;
   /**
@@ -35,12 +40,29 @@ export interface BackfillOptions {
   now?: () => number;
 }
 
+/** What /readyz may show. */
+export interface BackfillState {
+  /** A gap (or the start-up gap) is not filled yet: the checkpoint is held. */
+  gapOpen: boolean;
+  /** ISO time of the last successful pass. */
+  lastPassAt?: string;
+  /** Message of the last failed pass or settle pass, cleared by the next success. */
+  lastError?: string;
+  queued: number;
+}
+
 export interface Backfill {
-  /** Fills the gap since the stored checkpoint (bounded by maxLookbackMs) and starts advancing the checkpoint. */
-  start(): Promise<void>;
+  /** Starts advancing the checkpoint and schedules the start-up pass (the gap since the stored checkpoint) in the background. */
+  start(): void;
   /** A socket came back: fill from the checkpoint to now. */
   onGap(reason: string): void;
-  stop(): void;
+  /** The intake could not record an ended conversation: hold the checkpoint and fill the gap (after any pending retry). */
+  onIntakeFailure(conversationId: string): void;
+  /** Stops the timers and waits (at most `deadlineMs`) for a running pass, which writes nothing more. @default 5000 */
+  stop(deadlineMs?: number): Promise<void>;
+  /** Resolves when no pass (or settle pass) is running and none is queued behind it. */
+  whenIdle(): Promise<void>;
+  state(): BackfillState;
   /** Conversations queued by backfill so far. */
   queued(): number;
 }
@@ -52,19 +74,31 @@ export function createBackfill(options: BackfillOptions): Backfill {
   const maxLookbackMs = options.maxLookbackMs ?? 24 * 3600_000;
   const maxConversationMs = options.maxConversationMs ?? 8 * 3600_000;
   const settleMs = options.settleMs ?? 120_000;
+  const settleRetries = options.settleRetries ?? 3;
+  const retryBackoff = options.retryBackoff ?? { baseDelayMs: 5000, maxDelayMs: 300_000 };
   const endSlackMs = options.endSlackMs ?? 60_000;
   // The stream is watched from (about) now: the first start records this, so a gap before the first healthy tick is filled.
   const createdAt = now();
   // A gap is open while the newest gap has not been filled; the start-up gap is number 1.
   let gapVersion = 1;
   let filledVersion = 0;
+  let settling = 0;
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
+  let retryPending = false;
   let failures = 0;
   let queued = 0;
+  let lastPassAt: string | undefined;
+  let lastError: string | undefined;
   const timers = new Set<NodeJS.Timeout>();
+  const inflight = new Set<Promise<unknown>>();
 
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p)).catch(() => undefined);
+    return p;
+  };
   const later = (ms: number, fn: () => void): void => {
     const t = setTimeout(() => {
       timers.delete(t);
@@ -73,11 +107,17 @@ export function createBackfill(options: BackfillOptions): Backfill {
     t.unref();
     timers.add(t);
   };
+  const warn = (err: unknown, msg: string): void => {
+    const e = toAppError(err);
+    lastError = `${e.code}: ${e.message}`;
+    logger.warn({ code: e.code, err: e.message }, msg);
+  };
 
   async function fill(fromMs: number, toMs: number): Promise<void> {
     const found = await options.query({ fromMs: fromMs - maxConversationMs, toMs, queueIds: options.queueIds });
     let added = 0;
     for (const c of found) {
+      if (stopped) return;
       if (Date.parse(c.conversationEnd) < fromMs - endSlackMs) continue; // ended well before the gap: the stream saw it
       if (await options.service.getSummary(c.conversationId)) continue;
       await options.service.conversationEnded(c.conversationId, 'backfill');
@@ -87,24 +127,53 @@ export function createBackfill(options: BackfillOptions): Backfill {
     logger.info({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), found: found.length, queued: added }, 'backfill pass done');
   }
 
+  /** Conversations that ended just before `to` may not be in analytics yet: ask again once it has settled. */
+  function settleLater(fromMs: number, toMs: number, attempt: number): void {
+    const delay = attempt === 0 ? settleMs : backoffDelay(attempt, retryBackoff);
+    later(delay, () => {
+      const settled = fill(fromMs, toMs).then(
+        () => {
+          settling -= 1;
+          return advance();
+        },
+        (err: unknown) => {
+          if (attempt < settleRetries) {
+            warn(err, 'settle pass failed; retrying');
+            settleLater(fromMs, toMs, attempt + 1);
+            return;
+          }
+          warn(err, 'settle pass failed for good; reopening the gap');
+          settling -= 1;
+          gapVersion += 1;
+          run();
+        },
+      );
+      void track(settled).catch((err: unknown) => warn(err, 'checkpoint write failed'));
+    });
+  }
+
   async function pass(): Promise<void> {
     const version = gapVersion;
     const to = now();
     const stored = await checkpoints.get(STREAM_CHECKPOINT);
+    if (stopped) return;
     if (stored === undefined) {
       logger.info('no stream checkpoint yet (first start): nothing to backfill; watching from now');
       await checkpoints.set(STREAM_CHECKPOINT, createdAt);
     } else {
-      await fill(Math.max(stored, to - maxLookbackMs), to);
-      // Conversations that ended just before `to` may not be in analytics yet: ask again once it has settled.
-      later(settleMs, () => void fill(Math.max(stored, to - maxLookbackMs), to).catch((err: unknown) => warn(err, 'settle pass failed')));
+      if (stored === 0) logger.warn('stream checkpoint unreadable: backfilling the longest lookback');
+      const from = Math.max(stored, to - maxLookbackMs);
+      await fill(from, to);
+      if (stopped) return;
+      settling += 1;
+      settleLater(from, to, 0);
     }
     filledVersion = version;
     failures = 0;
+    lastError = undefined;
+    lastPassAt = new Date(now()).toISOString();
     await advance();
   }
-
-  const warn = (err: unknown, msg: string): void => logger.warn({ code: toAppError(err).code, err: toAppError(err).message }, msg);
 
   function run(): void {
     if (stopped) return;
@@ -112,48 +181,71 @@ export function createBackfill(options: BackfillOptions): Backfill {
       again = true;
       return;
     }
-    running = pass()
-      .catch((err: unknown) => {
-        failures += 1;
-        const delay = backoffDelay(failures, 5000, 300_000);
-        warn(err, 'backfill failed; checkpoint held, retrying');
-        later(delay, run);
-      })
-      .finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
+    retryPending = false;
+    // Tracked as a whole: a pass queued behind this one starts (and is tracked) before this one counts as done.
+    running = track(
+      pass()
+        .catch((err: unknown) => {
+          failures += 1;
+          warn(err, 'backfill failed; checkpoint held, retrying');
+          retryPending = true;
+          later(backoffDelay(failures, retryBackoff), run);
+        })
+        .finally(() => {
+          running = undefined;
+          if (again) {
+            again = false;
+            run();
+          }
+        }),
+    );
   }
 
   async function advance(): Promise<void> {
     const healthy = options.healthyUntil();
-    if (filledVersion !== gapVersion || healthy === undefined) return;
+    if (stopped || filledVersion !== gapVersion || settling > 0 || healthy === undefined) return;
     const current = (await checkpoints.get(STREAM_CHECKPOINT)) ?? 0;
-    if (healthy > current) await checkpoints.set(STREAM_CHECKPOINT, healthy);
+    if (!stopped && healthy > current) await checkpoints.set(STREAM_CHECKPOINT, healthy);
   }
 
   let ticker: NodeJS.Timeout | undefined;
   return {
-    async start() {
-      ticker = setInterval(() => void advance().catch((err: unknown) => warn(err, 'checkpoint write failed')), options.checkpointEveryMs ?? 15_000);
+    start() {
+      if (ticker || stopped) return;
+      ticker = setInterval(() => void track(advance()).catch((err: unknown) => warn(err, 'checkpoint write failed')), options.checkpointEveryMs ?? 15_000);
       ticker.unref();
       run();
-      await running;
     },
     onGap(reason) {
       logger.info({ reason }, 'notification gap: backfilling');
       gapVersion += 1;
       run();
     },
-    stop() {
+    onIntakeFailure(conversationId) {
+      logger.warn({ conversationId }, 'intake could not record a conversation: checkpoint held for backfill');
+      gapVersion += 1;
+      // A failing pass is already scheduled to retry with backoff: do not hammer a store that is down.
+      if (!retryPending) run();
+    },
+    async stop(deadlineMs = 5000) {
       stopped = true;
       if (ticker) clearInterval(ticker);
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+      await Promise.race([Promise.allSettled([...inflight]), deadline]);
+      clearTimeout(timer);
     },
+    async whenIdle() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+    state: () => ({
+      gapOpen: filledVersion !== gapVersion,
+      ...(lastPassAt === undefined ? {} : { lastPassAt }),
+      ...(lastError === undefined ? {} : { lastError }),
+      queued,
+    }),
     queued: () => queued,
   };
 }

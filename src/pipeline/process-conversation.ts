@@ -8,6 +8,7 @@ import type {
   SummaryEngine,
   SummaryRecord,
   SummaryStore,
+  TaskQueue,
   TaskRecord,
   Transcript,
   WrapupCode,
@@ -25,6 +26,11 @@ export interface ProcessorDeps {
   logger: Logger;
   /** The conversation's queues' wrap-up codes, offered to the summarizer; omitted → no wrap-up code is chosen. */
   wrapupCodes?: WrapupCodeSource | undefined;
+  /**
+   * The task queue, re-read before storing: a run whose task was meanwhile re-queued (it timed out) or claimed again
+   * discards its result instead of writing a second summary. Omitted → no ownership check (tests, the harness).
+   */
+  tasks?: Pick<TaskQueue, 'get'> | undefined;
   /** Wait before re-checking a conversation that is not over yet. @default 5000 */
   notEndedRetryMs?: number;
   /** @default Date.now */
@@ -50,11 +56,26 @@ export function createConversationProcessor(deps: ProcessorDeps) {
   const now = deps.now ?? Date.now;
   const notEndedRetryMs = deps.notEndedRetryMs ?? 5000;
 
-  return async function processConversation(task: TaskRecord): Promise<ProcessResult> {
+  /** Throws when the run was aborted (timed out) or the task is no longer this run's: never store then. */
+  async function ensureOwner(task: TaskRecord, signal: AbortSignal | undefined, log: Logger): Promise<void> {
+    checkAborted(signal);
+    if (!deps.tasks) return;
+    const current = await deps.tasks.get(task.task_id);
+    checkAborted(signal);
+    if (current?.status === 'processing' && current.attempts === task.attempts) return;
+    log.warn({ attempts: task.attempts, status: current?.status, currentAttempts: current?.attempts }, 'task no longer owned by this run; summary discarded');
+    throw new AppError('INTERNAL', 'task was re-queued or claimed again; result discarded', { details: { superseded: true } });
+  }
+
+  /**
+   * Runs one task. `signal` (from the worker) aborts between stages: an aborted run throws and never stores.
+   */
+  return async function processConversation(task: TaskRecord, signal?: AbortSignal): Promise<ProcessResult> {
     const log = deps.logger.child({ conversationId: task.conversation_id, taskId: task.task_id });
     const started = now();
     const stages: Record<string, number> = {};
     const info = await timed(stages, 'fetch_conversation', now, () => deps.source.getConversation(task.conversation_id));
+    checkAborted(signal);
     if (!info.endTime) {
       throw new AppError('CONVERSATION_NOT_ENDED', 'conversation is still active; will retry when it ends', {
         retryable: true,
@@ -62,12 +83,15 @@ export function createConversationProcessor(deps: ProcessorDeps) {
       });
     }
     const transcript = await timed(stages, 'fetch_transcript', now, () => deps.source.getTranscript(info));
+    checkAborted(signal);
     log.debug({ turns: transcript.turns.length, mediaType: transcript.mediaType }, 'transcript fetched');
     const allowedWrapupCodes = await timed(stages, 'wrapup_codes', now, () => codesFor(info, deps, log));
+    checkAborted(signal);
     const generated = await timed(stages, 'summarize', now, () =>
       deps.engine.generate(transcript, { maxLength: task.max_length, queueId: info.queueIds[0], allowedWrapupCodes }),
     );
     const record = toRecord(task, transcript, generated, stages, now() - started, new Date(now()).toISOString());
+    await ensureOwner(task, signal, log);
     await timed(stages, 'store', now, () => deps.summaries.put(record));
     log.info(
       { model: record.model, qualityScore: record.quality_score, latencyMs: record.latency_ms, repaired: record.repaired },
@@ -75,6 +99,12 @@ export function createConversationProcessor(deps: ProcessorDeps) {
     );
     return { record };
   };
+}
+
+/** Throws the abort reason (the worker's timeout error) once the run was aborted. */
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw signal.reason instanceof AppError ? signal.reason : new AppError('INTERNAL', 'task run aborted', { retryable: true });
 }
 
 /**

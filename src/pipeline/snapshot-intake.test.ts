@@ -48,3 +48,22 @@ describe('snapshot intake', () => {
     expect(intake.accepted()).toBe(1);
   });
 });
+
+describe('snapshot intake failures', () => {
+  it('reports a conversation it could not record, so backfill can hold the checkpoint', async () => {
+    const failures: Array<{ id: string; code: string }> = [];
+    const intake = createSnapshotIntake({
+      service: {
+        conversationEnded: async () => {
+          throw new AppError('STORE_UNAVAILABLE', 'store down', { retryable: true });
+        },
+      },
+      logger: silentLogger(),
+      onFailure: (id, error) => failures.push({ id, code: error.code }),
+    });
+    await intake.onSnapshot(active);
+    await intake.onSnapshot(ended);
+    expect(failures).toEqual([{ id: ID, code: 'STORE_UNAVAILABLE' }]);
+    expect(intake.accepted()).toBe(0);
+  });
+});

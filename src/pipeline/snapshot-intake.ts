@@ -1,6 +1,6 @@
 // Snapshot intake: queue-conversation snapshots from the notification socket → "this conversation is over" → one task.
 import type { Logger } from '../logger.js';
-import { toAppError } from '../errors.js';
+import { toAppError, type AppError } from '../errors.js';
 import { createEndedFilter, isConversationOver } from '../genesys/end-detection.js';
 import type { QueueConversationSnapshot } from '../genesys/schemas.js';
 import type { SummaryService } from './summary-service.js';
@@ -10,6 +10,11 @@ export interface SnapshotIntakeDeps {
   logger: Logger;
   /** How long an ended conversation id is remembered to absorb repeated snapshots. @default 600000 */
   rememberMs?: number;
+  /**
+   * Called when an ended conversation could not be recorded (e.g. the store is down), so the stream checkpoint is
+   * held and backfill finds it later (wired to backfill.onIntakeFailure). Must not throw.
+   */
+  onFailure?: (conversationId: string, error: AppError) => void;
 }
 
 /**
@@ -28,7 +33,9 @@ export function createSnapshotIntake(deps: SnapshotIntakeDeps) {
     } catch (err) {
       // Not recorded: let the next snapshot of this conversation try again (backfill covers a lasting outage).
       filter.forget(snapshot.id);
-      deps.logger.error({ conversationId: snapshot.id, err: toAppError(err).message }, 'could not queue ended conversation');
+      const error = toAppError(err);
+      deps.logger.error({ conversationId: snapshot.id, code: error.code, err: error.message }, 'could not queue ended conversation');
+      deps.onFailure?.(snapshot.id, error);
     }
   }
 

@@ -1,7 +1,7 @@
 // Summary service: the intake every source shares (socket, API, webhook, backfill) and the read side the HTTP API uses.
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
-import type { SummaryRecord, SummaryStore, TaskQueue, TaskRecord, TaskSource } from '../domain.js';
+import { hasTransientFailure, isTaskSettled, type SummaryRecord, type SummaryStore, type TaskQueue, type TaskRecord, type TaskSource } from '../domain.js';
 
 export interface SummaryServiceDeps {
   queue: TaskQueue;
@@ -19,13 +19,14 @@ export interface SummaryServiceDeps {
 
 export interface RequestOptions {
   maxLength?: number;
-  /** Summarize again even if a summary exists (a new task, not the cached one). */
+  /**
+   * Summarize again even if a summary exists: a new task per current summary, so repeated forces while one is
+   * pending join it, and a force after it completed makes a new one.
+   */
   force?: boolean;
   /** @default 'api' */
   source?: TaskSource;
 }
-
-const isSettled = (task: TaskRecord): boolean => task.status !== 'pending' && task.status !== 'processing';
 
 /**
  * One summarization per (conversation, prompt template version, max length): every source that sees the same
@@ -39,6 +40,8 @@ export interface SummaryService {
   getSummary(conversationId: string): Promise<SummaryRecord | undefined>;
   request(conversationId: string, options?: RequestOptions): Promise<TaskRecord>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
+  /** The (unforced) task of a conversation at this length, without creating or reviving anything. */
+  findTask(conversationId: string, maxLength?: number): Promise<TaskRecord | undefined>;
   waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined>;
   /** Intake for ended conversations seen by the notification subscriber, webhooks or backfill. */
   conversationEnded(conversationId: string, source: TaskSource): Promise<TaskRecord>;
@@ -49,23 +52,37 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
   const now = deps.now ?? Date.now;
   const retryFailedAfterMs = deps.retryFailedAfterMs ?? 300_000;
 
+  /** The force key follows the current summary: forces join one pending task until it has replaced the summary. */
+  async function keyFor(conversationId: string, maxLength: number, force: boolean | undefined): Promise<string> {
+    const base = idempotencyKey(conversationId, deps.templateVersion, maxLength);
+    if (!force) return base;
+    return `${base}:force:${(await deps.summaries.get(conversationId))?.task_id ?? 'none'}`;
+  }
+
   async function request(conversationId: string, options: RequestOptions = {}): Promise<TaskRecord> {
     const maxLength = options.maxLength ?? deps.defaultMaxLength;
-    const base = idempotencyKey(conversationId, deps.templateVersion, maxLength);
-    const key = options.force ? `${base}:force:${now()}` : base;
+    const key = await keyFor(conversationId, maxLength, options.force);
     const source = options.source ?? 'api';
     const { task, created } = await deps.queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source });
     if (created) {
       deps.logger.info({ conversationId, taskId: task.task_id, source }, 'summarization queued');
       return task;
     }
-    // A client may ask again for any failure; an event may revive a task that gave up waiting for the end.
-    const revive = source === 'api' ? shouldRetry(task) : task.error?.code === 'CONVERSATION_NOT_ENDED';
-    if (task.status === 'failed' && revive) {
-      deps.logger.info({ conversationId, taskId: task.task_id, source }, 'retrying failed task');
+    if (shouldRevive(task, source, options.force === true)) {
+      deps.logger.info({ conversationId, taskId: task.task_id, source, status: task.status }, 'retrying settled task');
       return deps.queue.retry(task.task_id);
     }
     return task;
+  }
+
+  /**
+   * A client may ask again for any failure; an event revives a task that failed for a transient reason (an outage,
+   * a transcript or an end that came late), never one whose content failed (too long, PII, schema). A force that
+   * joins a settled forced task whose summary is gone (expired) runs it again.
+   */
+  function shouldRevive(task: TaskRecord, source: TaskSource, force: boolean): boolean {
+    if (task.status === 'failed') return source === 'api' ? shouldRetry(task) : hasTransientFailure(task);
+    return force && isTaskSettled(task);
   }
 
   function shouldRetry(task: TaskRecord): boolean {
@@ -75,7 +92,7 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
 
   async function waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined> {
     const first = await deps.queue.get(taskId);
-    if (!first || isSettled(first) || timeoutMs <= 0) return first;
+    if (!first || isTaskSettled(first) || timeoutMs <= 0) return first;
     return new Promise<TaskRecord | undefined>((resolve) => {
       let done = false;
       const finish = (task: TaskRecord | undefined): void => {
@@ -91,7 +108,7 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
       const timer = setTimeout(() => void deps.queue.get(taskId).then(finish, () => finish(first)), timeoutMs);
       deps.events.on('settled', onSettled);
       // The task may have settled between the first read and the subscription.
-      void deps.queue.get(taskId).then((t) => t && isSettled(t) && finish(t), () => undefined);
+      void deps.queue.get(taskId).then((t) => t && isTaskSettled(t) && finish(t), () => undefined);
     });
   }
 
@@ -99,6 +116,8 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
     getSummary: (conversationId) => deps.summaries.get(conversationId),
     request,
     getTask: (taskId) => deps.queue.get(taskId),
+    findTask: (conversationId, maxLength) =>
+      deps.queue.findByKey(idempotencyKey(conversationId, deps.templateVersion, maxLength ?? deps.defaultMaxLength)),
     waitForTask,
     conversationEnded: (conversationId, source) => request(conversationId, { source }),
   };

@@ -4,7 +4,7 @@ import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-q
 import { AppError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import type { TaskRecord } from '../domain.js';
-import { backoffDelay, createWorker, type Worker } from './worker.js';
+import { createWorker, retryDelay, type ResolvedRetryPolicy, type Worker } from './worker.js';
 import { createSummaryService } from './summary-service.js';
 
 const ID = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -56,6 +56,7 @@ describe('worker', () => {
       queue,
       logger: silentLogger(),
       pollIntervalMs: 20,
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
       process: async (task) => {
         calls += 1;
         if (calls === 1) throw new AppError('GENESYS_UNAVAILABLE', 'down', { retryable: true, retryAfterMs: 30 });
@@ -101,23 +102,46 @@ describe('worker', () => {
     expect(calls).toBe(1);
   });
 
-  it('gives up after maxAttempts retryable failures', async () => {
+  it('retries a transient failure past maxAttempts while its window lasts, then fails for good', async () => {
     let calls = 0;
+    let offset = 0;
     worker = createWorker({
       queue,
       logger: silentLogger(),
       maxAttempts: 3,
       pollIntervalMs: 10,
-      backoff: { baseDelayMs: 1, maxDelayMs: 5 },
+      retry: { defaultWindowMs: 60_000, baseDelayMs: 1, maxDelayMs: 5 },
+      now: () => Date.now() + offset,
       process: async () => {
         calls += 1;
+        if (calls === 7) offset = 61_000; // the outage outlasted the window
         throw new AppError('LLM_UNAVAILABLE', 'no model', { retryable: true });
       },
     });
     const task = await enqueue(4);
     const settled = settledOnce(worker, task.task_id);
     worker.start();
-    expect(await settled).toMatchObject({ status: 'failed', error: { code: 'LLM_UNAVAILABLE' }, attempts: 3 });
+    expect(await settled).toMatchObject({ status: 'failed', error: { code: 'LLM_UNAVAILABLE', retryable: true }, attempts: 7 });
+    expect(calls).toBe(7);
+  });
+
+  it('still gives a transient failure maxAttempts tries when its window is already over', async () => {
+    let calls = 0;
+    worker = createWorker({
+      queue,
+      logger: silentLogger(),
+      maxAttempts: 3,
+      pollIntervalMs: 10,
+      retry: { defaultWindowMs: 0, baseDelayMs: 1, maxDelayMs: 5 },
+      process: async () => {
+        calls += 1;
+        throw new AppError('GENESYS_UNAVAILABLE', 'down', { retryable: true });
+      },
+    });
+    const task = await enqueue(12);
+    const settled = settledOnce(worker, task.task_id);
+    worker.start();
+    expect(await settled).toMatchObject({ status: 'failed', attempts: 3 });
     expect(calls).toBe(3);
   });
 
@@ -160,12 +184,37 @@ describe('worker', () => {
   });
 });
 
-describe('backoffDelay', () => {
-  it('grows exponentially, is capped, and stays within [ceiling/2, ceiling]', () => {
-    expect(backoffDelay(1, 100, 10_000, () => 0)).toBe(50);
-    expect(backoffDelay(1, 100, 10_000, () => 1)).toBe(100);
-    expect(backoffDelay(4, 100, 10_000, () => 1)).toBe(800);
-    expect(backoffDelay(20, 100, 10_000, () => 1)).toBe(10_000);
+describe('retryDelay', () => {
+  const policy: ResolvedRetryPolicy = {
+    windows: { CONVERSATION_NOT_ENDED: 6 * 3600_000, TRANSCRIPT_UNAVAILABLE: 35 * 60_000 },
+    defaultWindowMs: 3600_000,
+    baseDelayMs: 2000,
+    maxDelayMs: 60_000,
+    minAttempts: 5,
+  };
+  const created = Date.parse('2026-01-01T10:00:00Z');
+  const task = (attempts: number) => ({ created_at: new Date(created).toISOString(), attempts }) as TaskRecord;
+  const err = (code: 'LLM_UNAVAILABLE' | 'TRANSCRIPT_UNAVAILABLE' | 'CONVERSATION_NOT_ENDED' | 'TOO_LONG', retryAfterMs?: number) =>
+    new AppError(code, 'x', { retryable: code !== 'TOO_LONG', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  const at = (minutes: number): number => created + minutes * 60_000;
+
+  it('retries each code until its own window ends, never fewer than minAttempts times', () => {
+    expect(retryDelay(task(9), err('LLM_UNAVAILABLE'), policy, at(59), () => 1)).toBe(60_000);
+    expect(retryDelay(task(9), err('LLM_UNAVAILABLE'), policy, at(61))).toBeUndefined();
+    expect(retryDelay(task(2), err('LLM_UNAVAILABLE'), policy, at(600), () => 1)).toBe(4000);
+    expect(retryDelay(task(9), err('TRANSCRIPT_UNAVAILABLE'), policy, at(34))).toBeDefined();
+    expect(retryDelay(task(9), err('TRANSCRIPT_UNAVAILABLE'), policy, at(36))).toBeUndefined();
+    expect(retryDelay(task(99), err('CONVERSATION_NOT_ENDED'), policy, at(5 * 60))).toBeDefined();
+    expect(retryDelay(task(99), err('CONVERSATION_NOT_ENDED'), policy, at(6 * 60 + 1))).toBeUndefined();
+    expect(retryDelay(task(1), err('TOO_LONG'), policy, at(0))).toBeUndefined();
+  });
+
+  it('backs off with capped jitter and honours Retry-After as a floor', () => {
+    expect(retryDelay(task(1), err('LLM_UNAVAILABLE'), policy, at(1), () => 0)).toBe(1000);
+    expect(retryDelay(task(30), err('LLM_UNAVAILABLE'), policy, at(1), () => 1)).toBe(60_000);
+    expect(retryDelay(task(1), err('LLM_UNAVAILABLE', 7000), policy, at(1), () => 1)).toBe(7000);
+    expect(retryDelay(task(30), err('LLM_UNAVAILABLE', 7000), policy, at(1), () => 1)).toBe(60_000);
+    expect(retryDelay(task(1), err('LLM_UNAVAILABLE', 120_000), policy, at(1), () => 1)).toBe(120_000);
   });
 });
 
@@ -248,7 +297,7 @@ describe('worker patience', () => {
       logger: silentLogger(),
       maxAttempts: 2,
       pollIntervalMs: 5,
-      patience: { codes: ['CONVERSATION_NOT_ENDED'], windowMs: 60_000, maxDelayMs: 4 },
+      retry: { windows: { CONVERSATION_NOT_ENDED: 60_000 }, defaultWindowMs: 0, baseDelayMs: 1, maxDelayMs: 4 },
       process: async (task) => {
         calls += 1;
         if (calls < 5) throw new AppError('CONVERSATION_NOT_ENDED', 'agent in ACW', { retryable: true, retryAfterMs: 1 });

@@ -7,7 +7,10 @@ import { storeCall } from './store-call.js';
 const CheckpointSchema = z.object({ schema_version: z.literal(1), at: z.number().int().nonnegative(), updated_at: z.string() });
 
 export interface CheckpointStore {
-  /** The mark, or undefined when none was written (or the record is unreadable, which is logged). */
+  /**
+   * The mark; undefined when none was ever written; 0 when a record exists but is unreadable (logged), so a reader
+   * falls back to its longest reach-back instead of treating it like a first start.
+   */
   get(name: string): Promise<number | undefined>;
   set(name: string, atMs: number): Promise<void>;
 }
@@ -18,11 +21,11 @@ export function createCheckpointStore(options: { keyv: Keyv; logger: Logger }): 
   return {
     async get(name) {
       const raw = await storeCall('read checkpoint', () => keyv.get(name));
-      if (raw === undefined) return undefined;
+      if (raw === undefined || raw === null) return undefined;
       const parsed = CheckpointSchema.safeParse(raw);
       if (!parsed.success) {
-        logger.warn({ checkpoint: name, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'unreadable checkpoint ignored');
-        return undefined;
+        logger.warn({ checkpoint: name, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'unreadable checkpoint: reading it as 0');
+        return 0;
       }
       return parsed.data.at;
     },

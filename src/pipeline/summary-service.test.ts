@@ -1,0 +1,99 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
+import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-queue.js';
+import { silentLogger } from '../logger.js';
+import type { SummaryRecord, SummaryStore, TaskError, TaskRecord } from '../domain.js';
+import { createSummaryService, type SummaryService } from './summary-service.js';
+
+const ID = '00000000-0000-4000-8000-000000000001';
+
+describe('summary service: revival and force keys', () => {
+  let backend: KeyvBackend;
+  let queue: EmbeddedTaskQueue;
+  let stored: Map<string, SummaryRecord>;
+  let service: SummaryService;
+  let clock = Date.now();
+
+  beforeEach(async () => {
+    backend = await createKeyvBackend('memory://');
+    queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: silentLogger() });
+    stored = new Map();
+    const summaries: SummaryStore = { get: async (id) => stored.get(id), put: async (r) => void stored.set(r.conversation_id, r), ping: async () => true };
+    service = createSummaryService({
+      queue,
+      summaries,
+      events: new EventEmitter(),
+      defaultMaxLength: 500,
+      templateVersion: 'default@1',
+      logger: silentLogger(),
+      // Every reading a millisecond later: keys made from the clock would never repeat.
+      now: () => (clock += 1),
+    });
+  });
+  afterEach(async () => {
+    queue.close();
+    await backend.close();
+  });
+
+  /** Claims the task and fails it for good with `error`, as the worker does. */
+  async function failForGood(task: TaskRecord, error: TaskError): Promise<void> {
+    const claimed = await queue.claim();
+    expect(claimed?.task_id).toBe(task.task_id);
+    await queue.fail(task.task_id, error);
+  }
+
+  /** Completes the task and stores its summary (only task_id matters to the service). */
+  async function complete(task: TaskRecord): Promise<void> {
+    const claimed = await queue.claim();
+    expect(claimed?.task_id).toBe(task.task_id);
+    await queue.complete(task.task_id, { latencyMs: 1, qualityScore: 1 });
+    stored.set(task.conversation_id, { conversation_id: task.conversation_id, task_id: task.task_id } as SummaryRecord);
+  }
+
+  it.each(['socket', 'webhook', 'backfill'] as const)('an event from %s revives a task that failed for a transient reason', async (source) => {
+    for (const code of ['LLM_UNAVAILABLE', 'GENESYS_UNAVAILABLE', 'RATE_LIMITED', 'STORE_UNAVAILABLE', 'TRANSCRIPT_UNAVAILABLE', 'CONVERSATION_NOT_ENDED']) {
+      const task = await service.conversationEnded(ID, source);
+      await failForGood(task, { code, message: 'outage outlasted the window', retryable: true });
+      const revived = await service.conversationEnded(ID, source);
+      expect(revived, code).toMatchObject({ task_id: task.task_id, status: 'pending', attempts: 0 });
+    }
+  });
+
+  it('an event never revives a content failure (or a transient code that failed as not retryable)', async () => {
+    for (const code of ['TOO_LONG', 'PII_IN_OUTPUT', 'SCHEMA_INVALID', 'CONVERSATION_NOT_FOUND']) {
+      const task = await service.conversationEnded(ID, 'socket');
+      await failForGood(task, { code, message: 'permanent', retryable: false });
+      expect((await service.conversationEnded(ID, 'backfill')).status, code).toBe('failed');
+      expect((await service.conversationEnded(ID, 'webhook')).status, code).toBe('failed');
+      // ...but an explicit API request still may (as before).
+      if (code !== 'CONVERSATION_NOT_FOUND') expect((await service.request(ID)).status, code).toBe('pending');
+      else await queue.retry(task.task_id);
+    }
+    const task = await service.conversationEnded(ID, 'socket');
+    await failForGood(task, { code: 'TRANSCRIPT_UNAVAILABLE', message: 'no call sessions', retryable: false });
+    expect((await service.conversationEnded(ID, 'socket')).status).toBe('failed');
+  });
+
+  it('repeated forces join the pending forced task; a force after it completed makes a new one', async () => {
+    const first = await service.request(ID);
+    await complete(first);
+    const forced = await service.request(ID, { force: true });
+    expect(forced.task_id).not.toBe(first.task_id);
+    for (let i = 0; i < 3; i++) expect((await service.request(ID, { force: true })).task_id).toBe(forced.task_id);
+    expect((await queue.counts()).pending).toBe(1);
+    await complete(forced);
+    const again = await service.request(ID, { force: true });
+    expect(again.task_id).not.toBe(forced.task_id);
+    expect(again.task_id).not.toBe(first.task_id);
+    expect((await queue.counts()).pending).toBe(1);
+  });
+
+  it('a force whose summary is gone re-runs the completed forced task instead of returning it', async () => {
+    const forced = await service.request(ID, { force: true });
+    await complete(forced);
+    stored.clear(); // the summary expired before the task record
+    const again = await service.request(ID, { force: true });
+    expect(again).toMatchObject({ task_id: forced.task_id, status: 'pending' });
+  });
+});
