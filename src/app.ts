@@ -1,29 +1,32 @@
 // Composition root shared by main.ts and the demo: builds every adapter from the config and owns start/stop order.
+// Start: store → Genesys login → summarizer → worker → HTTP (answers from the cache at once) → socket → backfill.
+// Stop:  intake (backfill, socket) → HTTP → running tasks (bounded) → store.
 import path from 'node:path';
 import { CONFIG_DIR, type Config } from './config.js';
-import { loadPiiConfig } from './summarize/pii.js';
 import type { Logger } from './logger.js';
 import { toAppError } from './errors.js';
-import { createKeyvBackend } from './store/keyv-backend.js';
+import type { SummaryEngine } from './domain.js';
+import { createKeyvBackend, type KeyvBackend } from './store/keyv-backend.js';
 import { createSummaryStore } from './store/summary-store.js';
-import { createEmbeddedTaskQueue } from './store/task-queue.js';
-import { createGenesysClient } from './genesys/client.js';
-import { discoverQueueIds } from './genesys/queues.js';
-import { createNotificationSubscriber } from './genesys/notifications.js';
-import { createConversationSource } from './genesys/source.js';
-import { createSummaryEngine } from './summarize/engine.js';
-import { createConversationProcessor } from './pipeline/process-conversation.js';
-import { createWorker } from './pipeline/worker.js';
-import { createSummaryService, type SummaryService } from './pipeline/summary-service.js';
-import { createSnapshotIntake } from './pipeline/snapshot-intake.js';
-import { createBackfill } from './pipeline/backfill.js';
-import { queryEndedConversations } from './genesys/analytics.js';
+import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from './store/task-queue.js';
 import { createCheckpointStore } from './store/checkpoint-store.js';
+import { createGenesysClient, type GenesysClient } from './genesys/client.js';
+import { discoverQueueIds } from './genesys/queues.js';
+import { createNotificationSubscriber, type NotificationSubscriber } from './genesys/notifications.js';
+import { createConversationSource } from './genesys/source.js';
 import { createWrapupCodeCache } from './genesys/wrapup-codes.js';
-import { isSummaryStale } from './summarize/staleness.js';
-import { createHttpApp, startHttpServer } from './http/app.js';
+import { queryEndedConversations } from './genesys/analytics.js';
 import { isConversationOver } from './genesys/end-detection.js';
 import { QueueConversationSnapshotSchema } from './genesys/schemas.js';
+import { createSummaryEngine } from './summarize/engine.js';
+import { loadPiiConfig } from './summarize/pii.js';
+import { isSummaryStale } from './summarize/staleness.js';
+import { createConversationProcessor } from './pipeline/process-conversation.js';
+import { createWorker, type Worker } from './pipeline/worker.js';
+import { createSummaryService, type SummaryService } from './pipeline/summary-service.js';
+import { createSnapshotIntake } from './pipeline/snapshot-intake.js';
+import { createBackfill, type Backfill } from './pipeline/backfill.js';
+import { createHttpApp, startHttpServer, type ReadinessCheck } from './http/app.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
@@ -33,26 +36,56 @@ export interface Wrapup {
   stop(deadlineMs?: number): Promise<void>;
 }
 
+type Closer = () => Promise<unknown>;
+
+interface Core {
+  backend: KeyvBackend;
+  queue: EmbeddedTaskQueue;
+  genesys: GenesysClient;
+  engine: SummaryEngine;
+  worker: Worker;
+  service: SummaryService;
+}
+
+interface Intake {
+  subscriber: NotificationSubscriber;
+  backfill: Backfill;
+}
+
 /** Builds and starts the whole service. Fails fast (and cleans up) when Genesys login or the store is unusable. */
 export async function startWrapup(config: Config, logger: Logger): Promise<Wrapup> {
-  const closers: Array<() => Promise<unknown>> = [];
+  const closers: Closer[] = [];
   const closeAll = async (): Promise<void> => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
   try {
-    return await build(config, logger, closers, closeAll);
+    const core = await startCore(config, logger, closers);
+    let intake: Intake | undefined;
+    const server = await startHttpServer(httpApp(config, logger, core, () => intake), { port: config.http.port, host: config.http.host });
+    closers.push(() => server.close());
+    logger.info({ url: server.url }, 'wrapup is listening');
+    intake = await startIntake(config, logger, core, closers);
+    return {
+      url: server.url,
+      service: core.service,
+      async stop(deadlineMs = 10_000) {
+        logger.info('shutting down');
+        await intake?.backfill.stop(Math.min(deadlineMs, 5000));
+        await intake?.subscriber.stop().catch((err: unknown) => logger.warn({ err: toAppError(err).message }, 'socket stop failed'));
+        await server.close();
+        const unfinished = await core.worker.stop(deadlineMs);
+        if (unfinished > 0) logger.warn({ unfinished }, 'tasks still running at the deadline stay persisted and resume on start');
+        await closeAll();
+      },
+    };
   } catch (err) {
     await closeAll();
     throw err;
   }
 }
 
-async function build(
-  config: Config,
-  logger: Logger,
-  closers: Array<() => Promise<unknown>>,
-  closeAll: () => Promise<void>,
-): Promise<Wrapup> {
+/** Store, Genesys login, summarizer, worker and the service every intake shares; resumes unfinished tasks. */
+async function startCore(config: Config, logger: Logger, closers: Closer[]): Promise<Core> {
   const backend = await createKeyvBackend(config.store.url);
   closers.push(() => backend.close());
   const summaries = createSummaryStore({
@@ -65,49 +98,25 @@ async function build(
     ttlMs: config.store.taskTtlSeconds * 1000 || undefined,
     logger: logger.child({ module: 'task-queue' }),
   });
-  closers.push(async () => queue.close?.());
-
+  closers.push(async () => queue.close());
   const genesys = createGenesysClient({ config: config.genesys, logger: logger.child({ module: 'genesys' }) });
   closers.push(async () => genesys.close());
   await genesys.login();
+  const engine = await buildEngine(config, logger);
 
-  const engine = await createSummaryEngine({
-    openai: config.openai.apiKey
-      ? {
-          apiKey: config.openai.apiKey,
-          baseUrl: config.openai.baseUrl,
-          model: config.openai.model,
-          timeoutMs: config.openai.timeoutMs,
-          maxRetries: config.openai.maxRetries,
-          temperature: config.openai.temperature,
-        }
-      : undefined,
-    promptsDir: config.summary.promptsDir,
-    templateId: config.summary.template,
-    maxRepairs: config.summary.maxRepairs,
-    piiAllow: loadPiiConfig(path.join(CONFIG_DIR, 'pii.json')).allow,
-    logger: logger.child({ module: 'summarize' }),
-  });
-  logger.info({ model: engine.model }, engine.model === 'extractive' ? 'no OPENAI_API_KEY: offline extractive summarizer' : 'LLM summarizer ready');
-
-  const source = createConversationSource({
-    client: genesys,
-    logger: logger.child({ module: 'conversation-source' }),
-    transcriptRetryWindowMs: config.genesys.transcriptRetryWindowMs,
-    transcriptRetryBaseMs: config.genesys.transcriptRetryBaseMs,
-    // Wait inside one task attempt at most this long; beyond it the task is re-queued (retryable) until the window ends.
-    maxTranscriptWaitMs: Math.min(60_000, config.worker.taskTimeoutMs / 2),
-  });
-  const wrapupCodes = createWrapupCodeCache({
-    client: genesys,
-    ttlMs: config.summary.wrapupCodeTtlMs,
-    logger: logger.child({ module: 'wrapup-codes' }),
-  });
   const processor = createConversationProcessor({
-    source,
+    source: createConversationSource({
+      client: genesys,
+      logger: logger.child({ module: 'conversation-source' }),
+      transcriptRetryWindowMs: config.genesys.transcriptRetryWindowMs,
+      transcriptRetryBaseMs: config.genesys.transcriptRetryBaseMs,
+      // Wait inside one attempt at most this long; beyond it the task is re-queued until the window ends.
+      maxTranscriptWaitMs: Math.min(60_000, config.worker.taskTimeoutMs / 2),
+    }),
     engine,
-    wrapupCodes,
+    wrapupCodes: createWrapupCodeCache({ client: genesys, ttlMs: config.summary.wrapupCodeTtlMs, logger: logger.child({ module: 'wrapup-codes' }) }),
     summaries,
+    tasks: queue,
     logger: logger.child({ module: 'pipeline' }),
     notEndedRetryMs: config.genesys.endConfirmRetryMs,
   });
@@ -118,6 +127,12 @@ async function build(
     concurrency: config.worker.concurrency,
     maxAttempts: config.worker.maxAttempts,
     taskTimeoutMs: config.worker.taskTimeoutMs,
+    retry: {
+      windows: { TRANSCRIPT_UNAVAILABLE: config.genesys.transcriptRetryWindowMs + 300_000 },
+      defaultWindowMs: config.worker.retryWindowMs,
+      baseDelayMs: config.worker.retryBaseDelayMs,
+      maxDelayMs: config.worker.retryMaxDelayMs,
+    },
   });
   const service = createSummaryService({
     queue,
@@ -127,27 +142,50 @@ async function build(
     templateVersion: `${engine.template.id}@${engine.template.version}`,
     logger: logger.child({ module: 'service' }),
   });
-
   const recovered = await queue.recover();
   if (recovered > 0) logger.info({ recovered }, 'resuming tasks left unfinished by the previous process');
   worker.start();
   closers.push(() => worker.stop(0));
+  return { backend, queue, genesys, engine, worker, service };
+}
 
-  const queueIds = await discoverQueueIds(genesys, config.genesys.queueIds);
+async function buildEngine(config: Config, logger: Logger): Promise<SummaryEngine> {
+  const { openai } = config;
+  const engine = await createSummaryEngine({
+    openai: openai.apiKey
+      ? { apiKey: openai.apiKey, baseUrl: openai.baseUrl, model: openai.model, timeoutMs: openai.timeoutMs, maxRetries: openai.maxRetries, temperature: openai.temperature }
+      : undefined,
+    promptsDir: config.summary.promptsDir,
+    templateId: config.summary.template,
+    maxRepairs: config.summary.maxRepairs,
+    piiAllow: loadPiiConfig(path.join(CONFIG_DIR, 'pii.json')).allow,
+    logger: logger.child({ module: 'summarize' }),
+  });
+  logger.info({ model: engine.model }, engine.model === 'extractive' ? 'no OPENAI_API_KEY: offline extractive summarizer' : 'LLM summarizer ready');
+  return engine;
+}
+
+/** Queue discovery, the notification socket, and the backfill of whatever it missed (in the background). */
+async function startIntake(config: Config, logger: Logger, core: Core, closers: Closer[]): Promise<Intake> {
+  const queueIds = await discoverQueueIds(core.genesys, config.genesys.queueIds);
   logger.info({ queues: queueIds.length }, 'watching queues');
-  const intake = createSnapshotIntake({ service, logger: logger.child({ module: 'intake' }) });
-  const backfill = createBackfill({
-    query: (q) => queryEndedConversations(genesys, q),
-    service,
-    checkpoints: createCheckpointStore({ keyv: backend.keyv('checkpoints'), logger: logger.child({ module: 'checkpoints' }) }),
+  const backfill: Backfill = createBackfill({
+    query: (q) => queryEndedConversations(core.genesys, q),
+    service: core.service,
+    checkpoints: createCheckpointStore({ keyv: core.backend.keyv('checkpoints'), logger: logger.child({ module: 'checkpoints' }) }),
     queueIds,
     healthyUntil: () => healthyUntil(subscriber.state()),
     logger: logger.child({ module: 'backfill' }),
     ...config.backfill,
   });
-  closers.push(async () => backfill.stop());
+  closers.push(() => backfill.stop(1000));
+  const intake = createSnapshotIntake({
+    service: core.service,
+    logger: logger.child({ module: 'intake' }),
+    onFailure: (conversationId) => backfill.onIntakeFailure(conversationId),
+  });
   const subscriber = createNotificationSubscriber({
-    client: genesys,
+    client: core.genesys,
     logger: logger.child({ module: 'notifications' }),
     queueIds,
     heartbeatTimeoutMs: config.genesys.heartbeatTimeoutMs,
@@ -158,15 +196,15 @@ async function build(
   closers.push(() => subscriber.stop());
   await subscriber.start();
   // After the socket is open: the gap since the last healthy moment (a restart, a crash) is filled from analytics.
-  await backfill.start();
+  backfill.start();
+  return { subscriber, backfill };
+}
 
-  const app = createHttpApp({
+function httpApp(config: Config, logger: Logger, core: Core, intake: () => Intake | undefined) {
+  const { service, engine } = core;
+  return createHttpApp({
     api: service,
-    readiness: [
-      { name: 'store', check: async () => ({ ok: await backend.ping() }) },
-      { name: 'genesys_auth', check: async () => genesysAuthCheck(genesys.authState()) },
-      { name: 'notifications', check: async () => socketCheck(subscriber.state()) },
-    ],
+    readiness: readinessChecks(core, intake),
     apiKeys: config.http.apiKeys,
     bodyLimitBytes: config.http.bodyLimitBytes,
     maxWaitMs: config.http.maxWaitMs,
@@ -183,23 +221,29 @@ async function build(
         }
       : {}),
   });
-  const server = await startHttpServer(app, { port: config.http.port, host: config.http.host });
-  closers.push(() => server.close());
-  logger.info({ url: server.url }, 'wrapup is listening');
+}
 
-  return {
-    url: server.url,
-    service,
-    async stop(deadlineMs = 10_000) {
-      logger.info('shutting down');
-      backfill.stop();
-      await subscriber.stop().catch((err: unknown) => logger.warn({ err: toAppError(err).message }, 'socket stop failed'));
-      await server.close();
-      const unfinished = await worker.stop(deadlineMs);
-      if (unfinished > 0) logger.warn({ unfinished }, 'tasks still running at the deadline stay persisted and resume on start');
-      await closeAll();
+/** /readyz: the store answers, the Genesys token is valid, every channel is open with every topic permitted. */
+function readinessChecks(core: Core, intake: () => Intake | undefined): ReadinessCheck[] {
+  return [
+    { name: 'store', check: async () => ({ ok: await core.backend.ping() }) },
+    { name: 'genesys_auth', check: async () => genesysAuthCheck(core.genesys.authState()) },
+    {
+      name: 'notifications',
+      check: async () => {
+        const current = intake();
+        return current ? socketCheck(current.subscriber.state()) : { ok: false, detail: 'starting' };
+      },
     },
-  };
+    {
+      name: 'backfill',
+      // Informational: a gap being filled is normal operation, not a reason to take the instance out of service.
+      check: async () => {
+        const state = intake()?.backfill.state();
+        return { ok: true, detail: state ? JSON.stringify(state) : 'starting' };
+      },
+    },
+  ];
 }
 
 /** Webhook deliveries of queue snapshots use the same end rule as the socket. */
@@ -218,7 +262,9 @@ function healthyUntil(channels: Array<{ state: string; lastMessageAt?: number | 
   return Math.min(...channels.map((c) => c.lastMessageAt!));
 }
 
-function socketCheck(channels: Array<{ channelId: string; state: string }>): { ok: boolean; detail: string } {
-  const detail = channels.map((c) => `${c.channelId}: ${c.state}`).join(', ') || 'no channel';
-  return { ok: channels.length > 0 && channels.every((c) => c.state === 'open'), detail };
+function socketCheck(channels: Array<{ channelId: string; state: string; rejectedTopics?: number }>): { ok: boolean; detail: string } {
+  const detail =
+    channels.map((c) => `${c.channelId}: ${c.state}${c.rejectedTopics ? ` (${c.rejectedTopics} topics rejected)` : ''}`).join(', ') ||
+    'no channel';
+  return { ok: channels.length > 0 && channels.every((c) => c.state === 'open' && !c.rejectedTopics), detail };
 }

@@ -74,12 +74,22 @@ const ConfigSchema = z.object({
     /** How long a queue's wrap-up codes are cached. */
     wrapupCodeTtlMs: nonNegativeInt,
   }),
-  worker: z.object({ concurrency: positiveInt, maxAttempts: positiveInt, taskTimeoutMs: positiveInt }),
+  worker: z.object({
+    concurrency: positiveInt,
+    /** The minimum number of tries of a retryable failure; beyond it, retries run until the code's time window ends. */
+    maxAttempts: positiveInt,
+    taskTimeoutMs: positiveInt,
+    /** How long transient upstream failures (LLM, Genesys, store) are retried, from the task's creation. */
+    retryWindowMs: positiveInt,
+    retryBaseDelayMs: positiveInt,
+    retryMaxDelayMs: positiveInt,
+  }),
   backfill: z.object({
     maxLookbackMs: nonNegativeInt,
     maxConversationMs: nonNegativeInt,
     settleMs: positiveInt,
     checkpointEveryMs: positiveInt,
+    settleRetries: nonNegativeInt,
   }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Running tasks get this long to finish on SIGTERM (below Docker's and Kubernetes' default grace periods). */
@@ -148,6 +158,8 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   setIf(sum, 'maxRepairs', env.SUMMARY_MAX_REPAIRS);
   const w = { ...d.worker };
   setIf(w, 'concurrency', env.WORKER_CONCURRENCY);
+  setIf(w, 'taskTimeoutMs', env.WORKER_TASK_TIMEOUT_MS);
+  setIf(w, 'retryWindowMs', env.WORKER_RETRY_WINDOW_MS);
   const b = { ...d.backfill };
   setIf(b, 'maxLookbackMs', env.BACKFILL_MAX_LOOKBACK_MS);
   setIf(b, 'maxConversationMs', env.MAX_CONVERSATION_MS);
@@ -205,6 +217,8 @@ const ENV_NAMES: Record<string, string> = {
   'summary.template': 'SUMMARY_TEMPLATE',
   'summary.maxRepairs': 'SUMMARY_MAX_REPAIRS',
   'worker.concurrency': 'WORKER_CONCURRENCY',
+  'worker.taskTimeoutMs': 'WORKER_TASK_TIMEOUT_MS',
+  'worker.retryWindowMs': 'WORKER_RETRY_WINDOW_MS',
   'backfill.maxLookbackMs': 'BACKFILL_MAX_LOOKBACK_MS',
   'backfill.maxConversationMs': 'MAX_CONVERSATION_MS',
   logLevel: 'LOG_LEVEL',

@@ -16,21 +16,24 @@ async function main(): Promise<void> {
   let wrapup: Wrapup | undefined;
   let stopping = false;
 
-  // Installed before start: a signal during start-up exits at once (every accepted task is already persisted).
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping || !wrapup) {
-      logger.warn({ signal }, stopping ? 'second signal: exiting now' : 'signal during start-up: exiting now');
-      process.exit(130);
-    }
-    stopping = true;
-    logger.info({ signal, deadlineMs: config.shutdownDeadlineMs }, 'signal received: stopping');
-    wrapup
+  const stop = (instance: Wrapup): void => {
+    instance
       .stop(config.shutdownDeadlineMs)
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err: (err as Error).message }, 'shutdown failed');
         process.exit(1);
       });
+  };
+  // Installed before start: a signal during start-up stops as soon as start-up is done; a second one exits at once.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info({ signal, deadlineMs: config.shutdownDeadlineMs }, 'signal received: stopping');
+    if (wrapup) stop(wrapup);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     logger.fatal({ code: isAppError(err) ? err.code : 'INTERNAL', err: (err as Error).message }, 'wrapup could not start');
     process.exit(1);
   });
+  if (stopping) stop(wrapup);
 }
 
 void main();

@@ -1,6 +1,6 @@
 // The tutorial's three summary routes (submit, poll status, direct retrieval), thin over the SummaryApi port.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { SummaryRecord, TaskRecord } from '../domain.js';
+import { isTaskSettled, type SummaryRecord, type TaskRecord } from '../domain.js';
 import { AppError } from '../errors.js';
 import type { HttpDeps, SummaryApi } from './ports.js';
 
@@ -68,7 +68,6 @@ const summaryRoute = createRoute({
 
 /** A stored summary answers a request when its text fits the requested length. */
 const fits = (record: SummaryRecord, maxLength: number): boolean => record.summary.length <= maxLength;
-const isSettled = (task: TaskRecord): boolean => task.status === 'completed' || task.status === 'failed' || task.status === 'skipped';
 
 type Stale = (record: SummaryRecord) => boolean;
 
@@ -180,7 +179,7 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps)
     if (stored && fits(stored, maxLength)) return c.json(summaryBody(stored, 'cache', isStale), 200);
     let { task, record } = await startOrJoin(api, conversation_id, maxLength, false);
     const waitMs = Math.min(query.wait ?? 0, deps.maxWaitMs);
-    if (!record && !isSettled(task) && waitMs > 0) task = (await api.waitForTask(task.task_id, waitMs)) ?? task;
+    if (!record && !isTaskSettled(task) && waitMs > 0) task = (await api.waitForTask(task.task_id, waitMs)) ?? task;
     if (!record && task.status === 'completed') record = await api.getSummary(conversation_id);
     if (record) return c.json(summaryBody(record, 'live', isStale), 200);
     // A skipped task (too little content, error CONTENT_TOO_SHORT) is final like a failure: a 422 problem.

@@ -109,8 +109,9 @@ describe('graceful shutdown mid-task', () => {
     expect(await exitCode(second)).toBe(0);
     const final = await readStore(storeUrl, conversation.id);
     expect(final.task?.status).toBe('completed');
+    // The summary comes from the interrupted task itself, claimed once by each process (a new task would show 1).
+    // Other conversations the backfill found may still be running at this exit: only this one is asserted.
     expect(final.task?.attempts, 'the recovered task, claimed once by each process').toBe(2);
-    // The interrupted task itself was resumed (no second task for this conversation was left behind).
-    expect(final.counts).toMatchObject({ failed: 0, processing: 0 });
+    expect(final.counts.failed).toBe(0);
   }, 180_000);
 });
