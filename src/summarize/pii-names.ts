@@ -3,48 +3,60 @@
 import { NAME_STOPWORDS } from './name-stopwords.js';
 import type { PiiSpan } from './pii-types.js';
 
-const WORD = "[A-Za-z][A-Za-z'’-]*";
-const CAP_WORD = "[A-Z][A-Za-z'’-]*";
+// Unicode letters (José, Müller, Łukasz): every pattern using these carries the u flag.
+const WORD = "\\p{L}[\\p{L}'’-]*";
+const CAP_WORD = "\\p{Lu}[\\p{L}'’-]*";
 
 const NAME = `${WORD}(?:\\s+${WORD}){0,2}`;
 const CAP_NAME = `${CAP_WORD}(?:\\s+${CAP_WORD}){0,2}`;
 const RELATIVE = '(?:daughter|son|kid|child|friend|wife|husband|partner|mother|mom|father|dad|brother|sister)';
 
 /** Introductions that name someone whatever the case of the name ("my name is albert sanders"). */
-const INTRODUCED_ANY_CASE = [new RegExp(`\\b(?:(?:my\\s+)?name(?:'s|’s|\\s+is)|name\\s*:|host\\s+is)\\s+(${NAME})`, 'dgi')];
+const INTRODUCED_ANY_CASE = [
+  new RegExp(`\\b(?:(?:my\\s+)?name(?:'s|’s|\\s+is)|name\\s*:|host\\s+is)\\s+(${NAME})`, 'dgiu'),
+  // "the name on the door is …", "name on the account is …"
+  new RegExp(`\\bname\\s+(?:on|of|for)\\s+(?:the\\s+|my\\s+)?[\\p{L}]+\\s+is\\s+(${NAME})`, 'dgiu'),
+];
 /** Introductions that need a capitalized name, since the lead-in is also ordinary English ("I'm Sorry"). */
 const INTRODUCED_CAPITALIZED = [
-  new RegExp(`\\b(?:[Tt]his\\s+is|[Ii]['’]m|I\\s+am|Im|[Mm]y\\s+name\\s+is)\\s+(${CAP_NAME})`, 'dg'),
-  new RegExp(`^\\W*(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\\W+)?[Ii]t['’]?s\\s+(${CAP_NAME})`, 'dg'),
-  new RegExp(`^\\W*(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\\W+)?(${CAP_NAME})\\s+here\\b`, 'dg'),
-  new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx)\\.?\\s+(${CAP_WORD}(?:\\s+${CAP_WORD})?)`, 'dg'),
-  new RegExp(`\\b[Mm]y\\s+${RELATIVE}\\s*,?\\s+(${CAP_WORD})`, 'dg'),
-  new RegExp(`\\b(${CAP_WORD})['’]s\\s+(?:party|birthday)`, 'dg'),
-  new RegExp(`\\b(${CAP_WORD})\\s+is\\s+(?:the\\s+host|hosting)`, 'dg'),
+  new RegExp(`\\b(?:[Tt]his\\s+is|[Ii]['’]m|I\\s+am|Im|[Mm]y\\s+name\\s+is)\\s+(${CAP_NAME})`, 'dgu'),
+  new RegExp(`^\\W*(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\\W+)?[Ii]t['’]?s\\s+(${CAP_NAME})`, 'dgu'),
+  new RegExp(`^\\W*(?:(?:[Hh]i|[Hh]ello|[Hh]ey)\\W+)?(${CAP_NAME})\\s+here\\b`, 'dgu'),
+  new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx)\\.?\\s+(${CAP_WORD}(?:\\s+${CAP_WORD})?)`, 'dgu'),
+  new RegExp(`\\b[Mm]y\\s+${RELATIVE}\\s*,?\\s+(${CAP_WORD})`, 'dgu'),
+  new RegExp(`\\b(${CAP_WORD})['’]s\\s+(?:party|birthday)`, 'dgu'),
+  new RegExp(`\\b(${CAP_WORD})\\s+is\\s+(?:the\\s+host|hosting)`, 'dgu'),
+  // "in the name of Oliver Penhaligon", "under the name Ruiz", "account holder is …", "addressed to …"
+  new RegExp(`\\b(?:(?:in|under)\\s+(?:the\\s+)?name\\s+(?:of\\s+)?|(?:account\\s+)?holder\\s+is\\s+|addressed\\s+to\\s+)(${CAP_NAME})`, 'dgu'),
+  // Spanish, French, German, Portuguese and Italian introductions ("me llamo Javier Montes", "ich heiße Anna").
+  new RegExp(
+    `\\b(?:[Mm]e\\s+llamo|[Mm]i\\s+nombre\\s+es|[Ss]oy|[Jj]e\\s+m['’]appelle|[Mm]on\\s+nom\\s+est|[Ii]ch\\s+hei(?:ß|ss)e|[Mm]ein\\s+Name\\s+ist|[Mm]eu\\s+nome\\s+é|[Mm]e\\s+chamo|[Mm]i\\s+chiamo)\\s+(${CAP_NAME})`,
+    'dgu',
+  ),
   // E-mail and chat salutations and sign-offs: "Dear Nadia,", "Kind regards, Nadia Kowalczyk".
-  new RegExp(`\\b(?:[Dd]ear|[Hh]i|[Hh]ello|[Hh]ey)\\s+(${CAP_NAME})\\s*[,!]`, 'dg'),
+  new RegExp(`\\b(?:[Dd]ear|[Hh]i|[Hh]ello|[Hh]ey)\\s+(${CAP_NAME})\\s*[,!]`, 'dgu'),
   new RegExp(
     `\\b(?:[Rr]egards|[Ss]incerely|[Cc]heers|[Bb]est(?:\\s+wishes)?|[Tt]hanks(?:\\s+again)?|[Tt]hank\\s+you|[Yy]ours(?:\\s+(?:truly|sincerely))?)\\s*[,\\n-]\\s*(${CAP_NAME})`,
-    'dg',
+    'dgu',
   ),
 ];
 
 /** Does an agent turn ask for the customer's name? */
 export const ASKS_FOR_NAME =
-  /\b(?:your|full|first|last|customer|guest|patient)\s+(?:(?:full|first|last|and|or|\/)\s+)*names?\b|^\s*names?\b|\bname,?\s+please\b|\bname\s+of\s+the\s+(?:host|guest|patient)\b/i;
+  /\b(?:your|full|first|last|customer|guest|patient)\s+(?:(?:full|first|last|and|or|\/)\s+)*names?\b|^\s*names?\b|\bname,?\s+please\b|\bname\s+of\s+the\s+(?:host|guest|patient)\b|\b(?:su|tu)\s+nombre\b|\bnombre\s+completo\b|\bvotre\s+nom\b|\bnom\s+complet\b|\bihren?\s+(?:vollständigen\s+)?namen?\b|\bseu\s+nome\b|\bnome\s+completo\b|\bil\s+suo\s+nome\b/i;
 
 /** A word that can be part of a name: not a stopword ("I'm" → "i"), not a lower-case -ing word ("meeting"). */
 function isNameWord(word: string): boolean {
   const base = word.toLowerCase().replace(/['’](?:s|m|ll|re|ve|d)$/, '');
   if (word.length < 2 || NAME_STOPWORDS.has(base)) return false;
-  return !(/^[a-z]/.test(word) && word.length >= 6 && word.endsWith('ing'));
+  return !(/^\p{Ll}/u.test(word) && word.length >= 6 && word.endsWith('ing'));
 }
 
 /** Trims a candidate "Albert Sanders and" to its leading name words; returns its length in characters (0 = none). */
 function nameLength(candidate: string): number {
   let length = 0;
   for (const m of candidate.matchAll(/\S+/g)) {
-    if (!isNameWord(m[0]) || /[^A-Za-z'’-]/.test(m[0])) break;
+    if (!isNameWord(m[0]) || /[^\p{L}'’-]/u.test(m[0])) break;
     length = m.index + m[0].length;
   }
   return length;
@@ -67,7 +79,7 @@ export function findIntroducedNames(text: string): PiiSpan[] {
 }
 
 const ANSWER_LEAD =
-  /^[\s"'(]*(?:(?:sure|yes|yeah|ok|okay|hi|hello|right|of course|it's me|it['’]?s|it is|i['’]?m|i am|name is|name:|this is)[\s,.:!-]+)*/i;
+  /^[\s"'(¿¡]*(?:(?:sure|yes|yeah|ok|okay|hi|hello|right|of course|it's me|it['’]?s|it is|i['’]?m|i am|name is|name:|this is|sí|si|claro|vale|me llamo|soy|oui|bien sûr|je m['’]appelle|c['’]est|ja|klar|ich heiße|ich bin|sim|me chamo|sou)[\s,.:!-]+)*/i;
 
 /**
  * The name given in reply to "may I have your name?" ("Crystal Minh, I don't know…", "Right, it's Ben."):

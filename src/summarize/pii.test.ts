@@ -90,3 +90,26 @@ describe('addresses outside the US/UK street-suffix style', () => {
     },
   );
 });
+
+describe('names beyond English introductions', () => {
+  it.each([
+    ['Hola, me llamo José Pérez y tengo un problema', 'Hola, me llamo [NAME] y tengo un problema'],
+    ["Bonjour, je m'appelle Éloïse Dubois", "Bonjour, je m'appelle [NAME]"],
+    ['Guten Tag, ich heiße Jürgen Müller', 'Guten Tag, ich heiße [NAME]'],
+    ['The name on the door is Camille Bertrand.', 'The name on the door is [NAME].'],
+    ['GB-bank, in the name of Oliver Penhaligon.', 'GB-bank, in the name of [NAME].'],
+  ])('%s', (text, expected) => {
+    expect(redactText(text).text).toBe(expected);
+  });
+
+  it('finds a Spanish name given in answer to "¿Me indica su nombre completo?" and its later mentions', () => {
+    const t = (speaker: Turn['speaker'], text: string): Turn => ({ speaker, text, at: '2024-05-01T10:00:00Z' });
+    const out = redactTurns([t('agent', '¿Me indica su nombre completo?'), t('customer', 'Javier Montes Ibarra.'), t('agent', 'Gracias, Javier.')]);
+    expect(out.turns.map((x) => x.text)).toEqual(['¿Me indica su nombre completo?', '[NAME].', 'Gracias, [NAME].']);
+  });
+
+  it('leaves ordinary words after the same lead-ins alone', () => {
+    expect(redactText('Soy muy feliz con el servicio').text).toBe('Soy muy feliz con el servicio');
+    expect(redactText('I paid in the name of convenience').text).toBe('I paid in the name of convenience');
+  });
+});
