@@ -20,7 +20,8 @@ const FILLER = new Set(
 
 /** Customer words that carry content: letters, not fillers, not [PLACEHOLDERS]. */
 export function substantiveWords(text: string): string[] {
-  return (text.replace(/\[[A-Z_]+\]/g, ' ').toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []).filter((w) => !FILLER.has(w));
+  // A redacted value ("[ACCOUNT]") was something the customer said: it counts as one word.
+  return (text.replace(/\[[A-Z_]+\]/g, ' redacted ').toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []).filter((w) => !FILLER.has(w));
 }
 
 /**

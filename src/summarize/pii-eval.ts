@@ -40,8 +40,25 @@ export function containsWord(text: string, value: string): boolean {
   return new RegExp(`(?<![A-Za-z0-9])${body}(?![A-Za-z0-9])`, 'i').test(text);
 }
 
-/** Runs `redactTurns` over every conversation and measures recall per labelled PII type. */
-export function evaluateRecall(corpus: readonly LabelledConversation[]): RecallRow[] {
+/** A labelled type, with `other` split by field: `other/pin`, `other/security_answer`, `other/dob`, `other/member_level`. */
+export function labelKind(label: { type: string; field?: string | undefined }): string {
+  if (label.type !== 'other') return label.type;
+  const field = label.field ?? '';
+  if (/birth/i.test(field)) return 'other/dob';
+  if (/pin/i.test(field)) return 'other/pin';
+  if (/security_answer/i.test(field)) return 'other/security_answer';
+  if (/member/i.test(field)) return 'other/member_level';
+  return 'other';
+}
+
+/**
+ * Runs `redactTurns` over every conversation and measures recall per labelled PII type, or per `key` of the label
+ * (e.g. `labelKind` to split `other` by field).
+ */
+export function evaluateRecall(
+  corpus: readonly LabelledConversation[],
+  key: (label: LabelledConversation['pii'][number]) => string = (label) => label.type,
+): RecallRow[] {
   const tally = new Map<string, { total: number; redacted: number }>();
   for (const convo of corpus) {
     const turns: Turn[] = convo.turns.map((t) => ({ speaker: t.speaker, text: t.text, at: '1970-01-01T00:00:00Z' }));
@@ -50,10 +67,10 @@ export function evaluateRecall(corpus: readonly LabelledConversation[]): RecallR
       for (const index of label.turns) {
         const text = redacted[index]?.text;
         if (text === undefined) continue;
-        const row = tally.get(label.type) ?? { total: 0, redacted: 0 };
+        const row = tally.get(key(label)) ?? { total: 0, redacted: 0 };
         row.total += 1;
         if (!containsWord(text, label.value)) row.redacted += 1;
-        tally.set(label.type, row);
+        tally.set(key(label), row);
       }
     }
   }
@@ -69,15 +86,23 @@ export interface TypedSpan {
   end: number;
 }
 
-/** Our type for an ABCD/STAR label (by type and field); undefined for values we deliberately keep or do not cover. */
+/**
+ * Our type for an ABCD/STAR label (by type and field); undefined for values we deliberately keep or do not cover
+ * (order ids, usernames, membership levels).
+ */
 export function labelType(label: { type: string; field?: string | undefined }): string | undefined {
   if (['name', 'email', 'phone', 'address'].includes(label.type)) return label.type;
   if (label.type === 'zip') return 'address';
-  if (label.type === 'other' && /birth/i.test(label.field ?? '')) return 'dob';
-  // Security answers and PINs are secrets, not a type we redact: a span over one is neither right nor wrong.
-  if (/security_answer|pin/i.test(label.field ?? '')) return 'secret';
+  if (label.type === 'account_id') return 'account';
+  const kind = labelKind(label);
+  if (kind === 'other/dob') return 'dob';
+  if (kind === 'other/pin') return 'pin';
+  if (kind === 'other/security_answer') return 'secret';
   return undefined;
 }
+
+/** Maiden names and pets' names are names: a name span over a security answer (or the reverse) is not wrong. */
+const compatible = (a: string, b: string | undefined): boolean => a === b || ((a === 'name' || a === 'secret') && (b === 'name' || b === 'secret'));
 
 export interface CorpusRow {
   type: string;
@@ -92,7 +117,7 @@ export interface CorpusRow {
   tp: number;
   /** Spans overlapping only labelled values of another kind (an order id taken for a phone). */
   wrong: number;
-  /** Spans overlapping no labelled value (agent names, friends' names, unlabelled addresses) or only a secret (security answer, PIN). */
+  /** Spans overlapping no labelled value (agent names, friends' names, unlabelled addresses), or a name span over a security answer. */
   unlabelled: number;
   /** tp / (tp + wrong): precision against what the corpus labels. */
   precision: number;
@@ -145,7 +170,7 @@ export function evaluateCorpus(corpus: readonly LabelledConversation[], detect: 
         .filter((l) => l.turns.includes(i))
         .flatMap((l) => occurrences(turn.text, l.value).map((at) => ({ type: labelType(l), at })));
       for (const l of labels) {
-        if (!l.type || l.type === 'secret') continue;
+        if (!l.type) continue;
         row(l.type).labelled += 1;
         if (covered(turn.text, spans[i] ?? [], l.at)) row(l.type).recalled += 1;
       }
@@ -154,7 +179,7 @@ export function evaluateCorpus(corpus: readonly LabelledConversation[], detect: 
         r.spans += 1;
         const hit = labels.filter((l) => overlaps(s, l.at));
         if (hit.some((l) => l.type === s.type)) r.tp += 1;
-        else if (hit.some((l) => l.type !== 'secret')) r.wrong += 1;
+        else if (hit.some((l) => !compatible(s.type, l.type))) r.wrong += 1;
         else r.unlabelled += 1;
       }
     });

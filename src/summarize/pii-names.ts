@@ -46,7 +46,7 @@ export const ASKS_FOR_NAME =
   /\b(?:your|full|first|last|customer|guest|patient)\s+(?:(?:full|first|last|and|or|\/)\s+)*names?\b|^\s*names?\b|\bname,?\s+please\b|\bname\s+of\s+the\s+(?:host|guest|patient)\b|\b(?:su|tu)\s+nombre\b|\bnombre\s+completo\b|\bvotre\s+nom\b|\bnom\s+complet\b|\bihren?\s+(?:vollständigen\s+)?namen?\b|\bseu\s+nome\b|\bnome\s+completo\b|\bil\s+suo\s+nome\b/i;
 
 /** A word that can be part of a name: not a stopword ("I'm" → "i"), not a lower-case -ing word ("meeting"). */
-function isNameWord(word: string): boolean {
+export function isNameWord(word: string): boolean {
   const base = word.toLowerCase().replace(/['’](?:s|m|ll|re|ve|d)$/, '');
   if (word.length < 2 || NAME_STOPWORDS.has(base)) return false;
   return !(/^\p{Ll}/u.test(word) && word.length >= 6 && word.endsWith('ing'));

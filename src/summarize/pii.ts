@@ -4,6 +4,11 @@ import type { Turn } from '../domain.js';
 import { loadConfigJsonSync } from './config-file.js';
 import { findPatternPii, findDates, findZips } from './pii-patterns.js';
 import { ASKS_FOR_NAME, findAnsweredName, findIntroducedNames, findKnownNames } from './pii-names.js';
+import { findIntroducedCredentials } from './pii-credentials.js';
+import {
+  ASKS_FOR_ACCOUNT, ASKS_FOR_PIN, ASKS_FOR_SECRET, MENTIONS_PIN, findAnsweredAccount, findAnsweredPin, findAnsweredSecret,
+  findKnownCredentials, findPinGuesses,
+} from './pii-answers.js';
 import { placeholder, resolveOverlaps, type PiiSpan, type PiiType } from './pii-types.js';
 
 export { PII_TYPES, placeholder, type PiiSpan, type PiiType } from './pii-types.js';
@@ -39,7 +44,8 @@ function allowed(text: string, spans: PiiSpan[], allow: readonly RegExp[] | unde
 
 /** Every PII value `text` shows on its own (no conversational context), non-overlapping, sorted by start. */
 export function findPii(text: string, options: RedactOptions = {}): PiiSpan[] {
-  return resolveOverlaps(allowed(text, [...findPatternPii(text), ...findIntroducedNames(text)], options.allow));
+  const spans = [...findPatternPii(text), ...findIntroducedCredentials(text), ...findIntroducedNames(text)];
+  return resolveOverlaps(allowed(text, spans, options.allow));
 }
 
 function applySpans(text: string, spans: PiiSpan[], counts: RedactionCounts): string {
@@ -74,11 +80,21 @@ function precedingAgentText(turns: readonly Turn[], index: number): string {
 
 const words = (text: string): number => text.trim().split(/\s+/).filter(Boolean).length;
 
-function contextualSpans(turns: readonly Turn[], index: number): PiiSpan[] {
+/** Is a PIN under discussion: mentioned in this turn or the four before it? */
+const pinTopic = (turns: readonly Turn[], index: number): boolean =>
+  turns.slice(Math.max(0, index - 4), index + 1).some((t) => MENTIONS_PIN.test(t.text));
+
+/** Values given in reply to the agent's question (a name, DOB, zip, account id, PIN, security answer). */
+function contextualSpans(turns: readonly Turn[], index: number, found: readonly PiiSpan[]): PiiSpan[] {
   const turn = turns[index];
   if (!turn || turn.speaker !== 'customer') return [];
   const question = precedingAgentText(turns, index);
   const spans: PiiSpan[] = [];
+  const taken = (): PiiSpan[] => [...found, ...spans];
+  if (ASKS_FOR_ACCOUNT.test(question)) spans.push(...findAnsweredAccount(turn.text, question, taken()));
+  if (ASKS_FOR_PIN.test(question)) spans.push(...findAnsweredPin(turn.text, taken()));
+  if (pinTopic(turns, index)) spans.push(...findPinGuesses(turn.text, taken()));
+  if (ASKS_FOR_SECRET.test(question)) spans.push(...findAnsweredSecret(turn.text).filter((s) => !taken().some((t) => s.start < t.end && t.start < s.end)));
   if (ASKS_FOR_NAME.test(question)) spans.push(...findAnsweredName(turn.text));
   if (ASKS_FOR_DOB.test(question)) spans.push(...findDates(turn.text));
   if (ASKS_FOR_ZIP.test(question)) spans.push(...findZips(turn.text));
@@ -88,17 +104,27 @@ function contextualSpans(turns: readonly Turn[], index: number): PiiSpan[] {
 /** The spans `redactTurns` removes from each turn (same order as `turns`), for evaluation and debugging. */
 export function findTurnSpans(turns: readonly Turn[], options: RedactOptions = {}): PiiSpan[][] {
   const names = new Set<string>();
+  const credentials = new Map<string, PiiType>();
   const firstPass = turns.map((turn, i) => {
-    const spans = resolveOverlaps(allowed(turn.text, [...findPii(turn.text, options), ...contextualSpans(turns, i)], options.allow));
-    for (const s of spans) if (s.type === 'name') names.add(turn.text.slice(s.start, s.end).replace(/\s+/g, ' '));
+    const own = findPii(turn.text, options);
+    const spans = resolveOverlaps(allowed(turn.text, [...own, ...contextualSpans(turns, i, own)], options.allow));
+    for (const s of spans) {
+      const value = turn.text.slice(s.start, s.end).replace(/\s+/g, ' ');
+      if (s.type === 'name') names.add(value);
+      if (s.type === 'account' || s.type === 'pin' || s.type === 'secret') credentials.set(value, s.type);
+    }
     return spans;
   });
-  return turns.map((turn, i) => resolveOverlaps([...(firstPass[i] ?? []), ...findKnownNames(turn.text, names)]));
+  return turns.map((turn, i) =>
+    resolveOverlaps(allowed(turn.text, [...(firstPass[i] ?? []), ...findKnownNames(turn.text, names), ...findKnownCredentials(turn.text, credentials)], options.allow)),
+  );
 }
 
 /**
  * Redacts a whole transcript. Beyond `findPii` it uses the conversation: a reply to "may I have your name?" is
- * a name, a date given after "date of birth?" is a DOB, and every name found is redacted wherever it recurs.
+ * a name, a date given after "date of birth?" is a DOB, an id after "your account number?" an account, digits after
+ * "and your PIN?" a PIN, a reply to "your mother's maiden name?" a secret; every name, account id, PIN and security
+ * answer found is redacted wherever it recurs.
  */
 export function redactTurns(turns: readonly Turn[], options: RedactOptions = {}): { turns: Turn[]; counts: RedactionCounts } {
   const spans = findTurnSpans(turns, options);

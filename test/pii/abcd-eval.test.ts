@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findTurnSpans } from '../../src/summarize/pii.js';
-import { evaluateCorpus, evaluateRecall, parseLabelledCorpus } from '../../src/summarize/pii-eval.js';
+import { evaluateCorpus, evaluateRecall, labelKind, parseLabelledCorpus } from '../../src/summarize/pii-eval.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/data/abcd/conversations.jsonl', import.meta.url));
 const present = existsSync(CORPUS);
@@ -32,6 +32,28 @@ describe.skipIf(!present)('PII recall on the ABCD/STAR corpus', () => {
     expect(recall('order_id')).toBe(0);
   });
 
+  describe('account ids and `other` split by field (pin, security answer, dob, member level)', () => {
+    const byField = present ? evaluateRecall(parseLabelledCorpus(readFileSync(CORPUS, 'utf8')), labelKind) : [];
+    const field = (kind: string) => byField.find((r) => r.type === kind);
+
+    it('prints recall per field', () => {
+      console.table(byField.map((r) => ({ ...r, recall: Number(r.recall.toFixed(3)) })));
+      for (const kind of ['account_id', 'other/pin', 'other/security_answer', 'other/dob', 'other/member_level']) expect(field(kind)?.total, kind).toBeGreaterThan(10);
+    });
+
+    it('meets the floors for account ids, PINs, security answers and dates of birth', () => {
+      // Introduced ("Account ID: ZNMHQSNR5A", "my PIN is 0314") or given in reply to the agent's question.
+      expect(field('account_id')?.recall).toBeGreaterThanOrEqual(0.95);
+      expect(field('other/pin')?.recall).toBeGreaterThanOrEqual(0.95);
+      expect(field('other/security_answer')?.recall).toBeGreaterThanOrEqual(0.95);
+      expect(field('other/dob')?.recall).toBe(1);
+    });
+
+    it('keeps membership levels (Gold/Silver/Bronze are a service tier, not an identifier)', () => {
+      expect(field('other/member_level')?.recall).toBe(0);
+    });
+  });
+
   describe('typed recall and approximate precision (evaluateCorpus)', () => {
     const typed = present ? evaluateCorpus(parseLabelledCorpus(readFileSync(CORPUS, 'utf8')), (turns) => findTurnSpans(turns)) : [];
     const row = (type: string) => typed.find((r) => r.type === type);
@@ -46,8 +68,19 @@ describe.skipIf(!present)('PII recall on the ABCD/STAR corpus', () => {
       expect(row('dob')?.recall).toBe(1);
     });
 
-    it('meets precision floors against the labels (no span over an order id, account id or username)', () => {
-      for (const type of ['email', 'phone', 'name', 'address', 'dob']) expect(row(type)?.precision, type).toBe(1);
+    it('meets recall floors for account ids, PINs and security answers', () => {
+      expect(row('account')?.recall).toBeGreaterThanOrEqual(0.95);
+      expect(row('pin')?.recall).toBeGreaterThanOrEqual(0.95);
+      expect(row('secret')?.recall).toBeGreaterThanOrEqual(0.95);
+    });
+
+    it('meets precision floors against the labels (no span over an order id, username or another kind of value)', () => {
+      for (const type of ['email', 'phone', 'name', 'address', 'dob', 'pin', 'secret']) expect(row(type)?.precision, type).toBe(1);
+      // One username given in reply to "your account ID?" is taken for the account id.
+      expect(row('account')?.precision).toBeGreaterThanOrEqual(0.97);
+      expect(row('account')?.strictPrecision).toBeGreaterThanOrEqual(0.95);
+      expect(row('pin')?.strictPrecision).toBeGreaterThanOrEqual(0.95);
+      expect(row('secret')?.strictPrecision).toBeGreaterThanOrEqual(0.9);
       // Strict: every unlabelled span counted wrong (agent and friends' names are real names, so this is a lower bound).
       expect(row('name')?.strictPrecision).toBeGreaterThanOrEqual(0.9);
       expect(row('email')?.strictPrecision).toBe(1);

@@ -1,5 +1,6 @@
 // A labelled synthetic PII set: each text lists the values a redactor must find (by type); an empty list means
 // the text holds only look-alikes (order numbers, ticket ids, amounts, times, non-Luhn cards) that must stay.
+// Account ids, PINs and security answers are labelled only where the text itself introduces them.
 import type { PiiType } from '../../src/summarize/pii.js';
 
 export interface LabelledText {
@@ -26,7 +27,7 @@ export const SYNTHETIC: LabelledText[] = [
   none('Reference 1234 5678 9012 3456 on the invoice'),
   none('order 5500-0000-0000-0005 was split'),
   none('tracking number 1Z999AA10123456784'),
-  none('Account 9876543210987654 (not a card)'),
+  one('Account 9876543210987654 (not a card)', 'account', '9876543210987654'),
   // phones, US and international
   one('Call me on +44 20 7946 0958 tomorrow', 'phone', '+44 20 7946 0958'),
   one('my number is (555) 123-4567', 'phone', '(555) 123-4567'),
@@ -72,7 +73,13 @@ export const SYNTHETIC: LabelledText[] = [
   one('This is Priya Patel calling about my order', 'name', 'Priya Patel'),
   one("I'm Tom Baker, account holder", 'name', 'Tom Baker'),
   one('Thank you, Mr. Okafor.', 'name', 'Okafor'),
-  one('my name is albert sanders and my ID is 2UN7FUKM3V', 'name', 'albert sanders'),
+  {
+    text: 'my name is albert sanders and my ID is 2UN7FUKM3V',
+    pii: [
+      { type: 'name', value: 'albert sanders' },
+      { type: 'account', value: '2UN7FUKM3V' },
+    ],
+  },
   one('Name: Joseph Banter', 'name', 'Joseph Banter'),
   // several types in one text
   {
@@ -213,4 +220,98 @@ export const SYNTHETIC: LabelledText[] = [
   none('We will call back within 24 hours.'),
   none('room 351 at the Old Town Inn, 6 pm is way too late'),
   none('SKU 123-45-678 is out of stock'),
+  // account numbers and ids, introduced (ABCD/STAR wording and bank, member, policy numbers)
+  one('Account ID: ZNMHQSNR5A', 'account', 'ZNMHQSNR5A'),
+  one('account is Q4HRVDDMYA', 'account', 'Q4HRVDDMYA'),
+  one('my account number is 85731890 thanks', 'account', '85731890'),
+  one('Account number 351531510.', 'account', '351531510'),
+  one('bank account: 93418043810, that is the checking one', 'account', '93418043810'),
+  one('yes, 95381901 is my account #', 'account', '95381901'),
+  one('customer number 4471-2209-88 is on the letter', 'account', '4471-2209-88'),
+  one('My member ID is MBR-778812.', 'account', 'MBR-778812'),
+  one('acct # 00123456789 at the branch', 'account', '00123456789'),
+  one('policy number: PLC-2231-0098', 'account', 'PLC-2231-0098'),
+  one('the account no. is 12 3456 7890', 'account', '12 3456 7890'),
+  one('Loyalty number: LY88120934', 'account', 'LY88120934'),
+  {
+    text: 'I want to check my bank balance 84318931431 pin 3100',
+    pii: [
+      { type: 'account', value: '84318931431' },
+      { type: 'pin', value: '3100' },
+    ],
+  },
+  {
+    text: 'Account is 95381901 and my PIN is 0314.',
+    pii: [
+      { type: 'account', value: '95381901' },
+      { type: 'pin', value: '0314' },
+    ],
+  },
+  // PINs, passcodes, one-time and card security codes (a CVV is redacted as [PIN]), with "either X or Y" guesses
+  one('Yes, the PIN is 597430', 'pin', '597430'),
+  {
+    text: 'Just remembered my PIN: eitehr 3941 or 0314',
+    pii: [
+      { type: 'pin', value: '3941' },
+      { type: 'pin', value: '0314' },
+    ],
+  },
+  one('I cannot recall my account number but my pin number is 2817', 'pin', '2817'),
+  {
+    text: 'wait wait try either 4826 or 5380 for my PIN, sorry',
+    pii: [
+      { type: 'pin', value: '4826' },
+      { type: 'pin', value: '5380' },
+    ],
+  },
+  {
+    text: 'Wait, actually my PIN is either 9503, or maybe it was 7402.',
+    pii: [
+      { type: 'pin', value: '9503' },
+      { type: 'pin', value: '7402' },
+    ],
+  },
+  one('passcode: 482913', 'pin', '482913'),
+  one('The verification code is 739015.', 'pin', '739015'),
+  one('CVV 382 on the back of the card', 'pin', '382'),
+  one('the card security code is 4471', 'pin', '4471'),
+  one('I remember my PIN again. Maybe. It was 6093.', 'pin', '6093'),
+  // security answers: introduced maiden names, pets, "security answer:"
+  one("I have no Pin, but my mother's maiden name is Miller if that helps", 'secret', 'Miller'),
+  one("My childhood pet's name is Charlie though", 'secret', 'Charlie'),
+  one('I lost the card and my pet was Poppy, if you need it.', 'secret', 'Poppy'),
+  {
+    text: 'pin 3100 childhood pet charlie',
+    pii: [
+      { type: 'pin', value: '3100' },
+      { type: 'secret', value: 'charlie' },
+    ],
+  },
+  one("I can give you my mom's maiden name. It was Cooper.", 'secret', 'Cooper'),
+  one('Security Answer: Alexander', 'secret', 'Alexander'),
+  one('Oh no! What else can I provide? Molly is my pets name', 'secret', 'Molly'),
+  one('the answer to my security question is Blue Falcon', 'secret', 'Blue Falcon'),
+  one("Mother's maiden name is Okonkwo", 'secret', 'Okonkwo'),
+  one("I can give you my pet's name, it's Biscuit.", 'secret', 'Biscuit'),
+  // look-alikes of account ids and PINs that must stay
+  none('my order number is 7823615817 and it has not arrived'),
+  none('Order ID is 7470634585, the account was charged twice'),
+  none('ticket TCK-44821 was escalated yesterday'),
+  none('tracking number 9405511899223197428490 shows delivered'),
+  none('I paid $12,450.00 from my account last week'),
+  none('my account was opened in 2015 and renewed in 2021'),
+  none('the account is locked since 10:45 this morning'),
+  none('flight UA2231 is booked on my account'),
+  none('The account balance is 4500 dollars.'),
+  none('the account number is on the back of the card'),
+  none('my account has 3 cards and 12500 points'),
+  none('the model is SM-A536B and the account is fine'),
+  none('pin the ticket to the top of the queue'),
+  none('the PIN pad at store 4471 was broken'),
+  none('I reset my PIN on 2024-05-01 at 10:30'),
+  none('Your PIN must be 4 to 6 digits long.'),
+  none('I forgot my PIN, order 48213 is late'),
+  none('The security code expires in 15 minutes.'),
+  none('My membership level is Gold since 2018.'),
+  none('customer since 2015, order 7237754671 is the one'),
 ];

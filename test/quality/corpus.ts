@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Transcript, Turn } from '../../src/domain.js';
-import { containsWord, parseLabelledCorpus, type LabelledConversation } from '../../src/summarize/pii-eval.js';
+import { containsWord, labelKind, parseLabelledCorpus, type LabelledConversation } from '../../src/summarize/pii-eval.js';
 import { redactTurns } from '../../src/summarize/pii.js';
 import { SYNTHETIC } from '../pii/synthetic.js';
 
@@ -37,9 +37,25 @@ export function toTranscript(conversationId: string, turns: ReadonlyArray<{ spea
 
 /** A value that must not leave: where it came from, for assertion messages. */
 export interface Secret {
+  /** Our redaction type (the key of a record's `redactions` counts). */
   type: string;
   value: string;
 }
+
+/** The redaction types that may account for a secret: a security answer that is a maiden name may be a [NAME]. */
+export function redactionTypes(secret: Secret): string[] {
+  return secret.type === 'secret' ? ['secret', 'name'] : [secret.type];
+}
+
+/** Corpus label kinds checked for leaks, as our redaction types. Bare values (ids, names) only where claimed. */
+const CHECKED: Record<string, { type: string; claimedOnly: boolean }> = {
+  email: { type: 'email', claimedOnly: false },
+  phone: { type: 'phone', claimedOnly: false },
+  name: { type: 'name', claimedOnly: true },
+  account_id: { type: 'account', claimedOnly: true },
+  'other/pin': { type: 'pin', claimedOnly: true },
+  'other/security_answer': { type: 'secret', claimedOnly: true },
+};
 
 /**
  * The labelled values of a conversation that must never reach the model or the store: every email and phone, and
@@ -48,10 +64,14 @@ export interface Secret {
 export function secretsOf(convo: Pick<LabelledConversation, 'pii'>, turns: readonly Turn[]): Secret[] {
   const redacted = redactTurns(turns).turns.map((t) => t.text).join('\n');
   const seen = new Set<string>();
-  return convo.pii
-    .filter((p) => p.type === 'email' || p.type === 'phone' || (p.type === 'name' && !containsWord(redacted, p.value)))
-    .filter((p) => (seen.has(p.value) ? false : (seen.add(p.value), true)))
-    .map((p) => ({ type: p.type, value: p.value }));
+  const out: Secret[] = [];
+  for (const p of convo.pii) {
+    const checked = CHECKED[labelKind(p)];
+    if (!checked || seen.has(p.value) || (checked.claimedOnly && containsWord(redacted, p.value))) continue;
+    seen.add(p.value);
+    out.push({ type: checked.type, value: p.value });
+  }
+  return out;
 }
 
 /** The labelled name values the redactor left somewhere in the transcript (reported, not asserted). */
