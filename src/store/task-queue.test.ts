@@ -172,7 +172,7 @@ describe('embedded task queue', () => {
     expect((await queue.enqueue(request(2))).created).toBe(true);
   });
 
-  it('reports and skips an unreadable task record', async () => {
+  it('reports and drops an unreadable task record when it rebuilds the open-task index', async () => {
     const lines: Array<Record<string, unknown>> = [];
     const destination = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -180,14 +180,20 @@ describe('embedded task queue', () => {
         done();
       },
     });
-    const { backend, queue } = await setup('memory://', { logger: createLogger({ level: 'warn', destination }) });
+    const logger = createLogger({ level: 'warn', destination });
+    const { backend, queue } = await setup('memory://', { logger });
     const good = (await queue.enqueue(request(2))).task;
     const keyv = backend.keyv('tasks');
+    // A store left by the previous version: its open list names a broken record and the good one.
     await keyv.set('task:broken', { schema_version: 1, status: 'weird' });
     await keyv.set('index:open', ['broken', good.task_id]);
-    expect(await queue.get('broken')).toBeUndefined();
-    expect((await queue.claim())?.task_id).toBe(good.task_id);
+    const restarted = createEmbeddedTaskQueue({ keyv, logger, clock: () => clockMs });
+    queues.push(restarted);
+    expect((await restarted.claim())?.task_id).toBe(good.task_id);
+    expect(await restarted.claim()).toBeUndefined();
+    expect(await restarted.get('broken')).toBeUndefined();
     expect(lines.some((line) => line.taskId === 'broken' && Array.isArray(line.issues))).toBe(true);
-    expect(await keyv.get('index:open')).toEqual([good.task_id]);
+    expect(await keyv.get('index:open')).toBeUndefined();
+    expect(await restarted.counts()).toEqual({ pending: 0, processing: 1, completed: 0, failed: 0, skipped: 0 });
   });
 });

@@ -1,12 +1,19 @@
 // Embedded task queue: the TaskQueue port over Keyv (SQLite or memory). SINGLE-REPLICA adapter: mutations are
-// serialized by an in-process mutex, so two processes sharing one store file would race; use a real queue for that.
+// serialized by an in-process mutex and the open tasks are indexed in this process's memory, so two processes sharing
+// one store file would race (and not see each other's tasks); use a real queue for that.
+// Store cost per operation is O(1): a task record, one small marker key per open task (`open:slot:<n>`) and a counters
+// key; the markers are read once, on the first operation (or recover()), to rebuild the index: O(open tasks).
 import { randomUUID } from 'node:crypto';
 import type { Keyv } from 'keyv';
 import type { EnqueueRequest, TaskError, TaskQueue, TaskRecord, TaskStatus } from '../domain.js';
-import { AppError } from '../errors.js';
+import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createAsyncMutex } from './async-mutex.js';
-import { createTaskRepo, type TaskRepo } from './task-repo.js';
+import { createOpenIndex } from './open-index.js';
+import { isOpen } from './task-counters.js';
+import { loadOpenTasks } from './task-load.js';
+import { createTaskRepo } from './task-repo.js';
+import { createTransitions } from './task-transitions.js';
 import { createWakeups } from './task-wakeups.js';
 
 export interface EmbeddedTaskQueueOptions {
@@ -29,9 +36,6 @@ export interface EmbeddedTaskQueue extends TaskQueue {
   close(): void;
 }
 
-const isOpen = (status: TaskStatus): boolean => status === 'pending' || status === 'processing';
-const isTerminal = (status: TaskStatus): status is 'completed' | 'failed' | 'skipped' => !isOpen(status);
-
 /** Creates the embedded queue. Store outages throw AppError STORE_UNAVAILABLE; unknown ids throw TASK_NOT_FOUND. */
 export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): EmbeddedTaskQueue {
   const { logger } = options;
@@ -41,10 +45,36 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
   const newId = options.idFactory ?? randomUUID;
   const ttl = options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined;
   const wake = createWakeups(now, logger);
-  const state = createTransitions(repo, now, ttl);
+  const index = createOpenIndex();
+  const state = createTransitions(repo, index, now, ttl, logger);
+  let loaded = false;
+
+  async function ensureLoaded(): Promise<void> {
+    if (loaded) return;
+    const result = await loadOpenTasks(repo, logger);
+    index.reset(result.entries, result.entries.length, [], result.nextSeq);
+    state.reset(result.capacity, result.counters);
+    loaded = true;
+    if (result.dropped > 0 || result.migrated > 0) {
+      logger.info({ open: result.entries.length, dropped: result.dropped, migrated: result.migrated }, 'open-task index rebuilt');
+    }
+  }
+
+  /** Runs `fn` alone with the index loaded; a failed write may leave memory behind the store, so it is reloaded. */
+  function locked<T>(fn: () => Promise<T>): Promise<T> {
+    return mutex.run(async () => {
+      await ensureLoaded();
+      try {
+        return await fn();
+      } catch (err) {
+        if (!isAppError(err, 'TASK_NOT_FOUND')) loaded = false;
+        throw err;
+      }
+    });
+  }
 
   async function enqueue(request: EnqueueRequest): Promise<{ task: TaskRecord; created: boolean }> {
-    const result = await mutex.run(async () => {
+    const result = await locked(async () => {
       const existingId = await repo.taskIdForKey(request.idempotencyKey);
       const existing = existingId === undefined ? undefined : await repo.read(existingId);
       if (existing) return { task: existing, created: false };
@@ -61,9 +91,7 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
         created_at: at,
         updated_at: at,
       };
-      await repo.write(task);
-      await state.addOpen(task.task_id);
-      await repo.setKey(task.idempotency_key, task.task_id);
+      await state.open(task);
       return { task, created: true };
     });
     if (result.created) wake.now();
@@ -71,27 +99,20 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
   }
 
   async function claim(): Promise<TaskRecord | undefined> {
-    return mutex.run(async () => {
-      const ids = await repo.openIds();
-      const stale: string[] = [];
-      let best: TaskRecord | undefined;
-      for (const id of ids) {
-        const task = await repo.read(id);
-        if (!task || !isOpen(task.status)) {
-          stale.push(id);
-          continue;
+    return locked(async () => {
+      for (let entry = index.nextClaimable(now()); entry; entry = index.nextClaimable(now())) {
+        const task = await repo.read(entry.taskId);
+        if (task?.status === 'pending' && (task.not_before ?? 0) <= now()) {
+          return state.save(task, { status: 'processing', attempts: task.attempts + 1 });
         }
-        const claimable = task.status === 'pending' && (task.not_before ?? 0) <= now();
-        if (claimable && (!best || task.created_at < best.created_at)) best = task;
+        await state.resync(entry, task);
       }
-      if (stale.length > 0) await repo.setOpenIds(ids.filter((id) => !stale.includes(id)));
-      if (!best) return undefined;
-      return state.save(best, { status: 'processing', attempts: best.attempts + 1 });
+      return undefined;
     });
   }
 
   async function complete(taskId: string, result: { latencyMs: number; qualityScore: number }): Promise<TaskRecord> {
-    return mutex.run(async () => {
+    return locked(async () => {
       const task = await state.mustRead(taskId);
       return state.save(task, {
         status: 'completed',
@@ -104,7 +125,7 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
   }
 
   async function fail(taskId: string, error: TaskError, retryAt?: number): Promise<TaskRecord> {
-    const updated = await mutex.run(async () => {
+    const updated = await locked(async () => {
       const task = await state.mustRead(taskId);
       if (retryAt === undefined) return state.save(task, { status: 'failed', error, not_before: undefined });
       return state.save(task, { status: 'pending', error, not_before: retryAt });
@@ -114,11 +135,11 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
   }
 
   async function skip(taskId: string, error: TaskError): Promise<TaskRecord> {
-    return mutex.run(async () => state.save(await state.mustRead(taskId), { status: 'skipped', error, not_before: undefined }));
+    return locked(async () => state.save(await state.mustRead(taskId), { status: 'skipped', error, not_before: undefined }));
   }
 
   async function retry(taskId: string): Promise<TaskRecord> {
-    const { task, requeued } = await mutex.run(async () => {
+    const { task, requeued } = await locked(async () => {
       const current = await state.mustRead(taskId);
       // Open tasks are returned as they are; completed ones are re-queued too (explicit re-generation).
       if (isOpen(current.status)) return { task: current, requeued: false };
@@ -131,18 +152,22 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
   }
 
   async function recover(): Promise<number> {
-    const { recovered, claimable, later } = await mutex.run(async () => {
+    const { recovered, claimable, later } = await locked(async () => {
       let count = 0;
-      let ready = false;
-      const future: number[] = [];
-      for (const id of await repo.openIds()) {
-        const task = await repo.read(id);
-        if (task?.status === 'processing') {
+      for (const entry of index.entries()) {
+        if (entry.status !== 'processing') continue;
+        const task = await repo.read(entry.taskId);
+        if (task?.status !== 'processing') await state.resync(entry, task);
+        else {
           await state.save(task, { status: 'pending' });
           count += 1;
         }
-        if (task?.not_before !== undefined && task.not_before > now()) future.push(task.not_before);
-        else if (task && isOpen(task.status)) ready = true;
+      }
+      const future = new Set<number>();
+      let ready = false;
+      for (const entry of index.entries()) {
+        if (entry.notBefore !== undefined && entry.notBefore > now()) future.add(entry.notBefore);
+        else ready = true;
       }
       return { recovered: count, claimable: ready, later: future };
     });
@@ -153,15 +178,7 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
   }
 
   async function counts(): Promise<Record<TaskStatus, number>> {
-    return mutex.run(async () => {
-      const terminal = await repo.counters();
-      const result: Record<TaskStatus, number> = { pending: 0, processing: 0, ...terminal };
-      for (const id of await repo.openIds()) {
-        const task = await repo.read(id);
-        if (task && isOpen(task.status)) result[task.status] += 1;
-      }
-      return result;
-    });
+    return locked(async () => ({ ...index.counts(), ...state.counters() }));
   }
 
   return {
@@ -181,47 +198,4 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
     counts,
     close: wake.close,
   };
-}
-
-/** Status transitions with their side effects on the open index, terminal counters, TTLs and idempotency keys. */
-function createTransitions(repo: TaskRepo, now: () => number, ttl: number | undefined) {
-  async function addOpen(taskId: string): Promise<void> {
-    const ids = await repo.openIds();
-    if (!ids.includes(taskId)) await repo.setOpenIds([...ids, taskId]);
-  }
-
-  async function removeOpen(taskId: string): Promise<void> {
-    const ids = await repo.openIds();
-    if (ids.includes(taskId)) await repo.setOpenIds(ids.filter((id) => id !== taskId));
-  }
-
-  async function adjustCounters(from: TaskStatus, to: TaskStatus): Promise<void> {
-    if (from === to || (!isTerminal(from) && !isTerminal(to))) return;
-    const counters = await repo.counters();
-    if (isTerminal(from)) counters[from] = Math.max(0, counters[from] - 1);
-    if (isTerminal(to)) counters[to] += 1;
-    await repo.setCounters(counters);
-  }
-
-  /** Writes `task` with `patch` applied and updated_at stamped; terminal tasks (and their keys) get the TTL. */
-  async function save(task: TaskRecord, patch: Partial<TaskRecord>): Promise<TaskRecord> {
-    const updated: TaskRecord = { ...task, ...patch, updated_at: new Date(now()).toISOString() };
-    const expiring = isTerminal(updated.status) ? ttl : undefined;
-    await repo.write(updated, expiring);
-    if (isTerminal(updated.status) !== isTerminal(task.status)) {
-      await repo.setKey(updated.idempotency_key, updated.task_id, expiring);
-    }
-    if (isTerminal(updated.status)) await removeOpen(updated.task_id);
-    else await addOpen(updated.task_id);
-    await adjustCounters(task.status, updated.status);
-    return updated;
-  }
-
-  async function mustRead(taskId: string): Promise<TaskRecord> {
-    const task = await repo.read(taskId);
-    if (!task) throw new AppError('TASK_NOT_FOUND', `task ${taskId} not found`);
-    return task;
-  }
-
-  return { addOpen, save, mustRead };
 }

@@ -1,4 +1,5 @@
-// Task persistence in Keyv: task records, idempotency keys, the open-task index and terminal counters.
+// Task persistence in Keyv: task records, idempotency keys, open-task markers (slots), terminal counters and the
+// legacy `index:open` list (read once for migration).
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
 import { TaskRecordSchema, type TaskRecord } from '../domain.js';
@@ -6,32 +7,72 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { issuePaths, storeCall } from './store-call.js';
 
-const OPEN_INDEX_KEY = 'index:open';
+const LEGACY_OPEN_INDEX_KEY = 'index:open';
 const COUNTERS_KEY = 'counters:terminal';
-const OpenIndexSchema = z.array(z.string());
-const CountersSchema = z.object({ completed: z.number().int(), failed: z.number().int(), skipped: z.number().int().default(0) });
+const CAPACITY_KEY = 'open:capacity';
+const slotKey = (slot: number): string => `open:slot:${slot}`;
+/** Keys per getMany/setMany round trip (the SQLite adapter matches rows in O(batch²)). */
+const BATCH = 500;
+
+const TaskStatusSchema = z.enum(['pending', 'processing', 'completed', 'failed', 'skipped']);
+const LegacyIndexSchema = z.array(z.string());
+const SlotSchema = z.object({ id: z.string().min(1), seq: z.number().int().nonnegative() });
+const CountersSchema = z.object({
+  completed: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int().default(0),
+  /** The last counter change, written BEFORE the task record it accounts for (undone at load if that write is missing). */
+  last: z
+    .object({ task_id: z.string(), from: TaskStatusSchema, to: TaskStatusSchema, prev_updated_at: z.string() })
+    .optional(),
+});
 
 /** Lifetime totals of tasks that reached a terminal status (decremented when a task is re-queued). */
 export type TerminalCounters = z.infer<typeof CountersSchema>;
+/** One open-task marker: the task id and its position in the order tasks were opened. */
+export type OpenSlot = z.infer<typeof SlotSchema>;
 
 /** Raw reads and writes of the queue's keys; no locking here (the queue serializes). */
 export interface TaskRepo {
   /** The task, or undefined when missing, expired or unreadable (unreadable ones are reported). */
   read(taskId: string): Promise<TaskRecord | undefined>;
+  /** Like read, for many ids, in batches. */
+  readMany(taskIds: readonly string[]): Promise<Array<TaskRecord | undefined>>;
   write(task: TaskRecord, ttlMs?: number): Promise<void>;
   taskIdForKey(idempotencyKey: string): Promise<string | undefined>;
   setKey(idempotencyKey: string, taskId: string, ttlMs?: number): Promise<void>;
-  /** Ids of pending and processing tasks, oldest enqueue first. */
-  openIds(): Promise<string[]>;
-  setOpenIds(ids: string[]): Promise<void>;
+  /** Slots at or above this are unused: load reads slots [0, capacity). */
+  capacity(): Promise<number>;
+  setCapacity(capacity: number): Promise<void>;
+  /** The markers in slots [0, count); undefined for empty or unreadable slots. */
+  readSlots(count: number): Promise<Array<OpenSlot | undefined>>;
+  writeSlots(entries: ReadonlyArray<{ slot: number; value: OpenSlot }>): Promise<void>;
+  deleteSlots(slots: readonly number[]): Promise<void>;
+  /** The open-task list of versions before slots, or undefined when there is none. */
+  legacyOpenIds(): Promise<string[] | undefined>;
+  deleteLegacyOpenIds(): Promise<void>;
   counters(): Promise<TerminalCounters>;
   setCounters(counters: TerminalCounters): Promise<void>;
 }
 
+function batches<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += BATCH) out.push(items.slice(i, i + BATCH));
+  return out;
+}
+
 /** Creates the repo over the 'tasks' namespace. */
 export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
-  async function read(taskId: string): Promise<TaskRecord | undefined> {
-    const raw: unknown = await storeCall('read', () => keyv.get(`task:${taskId}`));
+  /** keyv.getMany swallows per-key errors when the store has no getMany of its own: fall back to single gets. */
+  async function getMany(keys: string[]): Promise<unknown[]> {
+    if (keys.length === 0) return [];
+    const store = keyv.store as { getMany?: unknown };
+    return storeCall('read', async () =>
+      typeof store.getMany === 'function' ? keyv.getMany(keys) : Promise.all(keys.map(async (key) => keyv.get(key))),
+    );
+  }
+
+  function parseTask(raw: unknown, taskId: string): TaskRecord | undefined {
     if (raw === undefined || raw === null) return undefined;
     const parsed = TaskRecordSchema.safeParse(raw);
     if (parsed.success) return parsed.data;
@@ -39,17 +80,38 @@ export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
     return undefined;
   }
 
-  async function readList<T>(key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
+  async function readValue<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
     const raw: unknown = await storeCall('read', () => keyv.get(key));
-    if (raw === undefined || raw === null) return fallback;
+    if (raw === undefined || raw === null) return undefined;
     const parsed = schema.safeParse(raw);
     if (parsed.success) return parsed.data;
     logger.warn({ key, issues: issuePaths(parsed.error.issues) }, 'stored queue metadata is unreadable; reset');
-    return fallback;
+    return undefined;
+  }
+
+  async function readSlots(count: number): Promise<Array<OpenSlot | undefined>> {
+    const keys = Array.from({ length: count }, (_, slot) => slotKey(slot));
+    const out: Array<OpenSlot | undefined> = [];
+    for (const batch of batches(keys)) {
+      for (const [i, raw] of (await getMany(batch)).entries()) {
+        const parsed = raw === undefined || raw === null ? undefined : SlotSchema.safeParse(raw);
+        if (parsed && !parsed.success) logger.warn({ key: batch[i] }, 'stored open-task marker is unreadable; dropped');
+        out.push(parsed?.success ? parsed.data : undefined);
+      }
+    }
+    return out;
   }
 
   return {
-    read,
+    read: async (taskId) => parseTask(await storeCall('read', () => keyv.get(`task:${taskId}`)), taskId),
+    readMany: async (taskIds) => {
+      const out: Array<TaskRecord | undefined> = [];
+      for (const batch of batches(taskIds)) {
+        const raws = await getMany(batch.map((id) => `task:${id}`));
+        batch.forEach((id, i) => out.push(parseTask(raws[i], id)));
+      }
+      return out;
+    },
     write: async (task, ttlMs) => {
       const parsed = TaskRecordSchema.safeParse(task);
       if (!parsed.success) {
@@ -66,11 +128,26 @@ export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
     setKey: async (idempotencyKey, taskId, ttlMs) => {
       await storeCall('write', () => keyv.set(`key:${idempotencyKey}`, taskId, ttlMs));
     },
-    openIds: () => readList(OPEN_INDEX_KEY, OpenIndexSchema, []),
-    setOpenIds: async (ids) => {
-      await storeCall('write', () => keyv.set(OPEN_INDEX_KEY, ids));
+    capacity: async () => (await readValue(CAPACITY_KEY, z.number().int().nonnegative())) ?? 0,
+    setCapacity: async (capacity) => {
+      await storeCall('write', () => keyv.set(CAPACITY_KEY, capacity));
     },
-    counters: () => readList(COUNTERS_KEY, CountersSchema, { completed: 0, failed: 0, skipped: 0 }),
+    readSlots,
+    writeSlots: async (entries) => {
+      for (const batch of batches(entries)) {
+        await storeCall('write', () => Promise.all(batch.map(async ({ slot, value }) => keyv.set(slotKey(slot), value))));
+      }
+    },
+    deleteSlots: async (slots) => {
+      for (const batch of batches(slots)) {
+        await storeCall('write', () => Promise.all(batch.map(async (slot) => keyv.delete(slotKey(slot)))));
+      }
+    },
+    legacyOpenIds: () => readValue(LEGACY_OPEN_INDEX_KEY, LegacyIndexSchema),
+    deleteLegacyOpenIds: async () => {
+      await storeCall('write', () => keyv.delete(LEGACY_OPEN_INDEX_KEY));
+    },
+    counters: async () => (await readValue(COUNTERS_KEY, CountersSchema)) ?? { completed: 0, failed: 0, skipped: 0 },
     setCounters: async (counters) => {
       await storeCall('write', () => keyv.set(COUNTERS_KEY, counters));
     },

@@ -1,0 +1,110 @@
+// Status transitions of the task queue, in a crash-safe write order, and their side effects on the open-task index,
+// the open markers, the terminal counters, TTLs and idempotency keys.
+import type { TaskRecord } from '../domain.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { entryFor, type OpenEntry, type OpenIndex } from './open-index.js';
+import { countersChange, isOpen, shiftCounters } from './task-counters.js';
+import { roundUpToBlock } from './task-load.js';
+import type { TaskRepo, TerminalCounters } from './task-repo.js';
+
+/**
+ * Write order (the invariant: every open task record has a marker in a slot below the persisted capacity):
+ * - opening (enqueue, re-queue): counters → [capacity] → marker → idempotency key → record;
+ * - closing (complete, fail, skip): counters → record (with TTL) → [key with TTL] → marker deleted;
+ * - open to open (claim, retry later, recover): the record only.
+ * Counters are written first with a stamp of the change; the load pass undoes it when the record write is missing.
+ */
+export interface Transitions {
+  /** Persists a new open task (marker first, record last) and indexes it. */
+  open(task: TaskRecord): Promise<void>;
+  /** Writes `task` with `patch` applied and updated_at stamped; terminal tasks (and their keys) get the TTL. */
+  save(task: TaskRecord, patch: Partial<TaskRecord>): Promise<TaskRecord>;
+  /** Makes memory follow the record when they disagree (record gone, finished, or in another state). */
+  resync(entry: OpenEntry, task: TaskRecord | undefined): Promise<void>;
+  mustRead(taskId: string): Promise<TaskRecord>;
+  counters(): TerminalCounters;
+  /** After a load: the persisted capacity and counters. */
+  reset(capacity: number, counters: TerminalCounters): void;
+}
+
+/** Creates the transitions over `repo`, keeping `index` in step (memory is updated after the writes succeed). */
+export function createTransitions(
+  repo: TaskRepo,
+  index: OpenIndex,
+  now: () => number,
+  ttl: number | undefined,
+  logger: Logger,
+): Transitions {
+  let capacity = 0;
+  let counters: TerminalCounters = { completed: 0, failed: 0, skipped: 0 };
+
+  async function open(task: TaskRecord): Promise<void> {
+    const slot = index.allocateSlot();
+    const seq = index.nextSeq();
+    if (slot >= capacity) {
+      await repo.setCapacity(roundUpToBlock(slot + 1));
+      capacity = roundUpToBlock(slot + 1);
+    }
+    await repo.writeSlots([{ slot, value: { id: task.task_id, seq } }]);
+    await repo.setKey(task.idempotency_key, task.task_id);
+    await repo.write(task);
+    index.put(entryFor(task, slot, seq));
+  }
+
+  async function close(entry: OpenEntry): Promise<void> {
+    await repo.deleteSlots([entry.slot]);
+    index.remove(entry.taskId);
+    index.releaseSlot(entry.slot);
+  }
+
+  async function recordCounters(task: TaskRecord, updated: TaskRecord): Promise<void> {
+    if (!countersChange(task.status, updated.status)) return;
+    const next = shiftCounters(counters, task.status, updated.status);
+    const last = { task_id: task.task_id, from: task.status, to: updated.status, prev_updated_at: task.updated_at };
+    await repo.setCounters({ ...next, last });
+    counters = next;
+  }
+
+  async function save(task: TaskRecord, patch: Partial<TaskRecord>): Promise<TaskRecord> {
+    const updated: TaskRecord = { ...task, ...patch, updated_at: new Date(now()).toISOString() };
+    await recordCounters(task, updated);
+    const entry = index.get(task.task_id);
+    if (isOpen(updated.status)) {
+      if (!entry) await open(updated);
+      else {
+        await repo.write(updated);
+        index.put(entryFor(updated, entry.slot, entry.seq));
+      }
+      return updated;
+    }
+    await repo.write(updated, ttl);
+    if (ttl !== undefined && isOpen(task.status)) await repo.setKey(updated.idempotency_key, updated.task_id, ttl);
+    if (entry) await close(entry);
+    return updated;
+  }
+
+  async function resync(entry: OpenEntry, task: TaskRecord | undefined): Promise<void> {
+    logger.warn({ taskId: entry.taskId, status: task?.status ?? 'missing' }, 'open-task index disagreed with the task record; followed the record');
+    if (task && isOpen(task.status)) index.put(entryFor(task, entry.slot, entry.seq));
+    else await close(entry);
+  }
+
+  async function mustRead(taskId: string): Promise<TaskRecord> {
+    const task = await repo.read(taskId);
+    if (!task) throw new AppError('TASK_NOT_FOUND', `task ${taskId} not found`);
+    return task;
+  }
+
+  return {
+    open,
+    save,
+    resync,
+    mustRead,
+    counters: () => ({ ...counters }),
+    reset(nextCapacity, nextCounters) {
+      capacity = nextCapacity;
+      counters = { completed: nextCounters.completed, failed: nextCounters.failed, skipped: nextCounters.skipped };
+    },
+  };
+}
