@@ -28,10 +28,25 @@ interface Live {
   seq: number;
 }
 
+/**
+ * The capacity key is missing (a fresh store) or unreadable: read slot blocks until one is wholly empty, so open
+ * tasks whose markers sit in higher slots are never hidden.
+ */
+async function probeCapacity(repo: TaskRepo, logger: Logger): Promise<number> {
+  let capacity = 0;
+  for (;;) {
+    const block = await repo.readSlots(capacity + SLOT_BLOCK, capacity);
+    if (block.every((slot) => slot === undefined)) break;
+    capacity += SLOT_BLOCK;
+  }
+  if (capacity > 0) logger.warn({ capacity }, 'open-task capacity was missing or unreadable; recovered by probing the markers');
+  return capacity;
+}
+
 /** Reads every marker and its task record (O(capacity) reads in batches), then compacts. */
 export async function loadOpenTasks(repo: TaskRepo, logger: Logger): Promise<LoadedTasks> {
   const legacy = await repo.legacyOpenIds();
-  const capacity = await repo.capacity();
+  const capacity = (await repo.capacity()) ?? (await probeCapacity(repo, logger));
   const slots = await repo.readSlots(capacity);
   const first = new Map<string, OpenSlot & { slot: number }>();
   slots.forEach((value, slot) => {

@@ -173,3 +173,25 @@ describe('embedded task queue with a large backlog', () => {
     expect(await after.counts()).toEqual({ pending: 0, processing: 3, completed: 1, failed: 0, skipped: 0 });
   });
 });
+
+describe('an unreadable or missing capacity key', () => {
+  it.each([
+    ['unreadable', 'not a number'],
+    ['missing', undefined],
+  ])('(%s) still finds every open task by probing the markers', async (_kind, value) => {
+    const first = await start();
+    for (let n = 0; n < 150; n++) await first.enqueue(request(n));
+    await stop();
+    const backend = await createKeyvBackend(url);
+    const raw = backend.keyv('tasks');
+    if (value === undefined) await raw.delete('open:capacity');
+    else await raw.set('open:capacity', value);
+    await backend.close();
+
+    const second = await start();
+    expect((await second.counts()).pending).toBe(150);
+    let claimed = 0;
+    while (await second.claim()) claimed += 1;
+    expect(claimed).toBe(150);
+  });
+});

@@ -41,11 +41,12 @@ export interface TaskRepo {
   write(task: TaskRecord, ttlMs?: number): Promise<void>;
   taskIdForKey(idempotencyKey: string): Promise<string | undefined>;
   setKey(idempotencyKey: string, taskId: string, ttlMs?: number): Promise<void>;
-  /** Slots at or above this are unused: load reads slots [0, capacity). */
-  capacity(): Promise<number>;
+  /** Slots at or above this are unused: load reads slots [0, capacity). Undefined when missing or unreadable. */
+  capacity(): Promise<number | undefined>;
   setCapacity(capacity: number): Promise<void>;
   /** The markers in slots [0, count); undefined for empty or unreadable slots. */
-  readSlots(count: number): Promise<Array<OpenSlot | undefined>>;
+  /** Markers in slots [from, count). @param from @default 0 */
+  readSlots(count: number, from?: number): Promise<Array<OpenSlot | undefined>>;
   writeSlots(entries: ReadonlyArray<{ slot: number; value: OpenSlot }>): Promise<void>;
   deleteSlots(slots: readonly number[]): Promise<void>;
   /** The open-task list of versions before slots, or undefined when there is none. */
@@ -89,8 +90,8 @@ export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
     return undefined;
   }
 
-  async function readSlots(count: number): Promise<Array<OpenSlot | undefined>> {
-    const keys = Array.from({ length: count }, (_, slot) => slotKey(slot));
+  async function readSlots(count: number, from = 0): Promise<Array<OpenSlot | undefined>> {
+    const keys = Array.from({ length: Math.max(0, count - from) }, (_, i) => slotKey(from + i));
     const out: Array<OpenSlot | undefined> = [];
     for (const batch of batches(keys)) {
       for (const [i, raw] of (await getMany(batch)).entries()) {
@@ -128,7 +129,7 @@ export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
     setKey: async (idempotencyKey, taskId, ttlMs) => {
       await storeCall('write', () => keyv.set(`key:${idempotencyKey}`, taskId, ttlMs));
     },
-    capacity: async () => (await readValue(CAPACITY_KEY, z.number().int().nonnegative())) ?? 0,
+    capacity: () => readValue(CAPACITY_KEY, z.number().int().nonnegative()),
     setCapacity: async (capacity) => {
       await storeCall('write', () => keyv.set(CAPACITY_KEY, capacity));
     },
