@@ -1,6 +1,7 @@
 // Composition root shared by main.ts and the demo: builds every adapter from the config and owns start/stop order.
-// Start: store → Genesys login → summarizer → worker → HTTP (answers from the cache at once) → socket → backfill.
-// Stop:  intake (backfill, socket) → HTTP → running tasks (bounded) → store.
+// Start: store → Genesys login → summarizer → HTTP (answers from the cache at once) → socket → backfill → worker
+// (last: a start that fails earlier has run nothing). Stop, within ONE deadline shared by every step: intake
+// (backfill, socket) → long-polls answered → HTTP → running tasks → store (always, even when a step fails).
 import path from 'node:path';
 import { CONFIG_DIR, type Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -25,14 +26,18 @@ import { createConversationProcessor } from './pipeline/process-conversation.js'
 import { createWorker, type Worker } from './pipeline/worker.js';
 import { createSummaryService, type SummaryService } from './pipeline/summary-service.js';
 import { createSnapshotIntake } from './pipeline/snapshot-intake.js';
-import { createBackfill, type Backfill } from './pipeline/backfill.js';
+import { createBackfill, streamHealthyUntil, type Backfill } from './pipeline/backfill.js';
 import { createHttpApp, startHttpServer, type ReadinessCheck } from './http/app.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
   readonly url: string;
   readonly service: SummaryService;
-  /** Graceful stop: intake → HTTP → in-flight tasks (bounded) → socket → store. */
+  /**
+   * Graceful stop within `deadlineMs` in all (each step gets what remains): intake → HTTP (long-polls answered at
+   * once) → in-flight tasks → store. Tasks still running at the deadline stay persisted and resume on the next start.
+   * @default 8000
+   */
   stop(deadlineMs?: number): Promise<void>;
 }
 
@@ -62,21 +67,16 @@ export async function startWrapup(config: Config, logger: Logger): Promise<Wrapu
     const core = await startCore(config, logger, closers);
     let intake: Intake | undefined;
     const server = await startHttpServer(httpApp(config, logger, core, () => intake), { port: config.http.port, host: config.http.host });
-    closers.push(() => server.close());
+    closers.push(() => server.close(0));
     logger.info({ url: server.url }, 'wrapup is listening');
     intake = await startIntake(config, logger, core, closers);
+    await startWorker(core, logger, closers);
+    logger.info('wrapup started');
+    const stopped = { intake, server };
     return {
       url: server.url,
       service: core.service,
-      async stop(deadlineMs = 10_000) {
-        logger.info('shutting down');
-        await intake?.backfill.stop(Math.min(deadlineMs, 5000));
-        await intake?.subscriber.stop().catch((err: unknown) => logger.warn({ err: toAppError(err).message }, 'socket stop failed'));
-        await server.close();
-        const unfinished = await core.worker.stop(deadlineMs);
-        if (unfinished > 0) logger.warn({ unfinished }, 'tasks still running at the deadline stay persisted and resume on start');
-        await closeAll();
-      },
+      stop: (deadlineMs = 8000) => stopWrapup(core, stopped, deadlineMs, logger).finally(closeAll),
     };
   } catch (err) {
     await closeAll();
@@ -84,7 +84,42 @@ export async function startWrapup(config: Config, logger: Logger): Promise<Wrapu
   }
 }
 
-/** Store, Genesys login, summarizer, worker and the service every intake shares; resumes unfinished tasks. */
+/** Resolves when `work` settles or `ms` passes, whichever is first (never rejects). */
+async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([work.catch(() => undefined), deadline]);
+  clearTimeout(timer);
+}
+
+/** The stop sequence; every step is bounded by what remains of the one deadline. */
+async function stopWrapup(
+  core: Core,
+  parts: { intake: Intake; server: { close(graceMs?: number): Promise<void> } },
+  deadlineMs: number,
+  logger: Logger,
+): Promise<void> {
+  const endAt = Date.now() + deadlineMs;
+  const left = (): number => Math.max(0, endAt - Date.now());
+  logger.info({ deadlineMs }, 'shutting down');
+  await parts.intake.backfill.stop(left());
+  await within(left(), parts.intake.subscriber.stop().catch((err: unknown) => logger.warn({ err: toAppError(err).message }, 'socket stop failed')));
+  // Long-polls (?wait=) answer now with the task as it is (202): clients poll again, against the next instance.
+  core.service.releaseWaiters();
+  await within(left(), parts.server.close(left()));
+  const unfinished = await core.worker.stop(left());
+  if (unfinished > 0) logger.warn({ unfinished }, 'tasks still running at the deadline stay persisted and resume on start');
+}
+
+/** Re-queues what a previous process left running, then starts claiming: the last step of start-up. */
+async function startWorker(core: Core, logger: Logger, closers: Closer[]): Promise<void> {
+  const recovered = await core.queue.recover();
+  if (recovered > 0) logger.info({ recovered }, 'resuming tasks left unfinished by the previous process');
+  core.worker.start();
+  closers.push(() => core.worker.stop(0));
+}
+
+/** Store, Genesys login, summarizer, worker (not started) and the service every intake shares. */
 async function startCore(config: Config, logger: Logger, closers: Closer[]): Promise<Core> {
   const backend = await createKeyvBackend(config.store.url);
   closers.push(() => backend.close());
@@ -142,10 +177,6 @@ async function startCore(config: Config, logger: Logger, closers: Closer[]): Pro
     templateVersion: `${engine.template.id}@${engine.template.version}`,
     logger: logger.child({ module: 'service' }),
   });
-  const recovered = await queue.recover();
-  if (recovered > 0) logger.info({ recovered }, 'resuming tasks left unfinished by the previous process');
-  worker.start();
-  closers.push(() => worker.stop(0));
   return { backend, queue, genesys, engine, worker, service };
 }
 
@@ -174,7 +205,8 @@ async function startIntake(config: Config, logger: Logger, core: Core, closers: 
     service: core.service,
     checkpoints: createCheckpointStore({ keyv: core.backend.keyv('checkpoints'), logger: logger.child({ module: 'checkpoints' }) }),
     queueIds,
-    healthyUntil: () => healthyUntil(subscriber.state()),
+    // Never past an ended conversation whose task is still being written: its failure must stay within reach.
+    healthyUntil: () => streamHealthyUntil(subscriber.state(), intake.oldestInFlight()),
     logger: logger.child({ module: 'backfill' }),
     ...config.backfill,
   });
@@ -182,7 +214,7 @@ async function startIntake(config: Config, logger: Logger, core: Core, closers: 
   const intake = createSnapshotIntake({
     service: core.service,
     logger: logger.child({ module: 'intake' }),
-    onFailure: (conversationId) => backfill.onIntakeFailure(conversationId),
+    onFailure: (conversationId, _error, receivedAt) => backfill.onIntakeFailure(conversationId, receivedAt),
   });
   const subscriber = createNotificationSubscriber({
     client: core.genesys,
@@ -254,12 +286,6 @@ function snapshotIsOver(eventBody: unknown): boolean {
 
 function genesysAuthCheck(state: { ok: boolean; lastError?: string | undefined }): { ok: boolean; detail?: string } {
   return state.ok ? { ok: true } : { ok: false, detail: state.lastError ?? 'not logged in' };
-}
-
-/** The stream is healthy up to the oldest last-frame time across channels; unknown while any channel is not open. */
-function healthyUntil(channels: Array<{ state: string; lastMessageAt?: number | undefined }>): number | undefined {
-  if (channels.length === 0 || channels.some((c) => c.state !== 'open' || c.lastMessageAt === undefined)) return undefined;
-  return Math.min(...channels.map((c) => c.lastMessageAt!));
 }
 
 function socketCheck(channels: Array<{ channelId: string; state: string; rejectedTopics?: number }>): { ok: boolean; detail: string } {

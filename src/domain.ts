@@ -178,6 +178,8 @@ export const TaskRecordSchema = z.object({
   error: TaskErrorSchema.optional(),
   latency_ms: z.number().optional(),
   quality_score: z.number().optional(),
+  /** Times an event (socket, webhook, backfill) revived this task after it failed for good; capped by the service. */
+  revivals: z.number().int().nonnegative().optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecordSchema>;
 
@@ -201,10 +203,13 @@ export const TRANSIENT_ERROR_CODES: readonly string[] = [
   'INTERNAL',
 ];
 
-/** True when a failed task failed for a transient reason (never content failures such as TOO_LONG or PII_IN_OUTPUT). */
+/**
+ * True when a failed task failed for a transient reason (never content failures such as TOO_LONG or PII_IN_OUTPUT):
+ * its error says `retryable: true` (records written before that field existed do not count) and has a transient code.
+ */
 export function hasTransientFailure(task: Pick<TaskRecord, 'status' | 'error'>): boolean {
   const error = task.error;
-  return task.status === 'failed' && error !== undefined && error.retryable !== false && TRANSIENT_ERROR_CODES.includes(error.code);
+  return task.status === 'failed' && error !== undefined && error.retryable === true && TRANSIENT_ERROR_CODES.includes(error.code);
 }
 
 export interface EnqueueRequest {
@@ -230,8 +235,11 @@ export interface TaskQueue {
   fail(taskId: string, error: TaskError, retryAt?: number): Promise<TaskRecord>;
   /** Ends a task with nothing to summarize (too little content): final, like completed, with the reason. */
   skip(taskId: string, reason: TaskError): Promise<TaskRecord>;
-  /** Re-queues a failed task (an explicit client request to try again). */
-  retry(taskId: string): Promise<TaskRecord>;
+  /**
+   * Re-queues a settled task with a fresh attempt budget (an explicit client request, or with `revival` an event
+   * about its conversation, which also counts `revivals` up by one).
+   */
+  retry(taskId: string, options?: { revival?: boolean }): Promise<TaskRecord>;
   /** On start: tasks left processing by a dead process go back to pending. Returns how many. */
   recover(): Promise<number>;
   /** Called whenever a task becomes claimable, so workers need not poll tightly. */
@@ -251,8 +259,8 @@ export interface SummaryStore {
 export interface ConversationSource {
   /** Throws AppError CONVERSATION_NOT_FOUND for unknown ids. */
   getConversation(conversationId: ConversationId): Promise<ConversationInfo>;
-  /** Throws AppError TRANSCRIPT_UNAVAILABLE (retryable while still processing). */
-  getTranscript(info: ConversationInfo): Promise<Transcript>;
+  /** Throws AppError TRANSCRIPT_UNAVAILABLE (retryable while still processing). `signal` ends its waits early. */
+  getTranscript(info: ConversationInfo, signal?: AbortSignal): Promise<Transcript>;
 }
 
 /** What the summarize module returns for one transcript: validated fields plus how they were made and scored. */
@@ -288,6 +296,8 @@ export interface GenerateOptions {
   queueId?: string | undefined;
   /** Wrap-up codes the model may choose from; none → wrap-up code is null. */
   allowedWrapupCodes?: WrapupCode[] | undefined;
+  /** Aborts the model requests in flight (the worker's task timeout or shutdown); generate() then rejects with its reason. */
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -25,15 +25,17 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  // Installed before start: a signal during start-up stops as soon as start-up is done; a second one exits at once.
+  // Installed before start. During start-up (login retries and discovery can outlast Docker's 10 s) a signal exits
+  // at once: every accepted task is already persisted and resumes on the next start. After start-up it stops
+  // gracefully within the deadline; a second signal exits at once.
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
+    if (stopping || !wrapup) {
+      logger.warn({ signal, startingUp: !wrapup }, stopping ? 'second signal: exiting now' : 'signal during start-up: exiting now');
       process.exit(130);
     }
     stopping = true;
     logger.info({ signal, deadlineMs: config.shutdownDeadlineMs }, 'signal received: stopping');
-    if (wrapup) stop(wrapup);
+    stop(wrapup);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -42,7 +44,6 @@ async function main(): Promise<void> {
     logger.fatal({ code: isAppError(err) ? err.code : 'INTERNAL', err: (err as Error).message }, 'wrapup could not start');
     process.exit(1);
   });
-  if (stopping) stop(wrapup);
 }
 
 void main();

@@ -23,7 +23,8 @@ export interface GenesysClient {
   /**
    * Runs one SDK call with a valid token, inside the concurrency bound, with retries. Resolves with the response
    * body. Throws AppError: NOT_FOUND (404, callers map), GENESYS_FORBIDDEN, GENESYS_AUTH_FAILED, RATE_LIMITED /
-   * GENESYS_UNAVAILABLE (retryable, after retry.maxAttempts), INTERNAL (SDK misuse), SHUTTING_DOWN after close().
+   * GENESYS_UNAVAILABLE (retryable, after retry.maxAttempts), INTERNAL (SDK misuse), SHUTTING_DOWN after close()
+   * (retryable: the call may succeed in the next process; the worker leaves such a task for recovery).
    * @param label a short name for logs and errors, e.g. `getConversation`
    */
   call<T>(label: string, fn: (apis: GenesysApis) => Promise<T>): Promise<T>;
@@ -85,7 +86,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
 
   /** Runs `run` inside the concurrency bound; a call still queued when close() runs rejects with SHUTTING_DOWN. */
   function enqueue<T>(run: () => Promise<T>): Promise<T> {
-    if (closed) return Promise.reject(new AppError('SHUTTING_DOWN', 'Genesys client is closed'));
+    if (closed) return Promise.reject(new AppError('SHUTTING_DOWN', 'Genesys client is closed', { retryable: true }));
     return new Promise<T>((resolve, reject) => {
       waiting.add(reject);
       queue
@@ -98,7 +99,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
   }
 
   async function attempt<T>(label: string, fn: (a: GenesysApis) => Promise<T>, reauthed: { done: boolean }): Promise<T> {
-    if (closed) throw new AppError('SHUTTING_DOWN', 'Genesys client is closed');
+    if (closed) throw new AppError('SHUTTING_DOWN', 'Genesys client is closed', { retryable: true });
     const generation = await tokens.ensure().catch((err: unknown) => {
       if (typeof err === 'object' && err !== null) loginErrors.add(err);
       throw err;
@@ -152,7 +153,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
       closed = true;
       tokens.close();
       queue.clear();
-      const shutdown = new AppError('SHUTTING_DOWN', 'Genesys client closed before the call started');
+      const shutdown = new AppError('SHUTTING_DOWN', 'Genesys client closed before the call started', { retryable: true });
       for (const reject of waiting) reject(shutdown);
       waiting.clear();
     },

@@ -3,6 +3,7 @@ import { silentLogger } from '../logger.js';
 import type { ConversationInfo } from '../domain.js';
 import { createGenesysClient, type GenesysClient } from './client.js';
 import { createConversationSource } from './source.js';
+import { AppError } from '../errors.js';
 import { stripQuotedHistory } from './transcript-email.js';
 import { fakeGenesysConfig, isolateSdkHome, startFakeGenesys, type FakeGenesys } from './test-support.js';
 
@@ -135,6 +136,29 @@ describe('getTranscript: voice', () => {
     const info = await source.getConversation(CONV);
     await expect(source.getTranscript(info)).rejects.toMatchObject({ code: 'TRANSCRIPT_UNAVAILABLE', retryable: false });
     expect(sleeps).toEqual([5_000, 10_000]); // a third wait (20 s) would pass end + 30 s
+  });
+
+  it('an aborted run stops waiting for the transcript at once, with the abort reason', async () => {
+    const source = await setup({ windowMs: 600_000 });
+    serveVoice(100);
+    const info = await source.getConversation(CONV);
+    const controller = new AbortController();
+    const reason = new AppError('INTERNAL', 'task exceeded 1000 ms', { retryable: true });
+    let waiting!: () => void;
+    const waited = new Promise<void>((resolve) => (waiting = resolve));
+    const hanging = createConversationSource({
+      client,
+      logger: silentLogger(),
+      transcriptRetryWindowMs: 600_000,
+      transcriptRetryBaseMs: 5_000,
+      now: () => clock,
+      // A sleep that never ends by itself: only the abort can end the wait.
+      sleep: () => (waiting(), new Promise<void>(() => undefined)),
+    });
+    const transcript = hanging.getTranscript(info, controller.signal);
+    await waited;
+    controller.abort(reason);
+    await expect(transcript).rejects.toBe(reason);
   });
 
   it('hands back a retryable error when its own wait budget ends before the window', async () => {

@@ -2,13 +2,13 @@
 import type { Logger } from '../logger.js';
 import type { ConversationInfo, ConversationSource, Transcript, Turn } from '../domain.js';
 import { AppError, isAppError } from '../errors.js';
-import { realSleep, type Sleep } from './backoff.js';
+import type { Sleep } from './backoff.js';
 import type { GenesysClient } from './client.js';
 import { CUSTOMER_PURPOSES, toConversationInfo } from './conversation-info.js';
 import { ConversationSchema, type ConversationBody } from './rest-schemas.js';
 import { fetchEmailTurns, normalizeAddress } from './transcript-email.js';
 import { fetchMessagingTurns } from './transcript-messaging.js';
-import { fetchVoiceTurns } from './transcript-voice.js';
+import { abortableSleep, fetchVoiceTurns } from './transcript-voice.js';
 import { parseUpstream } from './upstream-error.js';
 
 export interface ConversationSourceOptions {
@@ -25,7 +25,7 @@ export interface ConversationSourceOptions {
    * TRANSCRIPT_UNAVAILABLE (with retryAfterMs) so the caller can re-queue. @default transcriptRetryWindowMs
    */
   maxTranscriptWaitMs?: number;
-  /** @default setTimeout-based sleep */
+  /** @default setTimeout-based sleep, cut short when the run is aborted */
   sleep?: Sleep;
   /** @default Date.now */
   now?: () => number;
@@ -48,7 +48,7 @@ export function createConversationSource(options: ConversationSourceOptions): Co
     client,
     logger,
     fetchImpl: options.fetchImpl ?? globalThis.fetch,
-    sleep: options.sleep ?? realSleep,
+    sleep: options.sleep ?? abortableSleep,
     now,
     retryWindowMs: options.transcriptRetryWindowMs,
     retryBaseMs: options.transcriptRetryBaseMs,
@@ -73,10 +73,10 @@ export function createConversationSource(options: ConversationSourceOptions): Co
     return new Set(addresses.map((p) => normalizeAddress(p.address ?? '')));
   }
 
-  async function turnsFor(info: ConversationInfo): Promise<{ turns: Turn[]; language?: string }> {
+  async function turnsFor(info: ConversationInfo, signal: AbortSignal | undefined): Promise<{ turns: Turn[]; language?: string }> {
     switch (info.mediaType) {
       case 'voice':
-        return fetchVoiceTurns(voiceDeps, info);
+        return fetchVoiceTurns(voiceDeps, info, signal);
       case 'message':
         return { turns: await fetchMessagingTurns(client, info.conversationId) };
       case 'email':
@@ -90,10 +90,10 @@ export function createConversationSource(options: ConversationSourceOptions): Co
     async getConversation(conversationId) {
       return toConversationInfo(await fetchConversation(conversationId));
     },
-    async getTranscript(info) {
+    async getTranscript(info, signal) {
       let result: { turns: Turn[]; language?: string };
       try {
-        result = await turnsFor(info);
+        result = await turnsFor(info, signal);
       } catch (err) {
         if (isAppError(err, 'NOT_FOUND')) {
           throw new AppError('TRANSCRIPT_UNAVAILABLE', `Genesys has no ${info.mediaType} content for this conversation`, { upstreamStatus: 404, cause: err });

@@ -12,7 +12,8 @@ export interface VoiceTranscriptDeps {
   client: GenesysClient;
   logger: Logger;
   fetchImpl: typeof fetch;
-  sleep: Sleep;
+  /** Waits between transcripturl attempts; given the run's signal (an injected Sleep may ignore it). */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   now: () => number;
   /** Keep retrying a not-yet-processed transcript until this long after the conversation ended. */
   retryWindowMs: number;
@@ -32,7 +33,7 @@ export function voiceCommunicationIds(info: ConversationInfo): string[] {
 }
 
 /** Asks for the transcript URL; a 404 means "not processed yet": back off, bounded by the window and maxWaitMs. */
-async function transcriptUrl(deps: VoiceTranscriptDeps, info: ConversationInfo, communicationId: string): Promise<string> {
+async function transcriptUrl(deps: VoiceTranscriptDeps, info: ConversationInfo, communicationId: string, signal?: AbortSignal): Promise<string> {
   const started = deps.now();
   const ended = info.endTime ? Date.parse(info.endTime) : Number.NaN;
   const deadline = (Number.isFinite(ended) ? ended : started) + deps.retryWindowMs;
@@ -56,9 +57,43 @@ async function transcriptUrl(deps: VoiceTranscriptDeps, info: ConversationInfo, 
         throw new AppError('TRANSCRIPT_UNAVAILABLE', 'voice transcript not processed yet', { retryable: true, retryAfterMs: wait, upstreamStatus: 404 });
       }
       deps.logger.debug({ conversationId: info.conversationId, attempt, wait }, 'transcript not ready; waiting');
-      await deps.sleep(wait);
+      await sleepUnlessAborted(deps, wait, signal);
     }
   }
+}
+
+/** Throws the abort reason (the worker's timeout or shutdown) once `signal` is aborted. */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw signal.reason instanceof AppError ? signal.reason : new AppError('TRANSCRIPT_UNAVAILABLE', 'transcript wait aborted', { retryable: true });
+}
+
+/** Sleeps, ending early (with the abort reason) when the run is aborted. */
+async function sleepUnlessAborted(deps: VoiceTranscriptDeps, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  throwIfAborted(signal);
+  if (!signal) return deps.sleep(ms);
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.race([deps.sleep(ms, signal), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  throwIfAborted(signal);
+}
+
+/** Abortable real sleep: the timer is cleared on abort (the default sleep of the conversation source). */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Downloads the pre-signed transcript JSON (no auth header: the URL carries its own signature). */
@@ -85,13 +120,17 @@ async function download(deps: VoiceTranscriptDeps, url: string): Promise<unknown
 }
 
 /** Fetches and normalizes the voice transcript of every relevant call session. */
-export async function fetchVoiceTurns(deps: VoiceTranscriptDeps, info: ConversationInfo): Promise<{ turns: Turn[]; language?: string }> {
+export async function fetchVoiceTurns(
+  deps: VoiceTranscriptDeps,
+  info: ConversationInfo,
+  signal?: AbortSignal,
+): Promise<{ turns: Turn[]; language?: string }> {
   const ids = voiceCommunicationIds(info);
   if (ids.length === 0) throw new AppError('TRANSCRIPT_UNAVAILABLE', 'conversation has no call sessions');
   const turns: Turn[] = [];
   let language: string | undefined;
   for (const id of ids) {
-    const raw = await download(deps, await transcriptUrl(deps, info, id));
+    const raw = await download(deps, await transcriptUrl(deps, info, id, signal));
     const parsed = StaTranscriptSchema.safeParse(raw);
     if (!parsed.success) throw new AppError('TRANSCRIPT_UNAVAILABLE', 'voice transcript JSON has an unexpected shape');
     for (const t of parsed.data.transcripts) {

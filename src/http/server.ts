@@ -16,8 +16,11 @@ export interface RunningHttpServer {
   /** Base URL, e.g. http://127.0.0.1:54321 */
   url: string;
   port: number;
-  /** Stops accepting, closes idle keep-alive connections now and busy ones after the grace period. Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, closes idle keep-alive connections now and busy ones after `graceMs` (default: the
+   * shutdownGraceMs option), so a shutdown deadline bounds it. Idempotent (the first call's grace applies).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Listens and resolves once bound; rejects on listen errors (EADDRINUSE, EACCES). */
@@ -34,9 +37,9 @@ export async function startHttpServer(app: Hono<any, any, any>, options: StartHt
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   let closing: Promise<void> | undefined;
 
-  function close(): Promise<void> {
+  function close(graceMs?: number): Promise<void> {
     closing ??= new Promise<void>((resolve) => {
-      const force = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 5000);
+      const force = setTimeout(() => server.closeAllConnections(), graceMs ?? options.shutdownGraceMs ?? 5000);
       force.unref();
       server.close(() => {
         clearTimeout(force);

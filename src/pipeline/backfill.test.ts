@@ -7,7 +7,7 @@ import { queryEndedConversations } from '../genesys/analytics.js';
 import { fakeGenesysConfig, isolateSdkHome, startFakeGenesys, type FakeGenesys } from '../genesys/test-support.js';
 import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
 import { createCheckpointStore, type CheckpointStore } from '../store/checkpoint-store.js';
-import { createBackfill, STREAM_CHECKPOINT, type Backfill, type BackfillOptions } from './backfill.js';
+import { createBackfill, STREAM_CHECKPOINT, streamHealthyUntil, type Backfill, type BackfillOptions } from './backfill.js';
 
 const QUERY_PATH = '/api/v2/analytics/conversations/details/query';
 const DAY = 86_400_000;
@@ -32,6 +32,9 @@ let ended: string[];
 let summarized: Set<string>;
 let writes: number[];
 let healthy: number | undefined;
+/** Awaited before the query with this (1-based) number goes out: holds one pass at a known point. */
+let queryGate: { call: number; gate: Promise<void> } | undefined;
+let queryCalls: number;
 
 beforeAll(() => isolateSdkHome());
 afterEach(async () => {
@@ -68,6 +71,8 @@ async function setup(stored?: unknown, options: Partial<BackfillOptions> = {}): 
   summarized = new Set();
   writes = [];
   healthy = NOW;
+  queryGate = undefined;
+  queryCalls = 0;
   fake = await startFakeGenesys();
   fake.on('POST', QUERY_PATH, (req) => {
     if (failNext > 0) {
@@ -83,7 +88,11 @@ async function setup(stored?: unknown, options: Partial<BackfillOptions> = {}): 
   const store = createCheckpointStore({ keyv, logger: silentLogger() });
   checkpoints = { get: store.get, set: async (name, at) => (writes.push(at), store.set(name, at)) };
   backfill = createBackfill({
-    query: (q) => queryEndedConversations(client, q),
+    query: async (q) => {
+      queryCalls += 1;
+      if (queryGate?.call === queryCalls) await queryGate.gate;
+      return queryEndedConversations(client, q);
+    },
     service: {
       conversationEnded: async (id) => (ended.push(id), {} as TaskRecord),
       getSummary: async (id) => (summarized.has(id) ? ({} as SummaryRecord) : undefined),
@@ -169,12 +178,16 @@ describe('backfill', () => {
   it('holds the checkpoint while a gap is open and advances it once the gap and its settle pass are filled', async () => {
     const b = await setup(checkpoint(NOW - H));
     failNext = 3;
+    let openSettle!: () => void;
+    // Queries 1-3 fail, 4 fills the gap, 5 is its settle pass: held here until the checkpoint was checked.
+    queryGate = { call: 5, gate: new Promise<void>((resolve) => (openSettle = resolve)) };
     conversations.push({ id: C(1), startMs: NOW - 30 * 60_000, endMs: NOW - 20 * 60_000 });
     b.start();
     await until(() => failNext === 0);
     expect(b.state()).toMatchObject({ gapOpen: true, lastError: expect.stringContaining('GENESYS_UNAVAILABLE') });
-    await until(() => ended.length === 1);
+    await until(() => ended.length === 1 && queryCalls === 5);
     expect(await checkpoints.get(STREAM_CHECKPOINT)).toBe(NOW - H);
+    openSettle();
     await until(async () => (await checkpoints.get(STREAM_CHECKPOINT)) === NOW);
     expect(writes.every((w) => w === NOW)).toBe(true);
     expect(b.state().gapOpen).toBe(false);
@@ -228,5 +241,29 @@ describe('backfill', () => {
     expect(writesAtStop).toBe(0);
     expect(fake.requests.length).toBe(answered);
     expect(b.state().gapOpen).toBe(true);
+  });
+
+  it('an intake failure reported after the checkpoint moved past its receipt fills from the receipt time', async () => {
+    const b = await setup(checkpoint(NOW), { endSlackMs: 60_000 });
+    b.start();
+    await until(() => queries().length === 2); // the start-up pass and its settle pass
+    await b.whenIdle();
+    expect(await checkpoints.get(STREAM_CHECKPOINT)).toBe(NOW);
+    // Received 10 min ago; its enqueue failed only now (after the slack): a pass from the checkpoint would skip it.
+    conversations.push({ id: C(9), startMs: NOW - 15 * 60_000, endMs: NOW - 10 * 60_000 - 5000 });
+    b.onIntakeFailure(C(9), NOW - 10 * 60_000);
+    await until(() => ended.includes(C(9)));
+    expect(queries()[2].interval.split('/')[0]).toBe(new Date(NOW - 10 * 60_000 - 8 * H).toISOString());
+  });
+});
+
+describe('streamHealthyUntil', () => {
+  const open = (lastMessageAt: number) => ({ state: 'open', lastMessageAt });
+  it('is the oldest last frame, never past an enqueue still in flight, unknown while a channel is down', () => {
+    expect(streamHealthyUntil([open(100), open(90)])).toBe(90);
+    expect(streamHealthyUntil([open(100), open(90)], 50)).toBe(50);
+    expect(streamHealthyUntil([open(100)], 150)).toBe(100);
+    expect(streamHealthyUntil([open(100), { state: 'connecting' }], 50)).toBeUndefined();
+    expect(streamHealthyUntil([])).toBeUndefined();
   });
 });

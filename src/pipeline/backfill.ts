@@ -56,8 +56,11 @@ export interface Backfill {
   start(): void;
   /** A socket came back: fill from the checkpoint to now. */
   onGap(reason: string): void;
-  /** The intake could not record an ended conversation: hold the checkpoint and fill the gap (after any pending retry). */
-  onIntakeFailure(conversationId: string): void;
+  /**
+   * The intake could not record an ended conversation whose snapshot arrived at `receivedAt`: hold the checkpoint and
+   * fill the gap from min(checkpoint, receivedAt) (after any pending retry), even if the checkpoint already moved past it.
+   */
+  onIntakeFailure(conversationId: string, receivedAt?: number): void;
   /** Stops the timers and waits (at most `deadlineMs`) for a running pass, which writes nothing more. @default 5000 */
   stop(deadlineMs?: number): Promise<void>;
   /** Resolves when no pass (or settle pass) is running and none is queued behind it. */
@@ -65,6 +68,18 @@ export interface Backfill {
   state(): BackfillState;
   /** Conversations queued by backfill so far. */
   queued(): number;
+}
+
+/**
+ * The stream is healthy up to the oldest last-frame time across channels, and never past the receipt time of an
+ * ended conversation still being recorded (`oldestInFlight`); unknown while any channel is not open.
+ */
+export function streamHealthyUntil(
+  channels: Array<{ state: string; lastMessageAt?: number | undefined }>,
+  oldestInFlight?: number | undefined,
+): number | undefined {
+  if (channels.length === 0 || channels.some((c) => c.state !== 'open' || c.lastMessageAt === undefined)) return undefined;
+  return Math.min(...channels.map((c) => c.lastMessageAt!), oldestInFlight ?? Number.POSITIVE_INFINITY);
 }
 
 /** Creates the backfill loop; see the module header for the checkpoint rule. */
@@ -89,6 +104,8 @@ export function createBackfill(options: BackfillOptions): Backfill {
   let retryPending = false;
   let failures = 0;
   let queued = 0;
+  /** Oldest receipt time of an intake failure no pass has covered yet: the next pass fills from there. */
+  let heldFrom: number | undefined;
   let lastPassAt: string | undefined;
   let lastError: string | undefined;
   const timers = new Set<NodeJS.Timeout>();
@@ -154,6 +171,7 @@ export function createBackfill(options: BackfillOptions): Backfill {
 
   async function pass(): Promise<void> {
     const version = gapVersion;
+    const held = heldFrom;
     const to = now();
     const stored = await checkpoints.get(STREAM_CHECKPOINT);
     if (stopped) return;
@@ -162,13 +180,14 @@ export function createBackfill(options: BackfillOptions): Backfill {
       await checkpoints.set(STREAM_CHECKPOINT, createdAt);
     } else {
       if (stored === 0) logger.warn('stream checkpoint unreadable: backfilling the longest lookback');
-      const from = Math.max(stored, to - maxLookbackMs);
+      const from = Math.min(Math.max(stored, to - maxLookbackMs), held ?? Number.POSITIVE_INFINITY);
       await fill(from, to);
       if (stopped) return;
       settling += 1;
       settleLater(from, to, 0);
     }
     filledVersion = version;
+    if (heldFrom === held) heldFrom = undefined;
     failures = 0;
     lastError = undefined;
     lastPassAt = new Date(now()).toISOString();
@@ -221,8 +240,9 @@ export function createBackfill(options: BackfillOptions): Backfill {
       gapVersion += 1;
       run();
     },
-    onIntakeFailure(conversationId) {
+    onIntakeFailure(conversationId, receivedAt) {
       logger.warn({ conversationId }, 'intake could not record a conversation: checkpoint held for backfill');
+      if (receivedAt !== undefined) heldFrom = Math.min(heldFrom ?? receivedAt, receivedAt);
       gapVersion += 1;
       // A failing pass is already scheduled to retry with backoff: do not hammer a store that is down.
       if (!retryPending) run();

@@ -82,13 +82,13 @@ export function createConversationProcessor(deps: ProcessorDeps) {
         retryAfterMs: notEndedRetryMs,
       });
     }
-    const transcript = await timed(stages, 'fetch_transcript', now, () => deps.source.getTranscript(info));
+    const transcript = await timed(stages, 'fetch_transcript', now, () => deps.source.getTranscript(info, signal));
     checkAborted(signal);
     log.debug({ turns: transcript.turns.length, mediaType: transcript.mediaType }, 'transcript fetched');
     const allowedWrapupCodes = await timed(stages, 'wrapup_codes', now, () => codesFor(info, deps, log));
     checkAborted(signal);
     const generated = await timed(stages, 'summarize', now, () =>
-      deps.engine.generate(transcript, { maxLength: task.max_length, queueId: info.queueIds[0], allowedWrapupCodes }),
+      deps.engine.generate(transcript, { maxLength: task.max_length, queueId: info.queueIds[0], allowedWrapupCodes, ...(signal ? { signal } : {}) }),
     );
     const record = toRecord(task, transcript, generated, stages, now() - started, new Date(now()).toISOString());
     await ensureOwner(task, signal, log);

@@ -67,3 +67,25 @@ describe('snapshot intake failures', () => {
     expect(intake.accepted()).toBe(0);
   });
 });
+
+describe('snapshot intake in flight', () => {
+  it('reports the receipt time of the oldest enqueue in flight, and passes it with a failure', async () => {
+    let clock = 1000;
+    let fail!: (err: unknown) => void;
+    const failures: Array<{ id: string; receivedAt: number }> = [];
+    const intake = createSnapshotIntake({
+      service: { conversationEnded: () => new Promise((_, reject) => (fail = reject)) },
+      logger: silentLogger(),
+      now: () => clock,
+      onFailure: (id, _error, receivedAt) => failures.push({ id, receivedAt }),
+    });
+    expect(intake.oldestInFlight()).toBeUndefined();
+    const pending = intake.onSnapshot(ended);
+    clock = 5000;
+    expect(intake.oldestInFlight()).toBe(1000);
+    fail(new AppError('STORE_UNAVAILABLE', 'store down', { retryable: true }));
+    await pending;
+    expect(failures).toEqual([{ id: ID, receivedAt: 1000 }]);
+    expect(intake.oldestInFlight()).toBeUndefined();
+  });
+});

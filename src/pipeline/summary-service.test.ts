@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
 import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-queue.js';
 import { silentLogger } from '../logger.js';
@@ -13,9 +13,11 @@ describe('summary service: revival and force keys', () => {
   let queue: EmbeddedTaskQueue;
   let stored: Map<string, SummaryRecord>;
   let service: SummaryService;
-  let clock = Date.now();
+  /** Offset of the service's clock from the real one (the queue stamps records with the real clock). */
+  let clock = 0;
 
   beforeEach(async () => {
+    clock = 0;
     backend = await createKeyvBackend('memory://');
     queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: silentLogger() });
     stored = new Map();
@@ -28,7 +30,7 @@ describe('summary service: revival and force keys', () => {
       templateVersion: 'default@1',
       logger: silentLogger(),
       // Every reading a millisecond later: keys made from the clock would never repeat.
-      now: () => (clock += 1),
+      now: () => Date.now() + (clock += 1),
     });
   });
   afterEach(async () => {
@@ -52,11 +54,16 @@ describe('summary service: revival and force keys', () => {
   }
 
   it.each(['socket', 'webhook', 'backfill'] as const)('an event from %s revives a task that failed for a transient reason', async (source) => {
-    for (const code of ['LLM_UNAVAILABLE', 'GENESYS_UNAVAILABLE', 'RATE_LIMITED', 'STORE_UNAVAILABLE', 'TRANSCRIPT_UNAVAILABLE', 'CONVERSATION_NOT_ENDED']) {
-      const task = await service.conversationEnded(ID, source);
+    const codes = ['LLM_UNAVAILABLE', 'GENESYS_UNAVAILABLE', 'RATE_LIMITED', 'STORE_UNAVAILABLE', 'TRANSCRIPT_UNAVAILABLE', 'CONVERSATION_NOT_ENDED'];
+    for (const [i, code] of codes.entries()) {
+      const id = `00000000-0000-4000-8000-0000000001${String(i).padStart(2, '0')}`;
+      const task = await service.conversationEnded(id, source);
       await failForGood(task, { code, message: 'outage outlasted the window', retryable: true });
-      const revived = await service.conversationEnded(ID, source);
-      expect(revived, code).toMatchObject({ task_id: task.task_id, status: 'pending', attempts: 0 });
+      clock += 10 * 60_000; // the failure is old enough to try again
+      const revived = await service.conversationEnded(id, source);
+      expect(revived, code).toMatchObject({ task_id: task.task_id, status: 'pending', attempts: 0, revivals: 1 });
+      clock = 0;
+      await failForGood(revived, { code: 'TOO_LONG', message: 'out of the way of the next claim', retryable: false });
     }
   });
 
@@ -73,6 +80,38 @@ describe('summary service: revival and force keys', () => {
     const task = await service.conversationEnded(ID, 'socket');
     await failForGood(task, { code: 'TRANSCRIPT_UNAVAILABLE', message: 'no call sessions', retryable: false });
     expect((await service.conversationEnded(ID, 'socket')).status).toBe('failed');
+  });
+
+  it('events revive a transient failure at most 3 times, only once the failure is 10 min old, and only when retryable', async () => {
+    const task = await service.conversationEnded(ID, 'socket');
+    for (let revival = 1; revival <= 3; revival++) {
+      clock = 0;
+      await failForGood(task, { code: 'LLM_UNAVAILABLE', message: 'down', retryable: true });
+      expect((await service.conversationEnded(ID, 'backfill')).status, 'the failure is too recent').toBe('failed');
+      clock += 10 * 60_000;
+      expect(await service.conversationEnded(ID, 'backfill')).toMatchObject({ status: 'pending', revivals: revival });
+    }
+    await failForGood(task, { code: 'LLM_UNAVAILABLE', message: 'down', retryable: true });
+    clock += 60 * 60_000;
+    expect((await service.conversationEnded(ID, 'socket')).status, 'the cap is reached').toBe('failed');
+    // An explicit client request still may, and does not count as a revival.
+    expect(await service.request(ID)).toMatchObject({ status: 'pending', revivals: 3 });
+    // A record without `retryable` (written before the field existed) is not revived by events.
+    await failForGood(task, { code: 'GENESYS_UNAVAILABLE', message: 'down' });
+    const other = await service.conversationEnded('00000000-0000-4000-8000-000000000002', 'socket');
+    await failForGood(other, { code: 'GENESYS_UNAVAILABLE', message: 'old record' });
+    clock += 60 * 60_000;
+    expect((await service.conversationEnded('00000000-0000-4000-8000-000000000002', 'webhook')).status).toBe('failed');
+  });
+
+  it('releaseWaiters() answers every long-poll now with the task as it is, and later waits at once', async () => {
+    const task = await service.request(ID);
+    const waiting = service.waitForTask(task.task_id, 600_000);
+    await vi.waitFor(() => expect(service.waiting()).toBe(1));
+    service.releaseWaiters();
+    expect(service.waiting()).toBe(0);
+    expect(await waiting).toMatchObject({ task_id: task.task_id, status: 'pending' });
+    expect(await service.waitForTask(task.task_id, 600_000)).toMatchObject({ status: 'pending' });
   });
 
   it('repeated forces join the pending forced task; a force after it completed makes a new one', async () => {

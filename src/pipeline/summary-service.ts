@@ -14,6 +14,10 @@ export interface SummaryServiceDeps {
   logger: Logger;
   /** A failed task older than this is tried again when a client asks. @default 300000 */
   retryFailedAfterMs?: number;
+  /** Revivals by events (socket, webhook, backfill) of one task that failed for a transient reason. @default 3 */
+  maxRevivals?: number;
+  /** An event revives a failed task only once its failure is this old (ms). @default 600000 */
+  reviveAfterMs?: number;
   now?: () => number;
 }
 
@@ -45,12 +49,21 @@ export interface SummaryService {
   waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined>;
   /** Intake for ended conversations seen by the notification subscriber, webhooks or backfill. */
   conversationEnded(conversationId: string, source: TaskSource): Promise<TaskRecord>;
+  /** At shutdown: every waitForTask answers now with the task as it is, and later ones answer at once. */
+  releaseWaiters(): void;
+  /** Long-polls (waitForTask calls) waiting right now. */
+  waiting(): number;
 }
 
 /** Creates the service shared by the HTTP API and every event intake. */
 export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
   const now = deps.now ?? Date.now;
   const retryFailedAfterMs = deps.retryFailedAfterMs ?? 300_000;
+  const maxRevivals = deps.maxRevivals ?? 3;
+  const reviveAfterMs = deps.reviveAfterMs ?? 600_000;
+  /** Ends a pending waitForTask with the task's current state. */
+  const waiters = new Set<() => void>();
+  let released = false;
 
   /** The force key follows the current summary: forces join one pending task until it has replaced the summary. */
   async function keyFor(conversationId: string, maxLength: number, force: boolean | undefined): Promise<string> {
@@ -70,19 +83,26 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
     }
     if (shouldRevive(task, source, options.force === true)) {
       deps.logger.info({ conversationId, taskId: task.task_id, source, status: task.status }, 'retrying settled task');
-      return deps.queue.retry(task.task_id);
+      return deps.queue.retry(task.task_id, { revival: source !== 'api' });
     }
     return task;
   }
 
   /**
    * A client may ask again for any failure; an event revives a task that failed for a transient reason (an outage,
-   * a transcript or an end that came late), never one whose content failed (too long, PII, schema). A force that
+   * a transcript or an end that came late), never one whose content failed (too long, PII, schema), at most
+   * `maxRevivals` times and only once the failure is `reviveAfterMs` old (repeated events and backfill passes would
+   * otherwise retry a conversation that always fails forever). A force that
    * joins a settled forced task whose summary is gone (expired) runs it again.
    */
   function shouldRevive(task: TaskRecord, source: TaskSource, force: boolean): boolean {
-    if (task.status === 'failed') return source === 'api' ? shouldRetry(task) : hasTransientFailure(task);
+    if (task.status === 'failed') return source === 'api' ? shouldRetry(task) : eventMayRevive(task);
     return force && isTaskSettled(task);
+  }
+
+  function eventMayRevive(task: TaskRecord): boolean {
+    const age = now() - Date.parse(task.updated_at);
+    return hasTransientFailure(task) && (task.revivals ?? 0) < maxRevivals && age >= reviveAfterMs;
   }
 
   function shouldRetry(task: TaskRecord): boolean {
@@ -92,7 +112,7 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
 
   async function waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined> {
     const first = await deps.queue.get(taskId);
-    if (!first || isTaskSettled(first) || timeoutMs <= 0) return first;
+    if (!first || isTaskSettled(first) || timeoutMs <= 0 || released) return first;
     return new Promise<TaskRecord | undefined>((resolve) => {
       let done = false;
       const finish = (task: TaskRecord | undefined): void => {
@@ -100,8 +120,11 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
         done = true;
         clearTimeout(timer);
         deps.events.off('settled', onSettled);
+        waiters.delete(release);
         resolve(task);
       };
+      const release = (): void => void deps.queue.get(taskId).then(finish, () => finish(first));
+      waiters.add(release);
       const onSettled = (task: TaskRecord): void => {
         if (task.task_id === taskId) finish(task);
       };
@@ -120,5 +143,11 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
       deps.queue.findByKey(idempotencyKey(conversationId, deps.templateVersion, maxLength ?? deps.defaultMaxLength)),
     waitForTask,
     conversationEnded: (conversationId, source) => request(conversationId, { source }),
+    releaseWaiters() {
+      released = true;
+      for (const release of [...waiters]) release();
+      waiters.clear();
+    },
+    waiting: () => waiters.size,
   };
 }

@@ -1,5 +1,6 @@
-// A task that outlives its timeout: the first run is aborted and can never store, so one summary is written once.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// A task that outlives its timeout: the first run is aborted and awaited (bounded) before its task is retried, and
+// can never store, so one summary is written once. Fake timers and gates: nothing here races the wall clock.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
 import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-queue.js';
 import { silentLogger } from '../logger.js';
@@ -32,8 +33,15 @@ const generated: GeneratedSummary = {
   repaired: false, stage_latency_ms: {},
 };
 
-/** An engine whose first call hangs `firstDelayMs` without looking at any signal (an SDK call that cannot be cancelled). */
-function slowFirstEngine(firstDelayMs: number): SummaryEngine & { calls: number } {
+/** A promise and its resolver. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** An engine whose first call waits for `first` without looking at any signal (an SDK call that cannot be cancelled). */
+function gatedFirstEngine(first: Promise<void>): SummaryEngine & { calls: number } {
   const engine = {
     calls: 0,
     model: 'fake',
@@ -41,11 +49,20 @@ function slowFirstEngine(firstDelayMs: number): SummaryEngine & { calls: number 
     templateFor: () => generated.template,
     async generate() {
       engine.calls += 1;
-      if (engine.calls === 1) await new Promise((r) => setTimeout(r, firstDelayMs));
+      if (engine.calls === 1) await first;
       return generated;
     },
   };
   return engine;
+}
+
+/** Real macrotask turns (setImmediate is not faked) until `cond` holds; bounded by turns, not by time. */
+async function until(cond: () => boolean | Promise<boolean>, turns = 2000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error('condition not met');
 }
 
 describe('task timeout and ownership', () => {
@@ -54,30 +71,42 @@ describe('task timeout and ownership', () => {
   let worker: Worker | undefined;
   let puts: SummaryRecord[];
   let summaries: SummaryStore;
+  let gates: Array<{ open: () => void }>;
 
   beforeEach(async () => {
     backend = await createKeyvBackend('memory://');
     queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: silentLogger() });
     puts = [];
+    gates = [];
     summaries = { get: async () => puts.at(-1), put: async (r) => void puts.push(r), ping: async () => true };
   });
   afterEach(async () => {
+    vi.useRealTimers();
+    for (const g of gates) g.open();
     await worker?.stop(1000);
     worker = undefined;
     queue.close();
     await backend.close();
   });
 
-  it('a timed-out run is aborted: the retry stores the one summary, the late first run stores nothing', async () => {
-    const engine = slowFirstEngine(300);
+  /** Fake timers and Date for the worker AND the queue (whose clock is read when it is created). */
+  function useFakeClock(): void {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    queue.close();
+    queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks-fake-clock'), logger: silentLogger() });
+  }
+
+  /** A worker (1 s timeout, 5 s abort grace) over the real processor; records every run's signal and promise. */
+  function timedWorker(engine: SummaryEngine) {
     const processor = createConversationProcessor({ source, engine, summaries, tasks: queue, logger: silentLogger() });
     const signals: AbortSignal[] = [];
     const runs: Array<Promise<unknown>> = [];
     worker = createWorker({
       queue,
       logger: silentLogger(),
-      taskTimeoutMs: 100,
-      pollIntervalMs: 10,
+      taskTimeoutMs: 1000,
+      abortGraceMs: 5000,
+      pollIntervalMs: 100,
       retry: { baseDelayMs: 1, maxDelayMs: 5 },
       process: (task, signal) => {
         signals.push(signal);
@@ -86,22 +115,63 @@ describe('task timeout and ownership', () => {
         return run;
       },
     });
+    return { worker, signals, runs };
+  }
+
+  it('a timed-out run is aborted and awaited before its task is handed back; the retry stores the one summary', async () => {
+    useFakeClock();
+    const first = gate();
+    gates.push(first);
+    const engine = gatedFirstEngine(first.promise);
+    const { worker: w, signals, runs } = timedWorker(engine);
     const { task } = await queue.enqueue({ conversationId: ID, idempotencyKey: 'k', maxLength: 500, source: 'socket' });
-    worker.start();
-    while ((await queue.get(task.task_id))?.status !== 'completed') await new Promise((r) => setTimeout(r, 10));
-    await Promise.allSettled(runs); // the first run's late return included
+    w.start();
+    await until(() => engine.calls === 1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(signals[0]?.aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(4000);
+    // Still inside the grace: the old run may yet reach its store, so the task is not handed back.
+    expect(await queue.get(task.task_id)).toMatchObject({ status: 'processing', attempts: 1 });
+    expect(runs).toHaveLength(1);
+    first.open(); // the uncancellable call returns late; the run sees the abort and stores nothing
+    await until(async () => (await queue.get(task.task_id))?.status !== 'processing' || runs.length > 1);
+    for (let i = 0; i < 50 && (await queue.get(task.task_id))?.status !== 'completed'; i++) {
+      await vi.advanceTimersByTimeAsync(10);
+      await until(() => true);
+    }
+    await Promise.allSettled(runs);
     expect(runs).toHaveLength(2);
     expect(await runs[0]!.catch((e: unknown) => e)).toMatchObject({ code: 'INTERNAL' });
     expect(engine.calls).toBe(2);
-    expect(signals[0]?.aborted).toBe(true);
     expect(signals[1]?.aborted).toBe(false);
     expect(puts).toHaveLength(1);
     expect(puts[0]?.task_id).toBe(task.task_id);
     expect(await queue.get(task.task_id)).toMatchObject({ status: 'completed', attempts: 2 });
   });
 
+  it('the wait for an aborted run is bounded: a run that never returns costs abortGraceMs, then the task is retried', async () => {
+    useFakeClock();
+    const never = gate();
+    gates.push(never);
+    const engine = gatedFirstEngine(never.promise);
+    const { worker: w, signals } = timedWorker(engine);
+    const { task } = await queue.enqueue({ conversationId: ID, idempotencyKey: 'k', maxLength: 500, source: 'socket' });
+    w.start();
+    await until(() => engine.calls === 1);
+    await vi.advanceTimersByTimeAsync(5999);
+    expect(await queue.get(task.task_id)).toMatchObject({ status: 'processing', attempts: 1 });
+    await vi.advanceTimersByTimeAsync(1);
+    await until(async () => (await queue.get(task.task_id))?.status === 'pending');
+    for (let i = 0; i < 50 && signals.length < 2; i++) {
+      await vi.advanceTimersByTimeAsync(10);
+      await until(() => true);
+    }
+    expect(signals).toHaveLength(2);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
   it('a run whose task was re-queued (or claimed again) meanwhile discards its summary', async () => {
-    const processor = createConversationProcessor({ source, engine: slowFirstEngine(0), summaries, tasks: queue, logger: silentLogger() });
+    const processor = createConversationProcessor({ source, engine: gatedFirstEngine(Promise.resolve()), summaries, tasks: queue, logger: silentLogger() });
     await queue.enqueue({ conversationId: ID, idempotencyKey: 'k', maxLength: 500, source: 'socket' });
     const claimed = (await queue.claim()) as TaskRecord;
     await queue.fail(claimed.task_id, { code: 'INTERNAL', message: 'task exceeded 100 ms' }, Date.now());

@@ -1,7 +1,7 @@
 // Worker: claims tasks from the queue with bounded concurrency, runs the processor, records success, retry or failure.
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
-import { AppError, toAppError } from '../errors.js';
+import { AppError, isAppError, toAppError } from '../errors.js';
 import { backoffDelay } from '../backoff.js';
 import type { TaskQueue, TaskRecord } from '../domain.js';
 
@@ -49,6 +49,11 @@ export interface WorkerOptions {
    * retries + 1) × (repairs + 1), plus map-reduce over long transcripts. @default 900000
    */
   taskTimeoutMs?: number;
+  /**
+   * After a timeout the aborted run gets this long to settle before its task is handed back, so a late store can
+   * never follow a new claim. @default 5000
+   */
+  abortGraceMs?: number;
   /** Safety poll for tasks whose retry time has come. @default 1000 */
   pollIntervalMs?: number;
   now?: () => number;
@@ -58,7 +63,11 @@ export interface WorkerOptions {
 
 export interface Worker {
   start(): void;
-  /** Stops claiming; waits up to `deadlineMs` for running tasks. Returns how many were still running. */
+  /**
+   * Stops claiming (a claim in progress is handed back) and waits up to `deadlineMs` for running tasks; those still
+   * running are then aborted. A run that ends with an error once stop() began records nothing: its task stays
+   * `processing` and the next start's recover() re-queues it. Returns how many were still running at the deadline.
+   */
   stop(deadlineMs: number): Promise<number>;
   /** Emits 'settled' (task) when a task completes or fails for good. */
   readonly events: EventEmitter;
@@ -78,32 +87,24 @@ export function retryDelay(task: TaskRecord, error: AppError, policy: ResolvedRe
   return Math.max(error.retryAfterMs ?? 0, delay);
 }
 
-/** Runs `process` with an abort signal that fires (and a rejection) after `ms`. */
-async function withTimeout<T>(process: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new AppError('INTERNAL', `task exceeded ${ms} ms`, { retryable: true });
-      controller.abort(error);
-      reject(error);
-    }, ms);
-  });
-  try {
-    return await Promise.race([process(controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** True for the processor's "this run lost the task" error: nothing to record, the owner records. */
 export const isSuperseded = (err: unknown): boolean => err instanceof AppError && err.details?.superseded === true;
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Resolves after `ms` with `value` (cleared by the returned cancel). */
+function delay<T>(ms: number, value: T): { promise: Promise<T>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<T>((resolve) => (timer = setTimeout(resolve, ms, value)));
+  return { promise, cancel: () => clearTimeout(timer) };
+}
 
 /** Creates a worker; call start() once the queue has recovered. */
 export function createWorker(options: WorkerOptions): Worker {
   const { queue, logger } = options;
   const concurrency = options.concurrency ?? 4;
   const taskTimeoutMs = options.taskTimeoutMs ?? 900_000;
+  const abortGraceMs = options.abortGraceMs ?? 5000;
   const now = options.now ?? Date.now;
   const policy: ResolvedRetryPolicy = {
     windows: { ...DEFAULT_RETRY_WINDOWS, ...options.retry?.windows },
@@ -115,8 +116,10 @@ export function createWorker(options: WorkerOptions): Worker {
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const running = new Set<Promise<void>>();
+  const controllers = new Set<AbortController>();
   let started = false;
-  let pumping = false;
+  let stopping = false;
+  let pumping: Promise<void> | undefined;
   let poll: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
 
@@ -130,10 +133,10 @@ export function createWorker(options: WorkerOptions): Worker {
       events.emit('settled', skipped);
       return;
     }
-    const delay = retryDelay(task, error, policy, now(), options.random);
-    if (delay !== undefined) {
-      await queue.fail(task.task_id, taskError, now() + delay);
-      log.warn({ code: error.code, attempt: task.attempts, retryInMs: delay }, 'task will be retried');
+    const delayMs = retryDelay(task, error, policy, now(), options.random);
+    if (delayMs !== undefined) {
+      await queue.fail(task.task_id, taskError, now() + delayMs);
+      log.warn({ code: error.code, attempt: task.attempts, retryInMs: delayMs }, 'task will be retried');
       return;
     }
     const failed = await queue.fail(task.task_id, { ...taskError, retryable: error.retryable });
@@ -141,14 +144,51 @@ export function createWorker(options: WorkerOptions): Worker {
     events.emit('settled', failed);
   }
 
+  /**
+   * Runs the processor with an abort signal that fires after taskTimeoutMs. A timed-out run is aborted and then
+   * awaited (at most abortGraceMs) before the timeout error is thrown, so its task is not handed back while the old
+   * run may still store; a run that managed to store during the grace counts as done.
+   */
+  async function attempt(task: TaskRecord): Promise<Awaited<ReturnType<ProcessTask>>> {
+    const controller = new AbortController();
+    controllers.add(controller);
+    const outcome = options
+      .process(task, controller.signal)
+      .then((value): Outcome<typeof value> => ({ ok: true, value }), (error: unknown): Outcome<never> => ({ ok: false, error }));
+    const timeout = delay(taskTimeoutMs, 'timeout' as const);
+    try {
+      const first = await Promise.race([outcome, timeout.promise]);
+      if (first === 'timeout') {
+        const error = new AppError('INTERNAL', `task exceeded ${taskTimeoutMs} ms`, { retryable: true });
+        controller.abort(error);
+        const grace = delay(abortGraceMs, undefined);
+        const late = await Promise.race([outcome, grace.promise]);
+        grace.cancel();
+        if (late?.ok) return late.value;
+        if (!late) logger.warn({ taskId: task.task_id, abortGraceMs }, 'timed-out run did not stop within the grace; handing the task back anyway');
+        throw error;
+      }
+      if (first.ok) return first.value;
+      throw first.error;
+    } finally {
+      timeout.cancel();
+      controllers.delete(controller);
+    }
+  }
+
   async function run(task: TaskRecord): Promise<void> {
     try {
-      const { record } = await withTimeout((signal) => options.process(task, signal), taskTimeoutMs);
+      const { record } = await attempt(task);
       const done = await queue.complete(task.task_id, { latencyMs: record.latency_ms, qualityScore: record.quality_score });
       events.emit('settled', done);
     } catch (err) {
       if (isSuperseded(err)) {
         logger.warn({ taskId: task.task_id }, 'task run superseded by a newer attempt; its result is discarded');
+        return;
+      }
+      if (stopping || isAppError(err, 'SHUTTING_DOWN')) {
+        // Never failed for good because we are going away: the task stays processing and the next start resumes it.
+        logger.info({ taskId: task.task_id, code: toAppError(err).code }, 'task interrupted by shutdown; left for recovery on the next start');
         return;
       }
       await settle(task, err).catch((e: unknown) =>
@@ -157,13 +197,22 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function pump(): Promise<void> {
-    if (pumping) return;
-    pumping = true;
+  /** A task claimed while stop() ran: back to pending at once (if even that fails, recover() finds it processing). */
+  async function handBack(task: TaskRecord): Promise<void> {
+    await queue
+      .fail(task.task_id, { code: 'SHUTTING_DOWN', message: 'claimed while the worker was stopping; handed back' }, now())
+      .catch((e: unknown) => logger.warn({ taskId: task.task_id, err: toAppError(e).message }, 'could not hand a task back; it resumes on the next start'));
+  }
+
+  async function drain(): Promise<void> {
     try {
       while (started && running.size < concurrency) {
         const task = await queue.claim();
         if (!task) break;
+        if (!started) {
+          await handBack(task);
+          break;
+        }
         const p: Promise<void> = run(task).finally(() => {
           running.delete(p);
           void pump();
@@ -172,31 +221,44 @@ export function createWorker(options: WorkerOptions): Worker {
       }
     } catch (err) {
       logger.error({ err: toAppError(err).message }, 'claiming a task failed');
-    } finally {
-      pumping = false;
     }
+  }
+
+  function pump(): Promise<void> {
+    pumping ??= drain().finally(() => (pumping = undefined));
+    return pumping;
+  }
+
+  async function stop(deadlineMs: number): Promise<number> {
+    started = false;
+    stopping = true;
+    unsubscribe?.();
+    if (poll) clearInterval(poll);
+    const deadline = delay(deadlineMs, 'timeout' as const);
+    const drained = (async () => {
+      await pumping;
+      await Promise.allSettled([...running]);
+    })();
+    await Promise.race([drained, deadline.promise]);
+    deadline.cancel();
+    if (running.size > 0) {
+      const reason = new AppError('SHUTTING_DOWN', 'worker stopped at its shutdown deadline', { retryable: true });
+      for (const controller of controllers) controller.abort(reason);
+    }
+    return running.size;
   }
 
   return {
     events,
     active: () => running.size,
     start() {
-      if (started) return;
+      if (started || stopping) return;
       started = true;
       unsubscribe = queue.onReady(() => void pump());
       poll = setInterval(() => void pump(), options.pollIntervalMs ?? 1000);
       poll.unref();
       void pump();
     },
-    async stop(deadlineMs) {
-      started = false;
-      unsubscribe?.();
-      if (poll) clearInterval(poll);
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, deadlineMs, 'timeout')));
-      await Promise.race([Promise.allSettled([...running]), deadline]);
-      clearTimeout(timer);
-      return running.size;
-    },
+    stop,
   };
 }

@@ -138,13 +138,14 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
     return locked(async () => state.save(await state.mustRead(taskId), { status: 'skipped', error, not_before: undefined }));
   }
 
-  async function retry(taskId: string): Promise<TaskRecord> {
+  async function retry(taskId: string, options: { revival?: boolean } = {}): Promise<TaskRecord> {
     const { task, requeued } = await locked(async () => {
       const current = await state.mustRead(taskId);
       // Open tasks are returned as they are; completed ones are re-queued too (explicit re-generation).
       if (isOpen(current.status)) return { task: current, requeued: false };
       // A fresh attempt budget: this is an explicit client request, not the worker's backoff.
       const patch = { status: 'pending', attempts: 0, error: undefined, not_before: undefined } as const;
+      if (options.revival) return { task: await state.save(current, { ...patch, revivals: (current.revivals ?? 0) + 1 }), requeued: true };
       return { task: await state.save(current, patch), requeued: true };
     });
     if (requeued) wake.now();

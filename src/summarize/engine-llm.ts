@@ -24,6 +24,8 @@ export interface LlmPathInput {
   piiAllow?: readonly RegExp[] | undefined;
   maxRepairs: number;
   timed: Timed;
+  /** Aborts every model call (map step and summary). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface LlmPathResult {
@@ -46,7 +48,7 @@ export async function summarizeWithLlm(input: LlmPathInput): Promise<LlmPathResu
       turns,
       model: llm.model,
       budgetTokens: inputBudget(llm.model),
-      complete: (messages) => llm.completeText(messages),
+      complete: (messages) => llm.completeText(messages, input.signal),
       mapTemplate: input.mapTemplate,
       formatTurns: formatTranscript,
       mediaType: transcript.mediaType,
@@ -72,6 +74,7 @@ export async function summarizeWithLlm(input: LlmPathInput): Promise<LlmPathResu
     maxRepairs: input.maxRepairs,
     format: summaryResponseFormat(input.codes),
     timed,
+    signal: input.signal,
   });
   const chunked = condensed.chunks > 1;
   const usage = chunked || condensed.usage.total_tokens > 0 ? addUsage(condensed.usage, asked.usage) : asked.usage;

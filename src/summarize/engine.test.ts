@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Transcript } from '../domain.js';
-import { isAppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
+import { startOpenAiFake } from '../sim/openai-fake.js';
 import { silentLogger } from '../logger.js';
 import { createSummaryEngine } from './engine.js';
 import { sampleFields, startScriptedLlm, type ScriptedLlm } from './test-fixtures.js';
@@ -170,6 +171,27 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
     expect(isAppError(err, 'CONTENT_TOO_SHORT')).toBe(true);
     expect(err).toMatchObject({ retryable: false });
     expect(llm.requests).toHaveLength(0);
+  });
+
+  it('an aborted generate() cancels the SDK request in flight and rejects with the abort reason', async () => {
+    const slow = await startOpenAiFake();
+    try {
+      slow.setDelay(600_000);
+      const e = await createSummaryEngine({
+        openai: { apiKey: 'test', baseUrl: slow.url, model: 'gpt-4o-mini', timeoutMs: 600_000, maxRetries: 0, temperature: 0.2 },
+        promptsDir: PROMPTS,
+        templateId: 'default',
+        logger: silentLogger(),
+      });
+      const controller = new AbortController();
+      const reason = new AppError('INTERNAL', 'task exceeded 1000 ms', { retryable: true });
+      const generating = e.generate(transcript, { maxLength: 400, signal: controller.signal });
+      await vi.waitFor(() => expect(slow.callCount).toBe(1));
+      controller.abort(reason);
+      await expect(generating).rejects.toBe(reason);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('maps an unreachable endpoint to LLM_UNAVAILABLE retryable', async () => {

@@ -101,7 +101,7 @@ export async function createSummaryEngine(options: SummaryEngineOptions): Promis
     let usage: GeneratedSummary['usage'];
     let chunks: number | undefined;
     if (llm && mapTemplate) {
-      ({ fields, repaired, usage, chunks } = await summarizeWithLlm({ llm, template, mapTemplate, transcript, turns, language, maxLength, codes, piiAllow, maxRepairs, timed }));
+      ({ fields, repaired, usage, chunks } = await summarizeWithLlm({ llm, template, mapTemplate, transcript, turns, language, maxLength, codes, piiAllow, maxRepairs, timed, signal: opts.signal }));
     } else {
       fields = await timed('llm', () => extractive(turns, maxLength, language, codes, piiAllow));
       const issues = await timed('validate', () => validateSummary(fields, { maxLength, allowedWrapupCodes: codes, piiAllow }));

@@ -18,6 +18,8 @@ export interface AskOptions {
   maxRepairs?: number;
   format: ResponseFormat;
   timed: Timed;
+  /** Aborts the model calls (passed to the SDK request). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface AskResult {
@@ -70,8 +72,8 @@ export async function askWithRepair(llm: LlmClient, messages: ChatMessage[], opt
   let issues: ValidationIssue[] = [];
   for (let attempt = 0; attempt <= maxRepairs; attempt += 1) {
     const answer = attempt === 0
-      ? await options.timed('llm', () => llm.complete(conversation, options.format))
-      : await options.timed('repair', () => llm.complete(conversation, options.format));
+      ? await options.timed('llm', () => llm.complete(conversation, options.format, options.signal))
+      : await options.timed('repair', () => llm.complete(conversation, options.format, options.signal));
     usage = addUsage(usage, answer.usage);
     const result = await options.timed(attempt === 0 ? 'validate' : 'repair', () => validateAnswer(answer.content, check));
     if (result.fields && result.issues.length === 0) {

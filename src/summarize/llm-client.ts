@@ -36,9 +36,9 @@ export type ResponseFormat = ReturnType<typeof summaryResponseFormat>;
 export interface LlmClient {
   readonly model: string;
   /** @param format @default summaryResponseFormat() (no wrap-up codes) */
-  complete(messages: ChatMessage[], format?: ResponseFormat): Promise<LlmAnswer>;
+  complete(messages: ChatMessage[], format?: ResponseFormat, signal?: AbortSignal): Promise<LlmAnswer>;
   /** A plain-text completion (no response_format), for the map step of long transcripts. */
-  completeText(messages: ChatMessage[]): Promise<LlmAnswer>;
+  completeText(messages: ChatMessage[], signal?: AbortSignal): Promise<LlmAnswer>;
 }
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
@@ -67,6 +67,11 @@ export function toLlmError(err: unknown): AppError {
   return new AppError('LLM_UNAVAILABLE', 'LLM request failed', { retryable: true, cause: err });
 }
 
+/** The abort reason when it is an AppError (the worker's timeout or shutdown), else a retryable INTERNAL. */
+export function abortReason(signal: AbortSignal): AppError {
+  return signal.reason instanceof AppError ? signal.reason : new AppError('INTERNAL', 'model request aborted', { retryable: true, cause: signal.reason });
+}
+
 /** Creates the chat-completions adapter. */
 export function createLlmClient(options: LlmOptions): LlmClient {
   const client = new OpenAI({
@@ -75,24 +80,22 @@ export function createLlmClient(options: LlmOptions): LlmClient {
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
   });
-  async function create(messages: ChatMessage[], format: ResponseFormat | undefined): Promise<LlmAnswer> {
+  async function create(messages: ChatMessage[], format: ResponseFormat | undefined, signal: AbortSignal | undefined): Promise<LlmAnswer> {
     try {
-      const completion = await client.chat.completions.create({
-        model: options.model,
-        temperature: options.temperature,
-        messages,
-        ...(format ? { response_format: format } : {}),
-      });
+      const body = { model: options.model, temperature: options.temperature, messages, ...(format ? { response_format: format } : {}) };
+      // The SDK's per-request `signal` cancels the HTTP request (and its retries) when the task is aborted.
+      const completion = await client.chat.completions.create(body, signal ? { signal } : undefined);
       const u = completion.usage;
       const usage = u ? { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens, total_tokens: u.total_tokens } : undefined;
       return { content: completion.choices[0]?.message.content ?? null, usage };
     } catch (err) {
+      if (signal?.aborted) throw abortReason(signal);
       throw toLlmError(err);
     }
   }
   return {
     model: options.model,
-    complete: (messages, format = summaryResponseFormat()) => create(messages, format),
-    completeText: (messages) => create(messages, undefined),
+    complete: (messages, format = summaryResponseFormat(), signal) => create(messages, format, signal),
+    completeText: (messages, signal) => create(messages, undefined, signal),
   };
 }

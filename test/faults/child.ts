@@ -102,6 +102,12 @@ export async function listening(child: WrapupChild): Promise<string> {
   }
 }
 
+/** Waits until start-up is complete ('wrapup started': intake and worker run); a signal before it exits at once (130). */
+export async function started(child: WrapupChild): Promise<void> {
+  await listening(child);
+  await waitFor(async () => child.output.some((l) => l.includes('"msg":"wrapup started"')), CHILD_START_TIMEOUT_MS);
+}
+
 /** Kills (SIGKILL) and awaits every child still running. */
 export async function killAll(children: WrapupChild[]): Promise<void> {
   for (const child of children.splice(0)) {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGenesysSim, type GenesysSim } from '../../src/sim/genesys-sim.js';
 import { startOpenAiFake, type OpenAiFake } from '../../src/sim/openai-fake.js';
 import { waitFor } from '../helpers.js';
-import { killAll, listening, llmCalls, readStore, spawnWrapup, type WrapupChild } from './child.js';
+import { killAll, listening, llmCalls, readStore, spawnWrapup, started, type WrapupChild } from './child.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (res: Response): Promise<any> => res.json();
@@ -68,7 +68,7 @@ describe('graceful shutdown mid-task', () => {
     expect(afterStop.task?.status).toBe('completed');
 
     const second = start();
-    await listening(second);
+    await started(second); // a signal before start-up is complete exits at once (130)
     const res = await second.get(`/api/summary/${conversation.id}`);
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ task_id: afterStop.summary!.task_id, source: 'cache' });
