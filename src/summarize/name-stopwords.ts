@@ -1,4 +1,5 @@
-// Words that end or disqualify a name candidate ("I'm Sorry", "Jane doe pin 3100"): data, kept apart from the logic.
+// Words that end or disqualify a name candidate ("I'm Sorry", "Jane doe pin 3100"), including service tiers and plan
+// names ("I am Premium", "Soy Premium"): data, kept apart from the logic. Company suffixes are in pii-words.ts.
 
 const WORDS = `
 a about actually may afraid after again agent all also am an and annoyed any anyone anything are as asking at available away
@@ -13,7 +14,9 @@ still sure support team than thank thanks that the their them then there they th
 tomorrow too trying two uh um unable under up upset us very wait waiting want wanted was we well were what when where
 which who why will with wondering worried would wrong yeah yep yes yesterday you your
 monday tuesday wednesday thursday friday saturday sunday january february march april june july august september
-october november december let call contact reach text send ignore print tell give check venue meeting hotel inn apartment apartments restaurant gold silver bronze platinum account username address zip state city street avenue
+october november december let call contact reach text send ignore print tell give check venue meeting hotel inn apartment apartments restaurant account username address zip state city street avenue
+gold silver bronze platinum premium premier basic standard plus pro business enterprise elite vip starter essential essentials
+ultimate deluxe
 `;
 
 /** Lower-case words that are never taken as (part of) a person's name. */

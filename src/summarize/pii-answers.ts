@@ -1,8 +1,10 @@
 // Credentials given in reply to the agent's question: the account number/id after "your account number?", the PIN
-// after "and your PIN?", the security answer after "your mother's maiden name?", and later mentions of each.
-import { ACCOUNT_ID, PIN_DIGITS } from './pii-credentials.js';
-import { isNameWord } from './pii-names.js';
+// after "and your PIN?" (security answers: pii-secrets.ts), and later mentions of each.
+import { ACCOUNT_ID, PIN_DIGITS, isAccountLike, isAmountAfter } from './pii-credentials.js';
+import { secretPattern } from './pii-secrets.js';
 import type { PiiSpan, PiiType } from './pii-types.js';
+
+export { ASKS_FOR_SECRET, findAnsweredSecret, propagatesSecret } from './pii-secrets.js';
 
 /** Does an agent turn ask for an account number/id (or a customer/member number)? "account and order ID" counts. */
 export const ASKS_FOR_ACCOUNT =
@@ -11,11 +13,10 @@ export const ASKS_FOR_ACCOUNT =
 const ASKS_FOR_ORDER = /\border\s*(?:id|number|no\b|#)/i;
 /** Does an agent turn ask for a PIN, passcode, one-time or card security code? */
 export const ASKS_FOR_PIN = /\b(?:pins?|pass\s*code|access\s+code|verification\s+code|one[-\s]time\s+(?:pass)?code|otp|cvv2?|cvc2?|security\s+code)\b/i;
-/** Does an agent turn ask a security question (maiden name, childhood pet, "security question")? */
-export const ASKS_FOR_SECRET =
-  /\bmaiden\s+name|\bname\s+of\s+(?:the\s+|your\s+)?(?:first\s+|childhood\s+)?pet|\bpet['’]?s?\s+name|\b(?:security|secret)\s+(?:question|answer)|\bmemorable\s+(?:word|answer)/i;
-/** Is a PIN under discussion (so "either 0314 or 7402" or a bare "1596" is one)? */
-export const MENTIONS_PIN = /\b(?:pins?|pass\s*code)\b/i;
+/** Does an agent turn ask for another number ("Which order is it?", "How much was it?", "What year?", "your account number?")? */
+export const ASKS_OTHER_NUMBER = /\b(?:order|amount|how\s+(?:much|many)|years?|quantity|price|cost|total|zip|postal|phone|account|ticket|case|reference|number\s+of)\b/i;
+/** Does an agent turn ask anything at all (a question mark, or "please …")? */
+export const ASKS_ANYTHING = /\?|\bplease\b|\b(?:can|could|may)\s+(?:i|you)\b/i;
 
 /** Ids introduced as something else ("order ID: 3554122874", "ticket 48213") are not account ids. */
 const OTHER_ID = /\b(?:user\s*name|login|handle|e-?mail|order|ticket|tracking|case|reference|ref|confirmation|invoice|booking|reservation|flight|zip|postal|phone|serial|model|sku|item|product|pin)\b[^,;.!?]*$/i;
@@ -24,7 +25,8 @@ const overlapsAny = (s: PiiSpan, taken: readonly PiiSpan[]): boolean => taken.so
 function candidates(text: string, source: string, type: PiiType, taken: readonly PiiSpan[]): PiiSpan[] {
   return [...text.matchAll(new RegExp(source, 'g'))]
     .map((m): PiiSpan => ({ type, start: m.index, end: m.index + m[0].length }))
-    .filter((s) => !overlapsAny(s, taken) && !OTHER_ID.test(text.slice(Math.max(0, s.start - 40), s.start)));
+    .filter((s) => !overlapsAny(s, taken) && !OTHER_ID.test(text.slice(Math.max(0, s.start - 40), s.start)))
+    .filter((s) => type !== 'account' || isAccountLike(text.slice(s.start, s.end)));
 }
 
 /** One case (ABCD's "F5KCD5QPAW") or all digits: a mixed-case word with a digit ("iPhone15") is not an account id. */
@@ -43,63 +45,78 @@ export function findAnsweredAccount(text: string, question: string, taken: reado
   return found.length >= 2 ? found.slice(0, 1) : [];
 }
 
-const ALTERNATIVE = /^\s*,?\s*(?:or|\/)\s*(?:(?:maybe|possibly|perhaps|probably)\s+)?(?:it\s+(?:was|is|might\s+be)\s+)?/i;
+const ALTERNATIVE = /^\s*(?:,\s*)?(?:or|\/)\s*(?:(?:maybe|possibly|perhaps|probably)\s+)?(?:it\s+(?:was|is|might\s+be)\s+)?/i;
 
-/** The PIN in a reply to "and your PIN?": the first 4–8 digit run not already taken, with its "or …" alternatives. */
-export function findAnsweredPin(text: string, taken: readonly PiiSpan[]): PiiSpan[] {
-  const runs = candidates(text, PIN_DIGITS, 'pin', taken);
-  const first = runs[0];
-  if (!first) return [];
-  const out = [first];
-  for (const next of runs.slice(1)) {
-    const last = out[out.length - 1]!;
-    const gap = text.slice(last.end, next.start);
-    if (!ALTERNATIVE.test(gap) || gap.replace(ALTERNATIVE, '').trim() !== '') break;
-    out.push(next);
+/** Splits digit runs into chains of alternatives ("3941 or 9503" is one chain). */
+function chains(text: string, runs: PiiSpan[]): PiiSpan[][] {
+  const out: PiiSpan[][] = [];
+  for (const run of runs) {
+    const chain = out[out.length - 1];
+    const last = chain?.[chain.length - 1];
+    const gap = last ? text.slice(last.end, run.start) : '';
+    if (chain && last && ALTERNATIVE.test(gap) && gap.replace(ALTERNATIVE, '').trim() === '') chain.push(run);
+    else out.push([run]);
   }
   return out;
 }
 
-const GUESSES = new RegExp(`(?:either\\s+)?(${PIN_DIGITS})\\s*,?\\s*or\\s+(?:(?:maybe|possibly|perhaps)\\s+)?(?:it\\s+was\\s+)?(${PIN_DIGITS})`, 'dgi');
+/**
+ * The PIN in a reply to "and your PIN?": the first 4–8 digit run not already taken, with its "or …" alternatives;
+ * a run or chain followed by a currency ("1500 or 2000 dollars") is an amount and skipped.
+ */
+export function findAnsweredPin(text: string, taken: readonly PiiSpan[]): PiiSpan[] {
+  return chains(text, candidates(text, PIN_DIGITS, 'pin', taken)).find((c) => !isAmountAfter(text, c[c.length - 1]!.end)) ?? [];
+}
+
+const GUESSES = new RegExp(`(?:either\\s+)?(${PIN_DIGITS})\\s*(?:,\\s*)?or\\s+(?:(?:maybe|possibly|perhaps)\\s+)?(?:it\\s+was\\s+)?(${PIN_DIGITS})`, 'dgi');
 const ONLY_DIGITS = new RegExp(`^\\W*(?:(?:maybe|try|it['’]?s|it\\s+is|i\\s+think|ok|okay|yes|sure)[\\s,]+)*(${PIN_DIGITS})\\W*$`, 'di');
 
-/** While a PIN is under discussion: "either 0314 or 7402" anywhere in the turn, or a turn that is just "1596". */
-export function findPinGuesses(text: string, taken: readonly PiiSpan[]): PiiSpan[] {
+/**
+ * While the agent waits for a PIN: "either 0314 or 7402" anywhere in the turn (not an amount), and with `bare` also a
+ * turn that is just "1596".
+ */
+export function findPinGuesses(text: string, taken: readonly PiiSpan[], bare: boolean): PiiSpan[] {
   const out: PiiSpan[] = [];
-  for (const m of [...text.matchAll(GUESSES), ONLY_DIGITS.exec(text)]) {
-    for (const at of (m?.indices ?? []).slice(1)) if (at) out.push({ type: 'pin', start: at[0], end: at[1] });
+  for (const m of [...text.matchAll(GUESSES), bare ? ONLY_DIGITS.exec(text) : null]) {
+    if (!m || isAmountAfter(text, m.index + m[0].length)) continue;
+    for (const at of (m.indices ?? []).slice(1)) if (at) out.push({ type: 'pin', start: at[0], end: at[1] });
   }
   return out.filter((s) => !overlapsAny(s, taken));
 }
 
-const FILLER_REPLY = /^(?:try|ahead|done|ready|moment|minute|second|maybe|perhaps|probably|possibly|definitely|honestly|hopefully|idea|clue|forgot|forget|remember|dunno|unsure|question|answer|skip|pass|repeat|again|hmm+|um+|uh+|ah+|oh+|hm+|wow|oops)$/i;
+const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+/** Words before a year: "March 2024", "March 3, 2024", "in 2024", "since 2019", "the year 2024", "from 2023 to 2024". */
+const YEAR_BEFORE = new RegExp(`(?:\\b(?:${MONTHS})\\.?(?:\\s+\\d{1,2}(?:st|nd|rd|th)?)?,?|\\b(?:in|since|year|years|from|to|until|till|through|by|before|after|during|of|circa|around|early|late|mid|fy|class|model|summer|winter|spring|fall|autumn))\\s*$`, 'i');
+/** Words after a number that make it a year or a quantity: "2024 items", "2024 model", "1999 was". */
+const YEAR_AFTER = /^\s*(?:(?!(?:was|has|does|works|seems|sounds|looks)\b)[A-Za-z]{2,}s\b|(?:model|edition|season|item|unit|piece|person|people|time|year)\b)/i;
 
-/**
- * The answer to a security question ("Wong", "That is Nemo", "Sanchez. My childhood pet was Charlie…"): in a reply of
- * one or two words any name-like word, otherwise up to three capitalized ones.
- */
-export function findAnsweredSecret(text: string): PiiSpan[] {
-  const words = [...text.matchAll(/\p{L}[\p{L}\p{N}'’-]*/gu)];
-  const short = text.trim().split(/\s+/).length <= 3;
-  return words
-    .filter((m) => isNameWord(m[0]) && !FILLER_REPLY.test(m[0]) && !/(.)\1\1/i.test(m[0]) && !/n['’]t$/i.test(m[0]))
-    .filter((m) => short || /^\p{Lu}\p{Ll}/u.test(m[0]))
-    .slice(0, short ? 2 : 3)
-    .map((m): PiiSpan => ({ type: 'secret', start: m.index, end: m.index + m[0].length }));
+/** Is a recurrence of a year-like PIN (19xx/20xx) at [start, end) a date or a quantity instead? */
+function yearInContext(value: string, text: string, start: number, end: number): boolean {
+  if (!/^(?:19|20)\d\d$/.test(value)) return false;
+  return YEAR_BEFORE.test(text.slice(Math.max(0, start - 24), start)) || YEAR_AFTER.test(text.slice(end, end + 24));
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The pattern for later mentions of a known account id or PIN: a standalone token, account ids in any case. */
+const credentialPattern = (value: string, type: PiiType): RegExp =>
+  new RegExp(`(?<![\\w$£€.-])${escape(value)}(?![\\w%/-]|[.,:]\\d)`, type === 'account' ? 'gi' : 'g');
+
 /**
  * Later (or earlier) mentions of credentials already found in the transcript: account ids and PINs as standalone
- * tokens, security answers only when capitalized (so "buddy" as a word is not chased through the text).
+ * tokens (a year-like PIN not where it reads as a date or a quantity: "March 2024", "2024 items"), security answers
+ * in any case as whole words ("yes the blue honda one", "MCDONALD is right"). Only values that `propagatesSecret`
+ * allows should be passed in as secrets.
  */
 export function findKnownCredentials(text: string, known: ReadonlyMap<string, PiiType>): PiiSpan[] {
   const out: PiiSpan[] = [];
   for (const [value, type] of known) {
-    const body = type === 'secret' ? `(?:${escape(value.charAt(0).toUpperCase() + value.slice(1).toLowerCase())}|${escape(value.toUpperCase())})` : escape(value);
-    const re = new RegExp(`(?<![\\w$£€.-])${body}(?![\\w%/-]|[.,:]\\d)`, type === 'account' ? 'gi' : 'g');
-    for (const m of text.matchAll(re)) out.push({ type, start: m.index, end: m.index + m[0].length });
+    const re = type === 'secret' ? secretPattern(value) : credentialPattern(value, type);
+    for (const m of text.matchAll(re)) {
+      const end = m.index + m[0].length;
+      if (type === 'pin' && yearInContext(value, text, m.index, end)) continue;
+      out.push({ type, start: m.index, end });
+    }
   }
   return out;
 }

@@ -93,3 +93,26 @@ describe('answers to the agent (redactTurns)', () => {
     expect(redactTurns([turn('agent', "What was your mother's maiden name?"), turn('customer', 'Cooper')]).counts).toEqual({ secret: 1 });
   });
 });
+
+describe('ids of other things are not account ids (finding 6)', () => {
+  it.each([
+    'the account SKU-99812 settings',
+    'account: 2024 12 31 statement',
+    'account 2024-12-31 was the last statement',
+    'account CX-20931',
+    'my account is ORD-55123 I think',
+    'the account ticket TKT-88123 is open',
+  ])('leaves "%s" alone', (text) => {
+    expect(findPii(text)).toEqual([]);
+  });
+
+  it('does not take an order or SKU id given to "your account number?"', () => {
+    expect(chat('What is your account number?', 'SKU-99812')[1]).toBe('SKU-99812');
+    expect(chat('What is your account number?', 'MBR-778812')[1]).toBe('[ACCOUNT]');
+  });
+
+  it('still takes real account ids, spaced digit groups included', () => {
+    expect(redactText('the account no. is 12 3456 7890').text).toBe('the account no. is [ACCOUNT]');
+    expect(redactText('policy number: PLC-2231-0098').text).toBe('policy number: [ACCOUNT]');
+  });
+});

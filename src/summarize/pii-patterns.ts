@@ -2,7 +2,8 @@
 import { ibanValid, luhnValid } from './luhn.js';
 import type { PiiSpan, PiiType } from './pii-types.js';
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// The lookbehind starts a match only at the start of a word, so a long word without '@' is scanned once, not per letter.
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 // 13-19 digits, single spaces or dashes between them; not glued to other digits, letters or dashes.
 const CARD = /(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}/gi;

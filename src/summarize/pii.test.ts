@@ -113,3 +113,28 @@ describe('names beyond English introductions', () => {
     expect(redactText('I paid in the name of convenience').text).toBe('I paid in the name of convenience');
   });
 });
+
+describe('company and plan names are not person names (finding 5)', () => {
+  it.each([
+    'The parcel is addressed to Acme Corp.',
+    'The booking is in the name of Contoso Travel',
+    'the account holder is Contoso Ltd, not me',
+    'It was sent in the name of Fabrikam GmbH.',
+    'I am Premium since last year',
+    'Soy Premium desde enero',
+    "I'm Gold, so the fee should be waived",
+  ])('leaves "%s" alone', (text) => {
+    expect(findPii(text)).toEqual([]);
+  });
+
+  it('still finds the people in the same lead-ins', () => {
+    expect(redactText('The parcel is addressed to Oliver Penhaligon.').text).toBe('The parcel is addressed to [NAME].');
+    expect(redactText('the account holder is Maria Lopez').text).toBe('the account holder is [NAME]');
+    expect(redactText('Soy Javier, cliente Premium').text).toBe('Soy [NAME], cliente Premium');
+  });
+
+  it('does not take a company given in reply to "your name?" for a name', () => {
+    const out = redactTurns([turn('agent', 'May I have your full name?'), turn('customer', 'Contoso Travel, we have a corporate account')]);
+    expect(out.turns[1]?.text).toBe('Contoso Travel, we have a corporate account');
+  });
+});

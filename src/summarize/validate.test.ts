@@ -58,6 +58,24 @@ describe('validateSummary (v2)', () => {
   });
 });
 
+describe('PII_IN_OUTPUT without the conversation (finding 5)', () => {
+  const check = (summary: string) => codes(validateSummary({ ...fields, summary }, { maxLength: 300 }));
+
+  it('passes company, plan and product names and bare first names, which cannot be told from a person here', () => {
+    expect(check('The refund letter is addressed to Acme Corp and the booking is in the name of Contoso Travel.')).toEqual([]);
+    expect(check('The account holder is Contoso Ltd; the customer said "I am Premium" and "Soy Premium".')).toEqual([]);
+    expect(check('This is urgent: the customer asked for a callback about account CX-20931.')).toEqual([]);
+  });
+
+  it('still flags structured values and names introduced unambiguously', () => {
+    expect(check('The customer, Mr. Penhaligon, wants a callback.')).toEqual(['PII_IN_OUTPUT']);
+    expect(check("The customer's name is Jane Doe.")).toEqual(['PII_IN_OUTPUT']);
+    expect(check('The customer (me llamo Javier Montes) wants a refund.')).toEqual(['PII_IN_OUTPUT']);
+    expect(check('Customer gave account number 85731890 and PIN 4417.')).toEqual(['PII_IN_OUTPUT']);
+    expect(check('Send the label to jane.doe@example.com.')).toEqual(['PII_IN_OUTPUT']);
+  });
+});
+
 describe('validateAnswer / parseSummaryContent', () => {
   it('parses JSON (also fenced) into fields and keeps at most 8 topics', () => {
     expect(validateAnswer(JSON.stringify(fields), { maxLength: 200 })).toEqual({ fields, issues: [] });

@@ -2,7 +2,7 @@
 // or entity. Messages name fields, never quote values (they go to logs and back to the model).
 import type { SummaryFields, WrapupCode } from '../domain.js';
 import { HEADLINE_MAX, parseSummaryContent } from './output-schema.js';
-import { findPii } from './pii.js';
+import { findOutputPii } from './pii.js';
 
 export type ValidationCode = 'SCHEMA_INVALID' | 'TOO_LONG' | 'PII_IN_OUTPUT';
 
@@ -39,10 +39,15 @@ export function stringFields(f: SummaryFields): Array<[string, string]> {
   ];
 }
 
+/**
+ * PII in the output, by `findOutputPii`: structured values, introduced credentials and unambiguously introduced names
+ * only. Company and plan names ("Acme Corp", "Premium") and bare first names are not flagged: without the conversation
+ * they cannot be told from a person, and the transcript's names were redacted before the model saw it.
+ */
 function piiIssues(fields: SummaryFields, allow: readonly RegExp[] = []): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const [name, text] of stringFields(fields)) {
-    const types = [...new Set(findPii(text, { allow }).map((s) => s.type))];
+    const types = [...new Set(findOutputPii(text, { allow }).map((s) => s.type))];
     if (types.length === 0) continue;
     const fix = name.startsWith('entities') ? 'drop this entity: entities must not be personal data' : 'remove it or use a placeholder';
     issues.push({ code: 'PII_IN_OUTPUT', message: `${name} contains personal data (${types.join(', ')}); ${fix}` });

@@ -314,4 +314,14 @@ export const SYNTHETIC: LabelledText[] = [
   none('The security code expires in 15 minutes.'),
   none('My membership level is Gold since 2018.'),
   none('customer since 2015, order 7237754671 is the one'),
+  // ids of other things after "account", companies and plans after name lead-ins (second review)
+  none('the account SKU-99812 settings were reset'),
+  none('account: 2024 12 31 statement'),
+  none('please note the account CX-20931 case'),
+  none('The parcel is addressed to Acme Corp.'),
+  none('The booking is in the name of Contoso Travel'),
+  none('the account holder is Contoso Ltd'),
+  none('I am Premium since last year'),
+  none('Soy Premium desde enero'),
+  none('The PIN pad took 1500 or 2000 dollars'),
 ];
