@@ -1,10 +1,14 @@
 // A wrapup CHILD process (`node --import tsx src/main.ts`) for kill -9 and SIGTERM tests, plus reading its store.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import type { SummaryRecord, TaskRecord, TaskStatus } from '../../src/domain.js';
 import { silentLogger } from '../../src/logger.js';
-import type { GenesysSim } from '../../src/sim/genesys-sim.js';
-import type { OpenAiFake } from '../../src/sim/openai-fake.js';
+import { startGenesysSim, type GenesysSim } from '../../src/sim/genesys-sim.js';
+import { startOpenAiFake, type OpenAiFake } from '../../src/sim/openai-fake.js';
 import { createKeyvBackend } from '../../src/store/keyv-backend.js';
 import { createSummaryStore } from '../../src/store/summary-store.js';
 import { createEmbeddedTaskQueue } from '../../src/store/task-queue.js';
@@ -149,4 +153,56 @@ export async function readStore(storeUrl: string, conversationId: string, taskId
 /** Waits until the fake has received `n` chat-completion requests. */
 export async function llmCalls(fake: OpenAiFake, n: number, timeoutMs = 30_000): Promise<void> {
   await waitFor(async () => fake.callCount >= n, timeoutMs);
+}
+
+/** A simulator, an OpenAI fake and a temp dir shared by a file's child-process tests, with every child killed after each test. */
+export interface ChildRig {
+  readonly sim: GenesysSim;
+  readonly fake: OpenAiFake;
+  readonly dir: string;
+  /** A `sqlite://` URL for a store file in the rig's dir. */
+  storeUrl(file: string): string;
+  /** Spawns a wrapup child on `storeUrl`, killed after the test. */
+  spawn(storeUrl: string, extra?: Record<string, string>): WrapupChild;
+}
+
+/** Registers the beforeAll/afterEach/afterAll hooks of a child-process test file and returns its rig. */
+export function useChildRig(prefix: string): ChildRig {
+  let sim: GenesysSim | undefined;
+  let fake: OpenAiFake | undefined;
+  let dir: string | undefined;
+  const children: WrapupChild[] = [];
+  const need = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`child rig: ${name} is used before beforeAll ran`);
+    return value;
+  };
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), `wrapup-${prefix}-`));
+    sim = await startGenesysSim({ heartbeatIntervalMs: 500 });
+    fake = await startOpenAiFake();
+  });
+  afterEach(async () => killAll(children));
+  afterAll(async () => {
+    await killAll(children);
+    await fake?.close();
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get sim() {
+      return need(sim, 'sim');
+    },
+    get fake() {
+      return need(fake, 'fake');
+    },
+    get dir() {
+      return need(dir, 'dir');
+    },
+    storeUrl: (file) => `sqlite://${path.join(need(dir, 'dir'), file)}`,
+    spawn(storeUrl, extra) {
+      const child = spawnWrapup({ sim: need(sim, 'sim'), fake: need(fake, 'fake'), home: need(dir, 'dir'), storeUrl, ...(extra ? { extra } : {}) });
+      children.push(child);
+      return child;
+    },
+  };
 }

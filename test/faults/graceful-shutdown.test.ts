@@ -1,13 +1,8 @@
 // SIGTERM while a summarization is in flight: wrapup stops intake, lets the running task finish within its
 // shutdown deadline and exits 0; the next start on the same store serves that summary without summarizing again.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGenesysSim, type GenesysSim } from '../../src/sim/genesys-sim.js';
-import { startOpenAiFake, type OpenAiFake } from '../../src/sim/openai-fake.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers.js';
-import { killAll, listening, llmCalls, readStore, spawnWrapup, started, type WrapupChild } from './child.js';
+import { listening, llmCalls, readStore, started, useChildRig, type WrapupChild } from './child.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (res: Response): Promise<any> => res.json();
@@ -27,31 +22,12 @@ async function exitCode(child: WrapupChild): Promise<number | null> {
 }
 
 describe('graceful shutdown mid-task', () => {
-  let sim: GenesysSim;
-  let fake: OpenAiFake;
-  let dir: string;
-  const children: WrapupChild[] = [];
-
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'wrapup-term-'));
-    sim = await startGenesysSim({ heartbeatIntervalMs: 500 });
-    fake = await startOpenAiFake();
-  });
-  afterEach(async () => killAll(children));
-  afterAll(async () => {
-    await killAll(children);
-    await fake?.close();
-    await sim?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const rig = useChildRig('term');
 
   it('SIGTERM during the LLM call → exit 0 after the task completed; the next start serves it, no second summary', async () => {
-    const storeUrl = `sqlite://${path.join(dir, 'w.sqlite')}`;
-    const start = (): WrapupChild => {
-      const child = spawnWrapup({ sim, fake, home: dir, storeUrl });
-      children.push(child);
-      return child;
-    };
+    const { sim, fake } = rig;
+    const storeUrl = rig.storeUrl('w.sqlite');
+    const start = (): WrapupChild => rig.spawn(storeUrl);
     fake.setDelay(1500);
     const first = start();
     await listening(first);
@@ -81,11 +57,11 @@ describe('graceful shutdown mid-task', () => {
   }, 180_000);
 
   it('a second signal exits at once; the interrupted task resumes on the next start, summarized once', async () => {
-    const storeUrl = `sqlite://${path.join(dir, 'second-signal.sqlite')}`;
+    const { sim, fake } = rig;
+    const storeUrl = rig.storeUrl('second-signal.sqlite');
     const before = fake.callCount;
     fake.setDelay(60_000); // the LLM call would outlast any shutdown deadline
-    const first = spawnWrapup({ sim, fake, home: dir, storeUrl });
-    children.push(first);
+    const first = rig.spawn(storeUrl);
     await listening(first);
     await waitFor(async () => sim.connectedSockets() > 0, 30_000);
     const conversation = await sim.playConversation();
@@ -101,8 +77,7 @@ describe('graceful shutdown mid-task', () => {
     expect(interrupted.counts).toMatchObject({ processing: 1, completed: 0, pending: 0 });
 
     fake.setDelay(0);
-    const second = spawnWrapup({ sim, fake, home: dir, storeUrl });
-    children.push(second);
+    const second = rig.spawn(storeUrl);
     await listening(second);
     await waitFor(async () => (await second.get(`/api/summary/${conversation.id}`)).status === 200, 60_000);
     second.signal('SIGTERM');

@@ -1,43 +1,19 @@
 // Fault: the wrapup process is killed (kill -9) while a summarization is in flight. The task was persisted before
 // the LLM call, so the next process on the same store resumes it: one completed task, one summary, same task id.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGenesysSim, type GenesysSim } from '../../src/sim/genesys-sim.js';
-import { startOpenAiFake, type OpenAiFake } from '../../src/sim/openai-fake.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers.js';
-import { killAll, listening, llmCalls, readStore, spawnWrapup, type WrapupChild } from './child.js';
+import { listening, llmCalls, readStore, useChildRig } from './child.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (res: Response): Promise<any> => res.json();
 
 describe('fault injection: process killed mid-task', () => {
-  let sim: GenesysSim;
-  let fake: OpenAiFake;
-  let dir: string;
-  const children: WrapupChild[] = [];
-
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'wrapup-kill-'));
-    sim = await startGenesysSim({ heartbeatIntervalMs: 500 });
-    fake = await startOpenAiFake();
-  });
-  afterEach(async () => killAll(children));
-  afterAll(async () => {
-    await killAll(children);
-    await fake?.close();
-    await sim?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const rig = useChildRig('kill');
 
   it('kill -9 while the LLM call is in flight → the next start completes that task: one summary, same task id', async () => {
-    const storeUrl = `sqlite://${path.join(dir, 'w.sqlite')}`;
-    const start = (): WrapupChild => {
-      const child = spawnWrapup({ sim, fake, home: dir, storeUrl });
-      children.push(child);
-      return child;
-    };
+    const { sim, fake } = rig;
+    const storeUrl = rig.storeUrl('w.sqlite');
+    const start = () => rig.spawn(storeUrl);
     fake.setDelay(120_000); // the model "thinks" far longer than the test lives
     const first = start();
     await listening(first);
