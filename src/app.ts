@@ -6,6 +6,7 @@ import path from 'node:path';
 import { CONFIG_DIR, type Config } from './config.js';
 import type { Logger } from './logger.js';
 import { toAppError } from './errors.js';
+import { within } from './deadline.js';
 import type { SummaryEngine } from './domain.js';
 import { createKeyvBackend, type KeyvBackend } from './store/keyv-backend.js';
 import { createSummaryStore } from './store/summary-store.js';
@@ -82,14 +83,6 @@ export async function startWrapup(config: Config, logger: Logger): Promise<Wrapu
     await closeAll();
     throw err;
   }
-}
-
-/** Resolves when `work` settles or `ms` passes, whichever is first (never rejects). */
-async function within(ms: number, work: Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([work.catch(() => undefined), deadline]);
-  clearTimeout(timer);
 }
 
 /** The stop sequence; every step is bounded by what remains of the one deadline. */

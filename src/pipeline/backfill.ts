@@ -5,6 +5,7 @@
 import type { Logger } from '../logger.js';
 import { toAppError } from '../errors.js';
 import { backoffDelay, type BackoffBounds } from '../backoff.js';
+import { within } from '../deadline.js';
 import type { EndedConversation, EndedQuery } from '../genesys/analytics.js';
 import type { CheckpointStore } from '../store/checkpoint-store.js';
 import type { SummaryService } from './summary-service.js';
@@ -252,10 +253,7 @@ export function createBackfill(options: BackfillOptions): Backfill {
       if (ticker) clearInterval(ticker);
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
-      await Promise.race([Promise.allSettled([...inflight]), deadline]);
-      clearTimeout(timer);
+      await within(deadlineMs, Promise.allSettled([...inflight]));
     },
     async whenIdle() {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import { AppError, isAppError, toAppError } from '../errors.js';
 import { backoffDelay } from '../backoff.js';
+import { delay, within } from '../deadline.js';
 import type { TaskQueue, TaskRecord } from '../domain.js';
 
 /** What the processor returns; only the scores the queue records are needed here. */
@@ -91,13 +92,6 @@ export function retryDelay(task: TaskRecord, error: AppError, policy: ResolvedRe
 export const isSuperseded = (err: unknown): boolean => err instanceof AppError && err.details?.superseded === true;
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** Resolves after `ms` with `value` (cleared by the returned cancel). */
-function delay<T>(ms: number, value: T): { promise: Promise<T>; cancel: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<T>((resolve) => (timer = setTimeout(resolve, ms, value)));
-  return { promise, cancel: () => clearTimeout(timer) };
-}
 
 /** Creates a worker; call start() once the queue has recovered. */
 export function createWorker(options: WorkerOptions): Worker {
@@ -234,13 +228,13 @@ export function createWorker(options: WorkerOptions): Worker {
     stopping = true;
     unsubscribe?.();
     if (poll) clearInterval(poll);
-    const deadline = delay(deadlineMs, 'timeout' as const);
-    const drained = (async () => {
-      await pumping;
-      await Promise.allSettled([...running]);
-    })();
-    await Promise.race([drained, deadline.promise]);
-    deadline.cancel();
+    await within(
+      deadlineMs,
+      (async () => {
+        await pumping;
+        await Promise.allSettled([...running]);
+      })(),
+    );
     if (running.size > 0) {
       const reason = new AppError('SHUTTING_DOWN', 'worker stopped at its shutdown deadline', { retryable: true });
       for (const controller of controllers) controller.abort(reason);
