@@ -169,3 +169,92 @@ describe('OpenAI fake with chosen adversarial faults', () => {
     }
   });
 });
+
+describe('OpenAI fake profiles of real models', () => {
+  let fake: OpenAiFake;
+  let client: OpenAI;
+  // Limits stated the way our prompts and schema state them, and one the fake must find only in the schema.
+  const SYSTEM = [
+    'Rules:',
+    '- "headline": a short title of at most 50 characters.',
+    '- "summary": one paragraph, at most 200 characters, in the third person.',
+    '- "topics": at most 3 short topic labels of at most 20 characters.',
+  ].join('\n');
+  const messages = [{ role: 'system' as const, content: SYSTEM }, PROMPT[1]!];
+  const schema = {
+    type: 'object',
+    properties: {
+      headline: { type: 'string', maxLength: 50 },
+      summary: { type: 'string' },
+      intent: { type: 'string', description: 'Why the customer called, at most 60 characters.' },
+      resolution: { type: 'object', properties: { status: { type: 'string', enum: ['resolved', 'unresolved', 'follow_up_needed'] }, text: { type: 'string' } } },
+      follow_up_actions: { type: 'array', items: { type: 'object', properties: { action: { type: 'string' }, owner: { type: 'string', enum: ['agent', 'customer'] }, due: { type: ['string', 'null'] } } } },
+      sentiment: { type: 'object', properties: { start: { type: 'string', enum: ['neutral', 'positive'] }, end: { type: 'string', enum: ['neutral', 'positive'] } } },
+      topics: { type: 'array', items: { type: 'string' } },
+      wrapup_code_id: { type: 'null' },
+      confidence: { type: 'object', properties: { summary: { type: 'number', minimum: 0, maximum: 1 } } },
+    },
+  };
+  const askWith = (extra: Record<string, unknown> = {}) =>
+    client.chat.completions.create({
+      model: 'fake-model',
+      messages,
+      response_format: { type: 'json_schema', json_schema: { name: 's', strict: true, schema } },
+      ...extra,
+    } as never) as Promise<OpenAI.Chat.Completions.ChatCompletion>;
+
+  beforeEach(async () => {
+    fake = await startOpenAiFake();
+    client = new OpenAI({ baseURL: fake.url, apiKey: 'test', maxRetries: 0 });
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('overshoot: every stated limit (prompt or schema description) exceeded by 10–40 %, maxLength ignored, call after call', async () => {
+    fake.setMode('overshoot');
+    for (let i = 0; i < 5; i++) {
+      const a = JSON.parse((await askWith()).choices[0]?.message.content ?? '');
+      const within = (length: number, limit: number) => length > limit * 1.05 && length <= limit * 1.4;
+      expect(within(a.headline.length, 50), `headline ${a.headline.length}`).toBe(true);
+      expect(within(a.summary.length, 200), `summary ${a.summary.length}`).toBe(true);
+      expect(within(a.intent.length, 60), `intent ${a.intent.length}`).toBe(true);
+      expect(a.topics.length).toBeGreaterThan(3);
+      expect(a.topics.some((t: string) => t.length > 20)).toBe(true);
+    }
+  });
+
+  it('chatty: fenced JSON between prose, capitalized enums and synonyms, N/A, numbers as strings, an extra key', async () => {
+    fake.setMode('chatty');
+    const text = (await askWith()).choices[0]?.message.content ?? '';
+    expect(() => JSON.parse(text)).toThrow();
+    expect(text).toMatch(/^Sure! Here is[\s\S]*```json\n\{[\s\S]*\}\n```\n\nLet me know/);
+    const a = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(text)![1]!);
+    expect(a.resolution.status).toBe('Resolved');
+    expect(a.sentiment.start).toBe('Neutral');
+    expect(a.follow_up_actions[0]).toMatchObject({ owner: 'Agent', due: 'N/A' });
+    expect(a.wrapup_code_id).toBe('N/A');
+    expect(a.confidence.summary).toBe('0.8');
+    expect(a).toHaveProperty('notes');
+  });
+
+  it('truncated: the first answer after setMode stops mid-JSON with finish_reason length, the next one finishes', async () => {
+    fake.setMode('truncated');
+    const first = await askWith({ max_tokens: 2000 });
+    expect(first.choices[0]?.finish_reason).toBe('length');
+    expect(() => JSON.parse(first.choices[0]?.message.content ?? '')).toThrow();
+    const second = await askWith({ max_tokens: 2000 });
+    expect(second.choices[0]?.finish_reason).toBe('stop');
+    expect(() => JSON.parse(second.choices[0]?.message.content ?? '')).not.toThrow();
+  });
+
+  it('every mode stops at the output cap the request sets (max_tokens or max_completion_tokens)', async () => {
+    for (const cap of [{ max_tokens: 20 }, { max_completion_tokens: 20 }]) {
+      const res = await askWith(cap);
+      expect(res.choices[0]?.finish_reason).toBe('length');
+      expect(res.usage?.completion_tokens).toBe(20);
+      expect(res.choices[0]?.message.content?.length).toBeLessThanOrEqual(80);
+    }
+    expect((await askWith({ max_tokens: 4000 })).choices[0]?.finish_reason).toBe('stop');
+  });
+});

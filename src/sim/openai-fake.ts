@@ -2,13 +2,23 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerForSchema, type AnswerContext } from './fake-schema-answer.js';
+import { answerTokens, chattyObject, chattyText, outputCap, overshoot, overshootFactor, statedLimits, stopAt } from './fake-habits.js';
 
 /**
  * How the fake answers: well, or with a specific fault ("-once" modes misbehave on the first call after setMode).
  * 'adversarial' cycles through ADVERSARIAL_FAULTS by call index (or the faults given in options), one per call.
+ * The profiles of real models (every mode also stops at the request's output-token cap, like a real server):
+ * - 'overshoot': every limit stated in the prompt or the schema's descriptions exceeded by 10–40 % (lists by at least
+ *   one item); `maxLength` keywords ignored; re-asks come back the same way;
+ * - 'chatty': the JSON inside a ```json fence between prose, enums capitalized or as synonyms ("Resolved",
+ *   "follow-up needed"), "N/A" for empty optional fields, confidences as strings, an extra key, curly quotes;
+ * - 'truncated': the first answer after setMode stops mid-JSON with `finish_reason: "length"`.
  */
 export type FakeMode =
   | 'ok'
+  | 'overshoot'
+  | 'chatty'
+  | 'truncated'
   | 'leak-pii'
   | 'too-long'
   | 'broken-json'
@@ -47,6 +57,10 @@ export interface OpenAiFakeOptions {
   delayMs?: number;
   /** The faults 'adversarial' mode cycles through, by call index. @default ADVERSARIAL_FAULTS */
   adversarialFaults?: readonly AdversarialFault[];
+  /** How far 'overshoot' exceeds stated limits (factor range). @default [1.1, 1.4] */
+  overshootRange?: readonly [number, number];
+  /** Tokens after which 'truncated' stops its first answer. @default 120 */
+  truncateAtTokens?: number;
 }
 
 /** PII the 'leak' modes put in their answers (fictional, reserved ranges). */
@@ -138,12 +152,22 @@ function wantsText(body: any): boolean {
   return format === undefined && /\bnotes\b/i.test(system);
 }
 
-function content(body: any, fault: AdversarialFault | undefined): string {
+interface Habits {
+  mode: FakeMode;
+  /** 1-based call number since the mode was set. */
+  call: number;
+  overshootRange: readonly [number, number];
+}
+
+function content(body: any, fault: AdversarialFault | undefined, habits: Habits): string {
   const messages = body.messages as Messages;
   if (wantsText(body)) return notesAnswer(messages, fault);
   if (fault === 'broken-json') return '{"summary": "The customer called about';
-  const answer = answerForSchema(body?.response_format?.json_schema?.schema, answerContext(messages));
-  return JSON.stringify(fault ? withFault(answer, fault, messages) : answer);
+  const schema = body?.response_format?.json_schema?.schema;
+  let answer = answerForSchema(schema, answerContext(messages));
+  if (habits.mode === 'overshoot') answer = overshoot(answer, statedLimits(messages, schema), overshootFactor(habits.call, habits.overshootRange), habits.overshootRange);
+  if (fault) answer = withFault(answer, fault, messages);
+  return habits.mode === 'chatty' ? chattyText(JSON.stringify(chattyObject(answer))) : JSON.stringify(answer);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -160,15 +184,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Rough token counts (~4 characters a token, 4 tokens of framing per message) unless a usage was set. */
-function completion(model: string, text: string, messages: Messages, fixed?: { prompt_tokens: number; completion_tokens: number }) {
-  const completionTokens = fixed?.completion_tokens ?? Math.ceil(text.length / 4);
+function completion(model: string, text: string, messages: Messages, fixed?: { prompt_tokens: number; completion_tokens: number }, finishReason = 'stop') {
+  const completionTokens = fixed?.completion_tokens ?? answerTokens(text);
   const promptTokens = fixed?.prompt_tokens ?? messages.reduce((n, m) => n + 4 + Math.ceil(promptText([m]).length / 4), 3);
   return {
     id: `chatcmpl-fake-${Math.random().toString(36).slice(2, 12)}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason }],
     usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
   };
 }
@@ -184,7 +208,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
 
   /** The fault for the `n`-th call (1-based) since the mode was set. */
   function faultFor(n: number): AdversarialFault | undefined {
-    if (mode === 'ok' || mode === 'fail-500') return undefined;
+    if (mode === 'ok' || mode === 'fail-500' || mode === 'overshoot' || mode === 'chatty' || mode === 'truncated') return undefined;
     if (mode === 'adversarial') return cycle[(n - 1) % cycle.length];
     if (mode.endsWith('-once') && n > 1) return undefined;
     return mode === 'leak-once' ? 'leak-pii' : mode === 'too-long-once' ? 'too-long' : mode;
@@ -238,7 +262,14 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     }
     const fault = faultFor(callsInMode);
     faults.push(fault);
-    send(res, 200, completion(body.model, content(body, fault), body.messages, usage));
+    const text = content(body, fault, { mode, call: callsInMode, overshootRange: options.overshootRange ?? [1.1, 1.4] });
+    // A real server stops at the output cap; 'truncated' also stops its first answer early (a small server default).
+    const cap = mode === 'truncated' && callsInMode === 1 ? Math.min(outputCap(body) ?? Infinity, options.truncateAtTokens ?? 120) : outputCap(body);
+    if (cap !== undefined && answerTokens(text) > cap) {
+      send(res, 200, completion(body.model, stopAt(text, cap), body.messages, usage, 'length'));
+      return;
+    }
+    send(res, 200, completion(body.model, text, body.messages, usage));
   }
 
   const server = createServer((req, res) => {
