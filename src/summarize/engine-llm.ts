@@ -1,13 +1,14 @@
 // The LLM path of the engine: condense an over-budget transcript (map step), render the routed template, ask with
 // the per-conversation JSON schema and re-ask on validation failure.
 import type { SummaryFields, TokenUsage, Transcript, Turn, WrapupCode } from '../domain.js';
-import { askWithRepair, type Timed } from './llm-ask.js';
 import type { ChatMessage, LlmClient } from './llm-client.js';
 import { condenseTranscript } from './map-reduce.js';
+import { askWithRepair, type Adjustment, type Timed } from './llm-ask.js';
+import { promptTargets } from './output-limits.js';
 import { summaryResponseFormat } from './output-schema.js';
 import { addUsage } from './pricing.js';
 import { renderPrompt, type PromptTemplate } from './templates.js';
-import { inputBudget } from './tokens.js';
+import { answerTokenCap, inputBudget, modelSpec } from './tokens.js';
 import { formatTranscript } from './transcript-format.js';
 
 export interface LlmPathInput {
@@ -31,6 +32,7 @@ export interface LlmPathInput {
 export interface LlmPathResult {
   fields: SummaryFields;
   repaired: boolean;
+  adjustments: Adjustment[];
   usage: TokenUsage | undefined;
   /** Set when the transcript was condensed in more than one chunk. */
   chunks: number | undefined;
@@ -48,20 +50,29 @@ export async function summarizeWithLlm(input: LlmPathInput): Promise<LlmPathResu
       turns,
       model: llm.model,
       budgetTokens: inputBudget(llm.model),
-      complete: (messages) => llm.completeText(messages, input.signal),
+      complete: (messages) => llm.completeText(messages, { signal: input.signal }),
       mapTemplate: input.mapTemplate,
       formatTurns: formatTranscript,
       mediaType: transcript.mediaType,
       language,
     }),
   );
+  const t = promptTargets(maxLength);
   const prompt = renderPrompt(input.template, {
-    max_length: maxLength,
+    max_length: t.summary,
     media_type: transcript.mediaType,
     language,
     turn_count: turns.length,
     transcript: condensed.notes,
     wrapup_codes: describeCodes(input.codes),
+    headline_max: t.headline,
+    intent_max: t.intent,
+    resolution_max: t.resolutionText,
+    follow_ups_max: t.followUps,
+    action_max: t.followUpAction,
+    topics_max: t.topics,
+    topic_max: t.topic,
+    entities_max: t.entities,
   });
   const messages: ChatMessage[] = [
     { role: 'system', content: prompt.system },
@@ -72,11 +83,14 @@ export async function summarizeWithLlm(input: LlmPathInput): Promise<LlmPathResu
     allowedWrapupCodes: input.codes,
     piiAllow: input.piiAllow,
     maxRepairs: input.maxRepairs,
-    format: summaryResponseFormat(input.codes),
+    format: summaryResponseFormat(input.codes, maxLength),
     timed,
     signal: input.signal,
+    language,
+    maxTokens: answerTokenCap(maxLength, llm.model),
+    maxTokensCeiling: modelSpec(llm.model).maxOutputTokens,
   });
   const chunked = condensed.chunks > 1;
   const usage = chunked || condensed.usage.total_tokens > 0 ? addUsage(condensed.usage, asked.usage) : asked.usage;
-  return { fields: asked.fields, repaired: asked.repaired, usage, chunks: chunked ? condensed.chunks : undefined };
+  return { fields: asked.fields, repaired: asked.repaired, adjustments: asked.adjustments, usage, chunks: chunked ? condensed.chunks : undefined };
 }

@@ -1,6 +1,7 @@
 // The LLM adapter: one chat completion with a strict JSON-schema response_format through the openai SDK (v6).
 // Works with OpenAI, Azure OpenAI (v1 API), vLLM, Ollama and llama.cpp servers via baseURL. The SDK's retries are the only retry loop.
 import OpenAI from 'openai';
+import PQueue from 'p-queue';
 import { AppError } from '../errors.js';
 import type { TokenUsage } from '../domain.js';
 import { summaryResponseFormat } from './output-schema.js';
@@ -16,6 +17,14 @@ export interface LlmOptions {
   /** Retries the SDK makes on connection errors, 408, 409, 429 and 5xx (honouring Retry-After). */
   maxRetries: number;
   temperature: number;
+  /** Model requests in flight at once across every summary and map step (the SDK's own retries included). @default 4 */
+  maxConcurrency?: number | undefined;
+  /**
+   * Name of the output-token cap parameter. OpenAI's reasoning models want `max_completion_tokens`; most
+   * OpenAI-compatible servers (vLLM, Ollama, llama.cpp, Azure) take `max_tokens`. A 400 naming the other parameter
+   * switches once, for the life of the client. @default 'max_tokens'
+   */
+  maxTokensParam?: 'max_tokens' | 'max_completion_tokens' | undefined;
 }
 
 export interface ChatMessage {
@@ -27,6 +36,16 @@ export interface ChatMessage {
 export interface LlmAnswer {
   content: string | null;
   usage?: TokenUsage | undefined;
+  /** `length` when the model stopped at the output-token cap (the content is then cut off). */
+  finishReason?: string | undefined;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the request (and the SDK's retries). */
+  signal?: AbortSignal | undefined;
+  /** Output-token cap for this call; omitted → the server's default. */
+  maxTokens?: number | undefined;
 }
 
 /** The JSON-schema response format of one request (see output-schema.ts). */
@@ -36,9 +55,9 @@ export type ResponseFormat = ReturnType<typeof summaryResponseFormat>;
 export interface LlmClient {
   readonly model: string;
   /** @param format @default summaryResponseFormat() (no wrap-up codes) */
-  complete(messages: ChatMessage[], format?: ResponseFormat, signal?: AbortSignal): Promise<LlmAnswer>;
+  complete(messages: ChatMessage[], format?: ResponseFormat, options?: CallOptions): Promise<LlmAnswer>;
   /** A plain-text completion (no response_format), for the map step of long transcripts. */
-  completeText(messages: ChatMessage[], signal?: AbortSignal): Promise<LlmAnswer>;
+  completeText(messages: ChatMessage[], options?: CallOptions): Promise<LlmAnswer>;
 }
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {
@@ -72,7 +91,12 @@ export function abortReason(signal: AbortSignal): AppError {
   return signal.reason instanceof AppError ? signal.reason : new AppError('INTERNAL', 'model request aborted', { retryable: true, cause: signal.reason });
 }
 
-/** Creates the chat-completions adapter. */
+/** True for a 400 that rejects one output-cap parameter name in favour of the other. */
+function rejectsTokenParam(err: unknown, param: string): boolean {
+  return err instanceof OpenAI.APIError && err.status === 400 && typeof err.message === 'string' && err.message.includes(param);
+}
+
+/** Creates the chat-completions adapter. Every request waits its turn under `maxConcurrency`. */
 export function createLlmClient(options: LlmOptions): LlmClient {
   const client = new OpenAI({
     apiKey: options.apiKey,
@@ -80,22 +104,38 @@ export function createLlmClient(options: LlmOptions): LlmClient {
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
   });
-  async function create(messages: ChatMessage[], format: ResponseFormat | undefined, signal: AbortSignal | undefined): Promise<LlmAnswer> {
+  const slots = new PQueue({ concurrency: Math.max(1, options.maxConcurrency ?? 4) });
+  let tokenParam = options.maxTokensParam ?? 'max_tokens';
+
+  async function send(body: Record<string, unknown>, call: CallOptions): Promise<OpenAI.Chat.Completions.ChatCompletion> {
+    const capped = call.maxTokens === undefined ? body : { ...body, [tokenParam]: call.maxTokens };
+    // The SDK's per-request `signal` cancels the HTTP request (and its retries) when the task is aborted.
+    const request = () => client.chat.completions.create(capped as never, call.signal ? { signal: call.signal } : undefined) as Promise<OpenAI.Chat.Completions.ChatCompletion>;
+    try {
+      return await slots.add(request, call.signal ? { signal: call.signal } : {});
+    } catch (err) {
+      if (call.maxTokens === undefined || !rejectsTokenParam(err, tokenParam)) throw err;
+      tokenParam = tokenParam === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
+      return send(body, call);
+    }
+  }
+
+  async function create(messages: ChatMessage[], format: ResponseFormat | undefined, call: CallOptions = {}): Promise<LlmAnswer> {
     try {
       const body = { model: options.model, temperature: options.temperature, messages, ...(format ? { response_format: format } : {}) };
-      // The SDK's per-request `signal` cancels the HTTP request (and its retries) when the task is aborted.
-      const completion = await client.chat.completions.create(body, signal ? { signal } : undefined);
+      const completion = await send(body, call);
       const u = completion.usage;
       const usage = u ? { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens, total_tokens: u.total_tokens } : undefined;
-      return { content: completion.choices[0]?.message.content ?? null, usage };
+      const choice = completion.choices[0];
+      return { content: choice?.message.content ?? null, usage, finishReason: choice?.finish_reason ?? undefined };
     } catch (err) {
-      if (signal?.aborted) throw abortReason(signal);
+      if (call.signal?.aborted) throw abortReason(call.signal);
       throw toLlmError(err);
     }
   }
   return {
     model: options.model,
-    complete: (messages, format = summaryResponseFormat(), signal) => create(messages, format, signal),
-    completeText: (messages, signal) => create(messages, undefined, signal),
+    complete: (messages, format = summaryResponseFormat(), call) => create(messages, format, call),
+    completeText: (messages, call) => create(messages, undefined, call),
   };
 }

@@ -1,6 +1,9 @@
 // The summarizer's output contract v2: the zod schema (from domain.ts) and the equivalent strict JSON schema for
 // response_format, built per conversation because the wrap-up code enum depends on the queue.
 import { SummaryFieldsSchema, type SummaryFields, type WrapupCode } from '../domain.js';
+import { extractJson, type JsonRepair } from './answer-json.js';
+import { normalizeAnswer, type FormAdjustment, type NormalizeContext } from './answer-normalize.js';
+import { FIELD_LIMITS, promptTargets } from './output-limits.js';
 
 export { SummaryFieldsSchema, type SummaryFields };
 
@@ -8,9 +11,9 @@ export { SummaryFieldsSchema, type SummaryFields };
 export const SUMMARY_SCHEMA_NAME = 'call_summary';
 
 /** Longest accepted headline, in characters. */
-export const HEADLINE_MAX = 80;
+export const HEADLINE_MAX = FIELD_LIMITS.headline;
 /** Most topics kept (extra ones are dropped, not re-asked). */
-export const TOPICS_MAX = 8;
+export const TOPICS_MAX = FIELD_LIMITS.topics;
 
 const SENTIMENT = { type: 'string', enum: ['positive', 'neutral', 'negative', 'mixed'] } as const;
 const score = (what: string) => ({ type: 'number', description: `Confidence in ${what}, 0 to 1.` });
@@ -37,31 +40,34 @@ function wrapupProperty(codes: readonly WrapupCode[]): Record<string, unknown> {
 
 /**
  * The strict JSON schema (all required, nullable via type [..., "null"], additionalProperties false) equal to
- * SummaryFieldsSchema, with `wrapup_code_id` limited to `codes` (or null).
+ * SummaryFieldsSchema, with `wrapup_code_id` limited to `codes` (or null). Descriptions state the prompt targets
+ * (below the hard limits: see output-limits.ts); no `maxLength` keywords, which strict mode rejects and models ignore.
+ * @param maxLength the request's summary limit @default 500
  */
-export function summaryJsonSchema(codes: readonly WrapupCode[] = []): Record<string, unknown> {
+export function summaryJsonSchema(codes: readonly WrapupCode[] = [], maxLength = 500): Record<string, unknown> {
+  const t = promptTargets(maxLength);
   return strictObject({
-    headline: { type: 'string', description: `A title of at most ${HEADLINE_MAX} characters, no personal data.` },
-    summary: { type: 'string', description: 'One paragraph summarizing the conversation, no personal data.' },
-    intent: { type: 'string', description: 'Why the customer contacted us.' },
+    headline: { type: 'string', description: `A title of at most ${t.headline} characters, no personal data.` },
+    summary: { type: 'string', description: `One paragraph of at most ${t.summary} characters summarizing the conversation, no personal data.` },
+    intent: { type: 'string', description: `Why the customer contacted us, at most ${t.intent} characters.` },
     resolution: strictObject({
       status: { type: 'string', enum: ['resolved', 'unresolved', 'escalated', 'follow_up_needed'] },
-      text: { type: 'string', description: 'What was done or decided.' },
+      text: { type: 'string', description: `What was done or decided, at most ${t.resolutionText} characters.` },
     }),
     follow_up_actions: {
       type: 'array',
-      description: 'Actions still to be done; empty if none.',
+      description: `At most ${t.followUps} actions still to be done; empty if none.`,
       items: strictObject({
-        action: { type: 'string' },
+        action: { type: 'string', description: `At most ${t.followUpAction} characters.` },
         owner: { type: 'string', enum: ['agent', 'customer', 'team'] },
         due: { type: ['string', 'null'], description: 'When, as stated in the conversation, or null.' },
       }),
     },
     sentiment: strictObject({ start: SENTIMENT, end: SENTIMENT }, "The customer's sentiment at the start and at the end."),
-    topics: { type: 'array', items: { type: 'string' }, description: `At most ${TOPICS_MAX} short topic labels.` },
+    topics: { type: 'array', items: { type: 'string' }, description: `At most ${t.topics} short topic labels of at most ${t.topic} characters.` },
     entities: {
       type: 'array',
-      description: 'Non-personal things mentioned: products, plans, order references. Never people, contact data or account numbers.',
+      description: `At most ${t.entities} non-personal things mentioned: products, plans, order references. Never people, contact data or account numbers.`,
       items: strictObject({ type: { type: 'string', enum: ['product', 'plan', 'order_reference', 'other'] }, value: { type: 'string' } }),
     },
     language: { type: 'string', description: 'BCP-47 tag of the language the summary is written in.' },
@@ -75,11 +81,11 @@ export function summaryJsonSchema(codes: readonly WrapupCode[] = []): Record<str
   });
 }
 
-/** The `response_format` parameter for chat completions. */
-export function summaryResponseFormat(codes: readonly WrapupCode[] = []) {
+/** The `response_format` parameter for chat completions. @param maxLength @default 500 */
+export function summaryResponseFormat(codes: readonly WrapupCode[] = [], maxLength = 500) {
   return {
     type: 'json_schema' as const,
-    json_schema: { name: SUMMARY_SCHEMA_NAME, strict: true, schema: summaryJsonSchema(codes) },
+    json_schema: { name: SUMMARY_SCHEMA_NAME, strict: true, schema: summaryJsonSchema(codes, maxLength) },
   };
 }
 
@@ -92,27 +98,25 @@ const StrictFieldsSchema = SummaryFieldsSchema.extend({
   confidence: SummaryFieldsSchema.shape.confidence.strict(),
 }).strict();
 
-export type ParseResult = { ok: true; fields: SummaryFields } | { ok: false; message: string };
+/** What the local parse changed in the answer's form (see answer-json.ts and answer-normalize.ts). */
+export type FormRepair = JsonRepair | FormAdjustment;
 
-/** Keeps the first TOPICS_MAX topics: more is harmless noise, not worth a re-ask. */
-function trimTopics(json: unknown): unknown {
-  if (typeof json !== 'object' || json === null) return json;
-  const topics = (json as { topics?: unknown }).topics;
-  return Array.isArray(topics) ? { ...json, topics: topics.slice(0, TOPICS_MAX) } : json;
-}
+export type ParseResult =
+  | { ok: true; fields: SummaryFields; repairs: FormRepair[] }
+  | { ok: false; message: string; details: { reason: 'empty' | 'not_json' | 'schema'; paths?: string[] } };
 
-/** JSON.parse + zod (strict at every level). Messages name the failing fields, never their values. Tolerates a ```json fence. */
-export function parseSummaryContent(content: string | null | undefined): ParseResult {
-  if (!content || content.trim() === '') return { ok: false, message: 'the answer was empty' };
-  const unfenced = content.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1');
-  let json: unknown;
-  try {
-    json = JSON.parse(unfenced);
-  } catch {
-    return { ok: false, message: 'the answer is not valid JSON' };
-  }
-  const result = StrictFieldsSchema.safeParse(trimTopics(json));
-  if (result.success) return { ok: true, fields: result.data };
+/**
+ * Finds the JSON in the answer, repairs its form locally (fences, prose, quotes, enum casing, N/A, extra keys,
+ * numbers as strings) and checks it against the strict schema. Messages and details name fields and schema paths,
+ * never values.
+ */
+export function parseSummaryContent(content: string | null | undefined, ctx: NormalizeContext = { codes: [], language: 'en' }): ParseResult {
+  const extracted = extractJson(content);
+  if (!extracted.ok) return { ok: false, message: extracted.message, details: { reason: extracted.message === 'the answer was empty' ? 'empty' : 'not_json' } };
+  const normalized = normalizeAnswer(extracted.value, ctx);
+  const result = StrictFieldsSchema.safeParse(normalized.value);
+  if (result.success) return { ok: true, fields: result.data, repairs: [...extracted.repairs, ...normalized.adjustments] };
+  const paths = [...new Set(result.error.issues.map((i) => i.path.join('.') || '(root)'))];
   const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  return { ok: false, message: `the answer does not match the schema (${issues.join('; ')})` };
+  return { ok: false, message: `the answer does not match the schema (${issues.join('; ')})`, details: { reason: 'schema', paths } };
 }

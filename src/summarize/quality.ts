@@ -52,6 +52,32 @@ export function summaryText(f: SummaryFields): string {
   return [f.headline, f.summary, f.intent, f.resolution.text, ...f.follow_up_actions.map((a) => a.action), ...f.topics].join(' ');
 }
 
+/**
+ * What each local adjustment costs the score (content shortened, cut or derived; pure form repairs such as removed
+ * fences cost nothing: the content is the model's). Summed, capped at ADJUSTMENT_PENALTY_MAX, applied as a factor.
+ */
+export const ADJUSTMENT_PENALTIES: Readonly<Record<string, number>> = {
+  summary_shortened: 0.08,
+  headline_shortened: 0.03,
+  intent_shortened: 0.03,
+  resolution_shortened: 0.03,
+  follow_ups_shortened: 0.02,
+  follow_ups_trimmed: 0.02,
+  topics_shortened: 0.01,
+  topics_trimmed: 0.01,
+  entities_shortened: 0.01,
+  entities_trimmed: 0.01,
+  headline_derived: 0.03,
+  wrapup_code_dropped: 0.02,
+};
+export const ADJUSTMENT_PENALTY_MAX = 0.25;
+
+/** The penalty for a summary's adjustments (0 when none cost anything). */
+export function adjustmentPenalty(adjustments: readonly string[] = []): number {
+  const sum = [...new Set(adjustments)].reduce((s, a) => s + (ADJUSTMENT_PENALTIES[a] ?? 0), 0);
+  return Math.min(ADJUSTMENT_PENALTY_MAX, sum);
+}
+
 export interface QualityInput {
   fields: SummaryFields;
   /** The redacted transcript the summary was made from. */
@@ -59,6 +85,8 @@ export interface QualityInput {
   maxLength: number;
   /** Share of summary statements supported by the transcript (grounding), when measured. */
   faithfulness?: number | undefined;
+  /** What was changed locally to make the answer fit (see ADJUSTMENT_PENALTIES). @default [] */
+  adjustments?: readonly string[] | undefined;
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -82,12 +110,14 @@ export function scoreSummary(input: QualityInput): { score: number; parts: Recor
   if (input.faithfulness !== undefined) parts.faithfulness = Math.min(1, Math.max(0, input.faithfulness));
   const used = (Object.keys(parts) as Part[]).filter((k) => parts[k] !== undefined);
   const totalWeight = used.reduce((s, k) => s + QUALITY_WEIGHTS[k], 0);
-  const score = used.reduce((s, k) => s + (QUALITY_WEIGHTS[k] / totalWeight) * (parts[k] ?? 0), 0);
+  const penalty = adjustmentPenalty(input.adjustments);
+  const score = used.reduce((s, k) => s + (QUALITY_WEIGHTS[k] / totalWeight) * (parts[k] ?? 0), 0) * (1 - penalty);
   const transcriptWords = turns.reduce((n, t) => n + words(t.text).length, 0);
   return {
     score: round(Math.min(1, Math.max(0, score))),
     parts: {
       ...Object.fromEntries(used.map((k) => [k, round(parts[k] ?? 0)])),
+      ...(penalty > 0 ? { adjustment_penalty: round(penalty) } : {}),
       length_ratio: round(ratio),
       summary_words: words(fields.summary).length,
       transcript_words: transcriptWords,

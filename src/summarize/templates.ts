@@ -6,14 +6,21 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { parseConfigJson } from './config-file.js';
 
+/** Per-field limits a summary template may state (the engine fills them with the prompt targets of output-limits.ts). */
+export const LIMIT_PLACEHOLDERS = ['headline_max', 'intent_max', 'resolution_max', 'follow_ups_max', 'action_max', 'topics_max', 'topic_max', 'entities_max'] as const;
+
 /**
- * The placeholders a template may use; `{{transcript}}` and `{{max_length}}` are required. `{{wrapup_codes}}` renders
- * the allowed wrap-up codes as "id = name" lines (or "none").
+ * The placeholders a template may use; `{{transcript}}` and `{{max_length}}` are required. `{{max_length}}` is the
+ * summary length the model is asked for; `{{wrapup_codes}}` renders the allowed wrap-up codes as "id = name" lines
+ * (or "none").
  */
-export const TEMPLATE_PLACEHOLDERS = ['max_length', 'media_type', 'language', 'turn_count', 'transcript', 'wrapup_codes'] as const;
+export const TEMPLATE_PLACEHOLDERS = ['max_length', 'media_type', 'language', 'turn_count', 'transcript', 'wrapup_codes', ...LIMIT_PLACEHOLDERS] as const;
 type Placeholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
-/** Values for every placeholder (`wrapup_codes` may be left out: it then renders as "none"). */
-export type TemplateVariables = Record<Exclude<Placeholder, 'wrapup_codes'>, string | number> & { wrapup_codes?: string };
+type LimitPlaceholder = (typeof LIMIT_PLACEHOLDERS)[number];
+/** Values for the placeholders (`wrapup_codes` may be left out: it then renders as "none"; limits only when the template uses them). */
+export type TemplateVariables = Record<Exclude<Placeholder, 'wrapup_codes' | LimitPlaceholder>, string | number> & {
+  wrapup_codes?: string;
+} & Partial<Record<LimitPlaceholder, number>>;
 
 const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
 

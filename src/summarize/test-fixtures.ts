@@ -50,7 +50,7 @@ export function sampleRecord(overrides: Partial<SummaryRecord> = {}): SummaryRec
   };
 }
 
-type Body = { messages: Array<{ role: string; content: string }>; response_format?: { json_schema?: { schema?: any } } };
+type Body = { messages: Array<{ role: string; content: string }>; response_format?: { json_schema?: { schema?: any } }; max_tokens?: number; max_completion_tokens?: number };
 
 /** The enum ids a request's schema offers for wrapup_code_id (null excluded). */
 export function offeredCodes(body: Body): string[] {
@@ -58,13 +58,22 @@ export function offeredCodes(body: Body): string[] {
   return Array.isArray(prop?.enum) ? prop.enum.filter((v: unknown): v is string => typeof v === 'string') : [];
 }
 
+/** A raw reply: the content as is with this finish reason, or an HTTP error status with an OpenAI-style error body. */
+export interface ScriptedReply {
+  reply: { content?: string; finishReason?: string; status?: number; message?: string };
+}
+
+type ScriptItem = SummaryFields | string | ScriptedReply | ((body: Body) => SummaryFields | string);
+
 export interface ScriptedLlm {
   url: string;
   requests: Body[];
   /** Answers in order; once used up, the default (schema-driven) answer repeats. A string is sent as the content as is. */
-  script: Array<SummaryFields | string | ((body: Body) => SummaryFields | string)>;
+  script: ScriptItem[];
   close(): Promise<void>;
 }
+
+const isReply = (item: unknown): item is ScriptedReply => typeof item === 'object' && item !== null && 'reply' in item;
 
 /** Starts the scripted server on 127.0.0.1:0 (POST /v1/chat/completions). Map calls (no response_format) get notes. */
 export async function startScriptedLlm(): Promise<ScriptedLlm> {
@@ -77,17 +86,24 @@ export async function startScriptedLlm(): Promise<ScriptedLlm> {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body;
       requests.push(body);
       let content: string;
+      let finishReason = 'stop';
       if (!body.response_format) content = '- The customer asked for help.\n- The agent helped.';
       else {
         const next = script.shift() ?? ((b: Body) => sampleFields({ wrapup_code_id: offeredCodes(b)[0] ?? null }));
-        const answer = typeof next === 'function' ? next(body) : next;
+        if (isReply(next) && next.reply.status !== undefined) {
+          res.writeHead(next.reply.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: next.reply.message ?? 'scripted error', type: 'invalid_request_error', param: null, code: null } }));
+          return;
+        }
+        const answer = isReply(next) ? (next.reply.content ?? '') : typeof next === 'function' ? next(body) : next;
+        if (isReply(next)) finishReason = next.reply.finishReason ?? 'stop';
         content = typeof answer === 'string' ? answer : JSON.stringify(answer);
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
           id: 'chatcmpl-scripted', object: 'chat.completion', created: 0, model: 'gpt-4o-mini',
-          choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+          choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: finishReason }],
           usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 },
         }),
       );

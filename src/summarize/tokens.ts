@@ -82,3 +82,11 @@ export function inputBudget(model: string, models: ModelTable = bundledModelTabl
   const reserve = Math.min(models.reserveOutputTokens, spec.maxOutputTokens);
   return Math.max(256, spec.contextTokens - reserve - models.promptOverheadTokens);
 }
+
+/**
+ * The output-token cap of one summary request: the JSON frame and every short field at its hard limit (~1,500
+ * characters) plus the summary, at ~3 characters a token, with a margin; never above the model's max output.
+ */
+export function answerTokenCap(maxLength: number, model: string, models: ModelTable = bundledModelTable()): number {
+  return Math.min(modelSpec(model, models).maxOutputTokens, Math.ceil((maxLength + 1500) / 3) + 200);
+}

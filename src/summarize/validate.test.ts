@@ -32,7 +32,11 @@ describe('validateSummary (v2)', () => {
 
   it('rejects a wrap-up code id that was not offered (and any id when none were)', () => {
     const [bad] = validateSummary({ ...fields, wrapup_code_id: 'made-up' }, { maxLength: 200, allowedWrapupCodes: CODES });
-    expect(bad).toEqual({ code: 'SCHEMA_INVALID', message: 'wrapup_code_id must be one of the listed wrap-up code ids, or null' });
+    expect(bad).toEqual({
+      code: 'SCHEMA_INVALID',
+      message: 'wrapup_code_id must be one of the listed wrap-up code ids, or null',
+      details: { check: 'schema', paths: ['wrapup_code_id'] },
+    });
     expect(validateSummary({ ...fields, wrapup_code_id: 'c-refund' }, { maxLength: 200 })[0]?.message).toMatch(/must be null/);
   });
 
@@ -77,22 +81,23 @@ describe('PII_IN_OUTPUT without the conversation (finding 5)', () => {
 });
 
 describe('validateAnswer / parseSummaryContent', () => {
-  it('parses JSON (also fenced) into fields and keeps at most 8 topics', () => {
-    expect(validateAnswer(JSON.stringify(fields), { maxLength: 200 })).toEqual({ fields, issues: [] });
-    expect(parseSummaryContent('```json\n' + JSON.stringify(fields) + '\n```')).toEqual({ ok: true, fields });
-    const many = parseSummaryContent(JSON.stringify({ ...fields, topics: Array.from({ length: 12 }, (_, i) => `t${i}`) }));
-    expect(many.ok && many.fields.topics).toHaveLength(8);
+  it('parses JSON (also fenced) into fields, naming each form repair', () => {
+    expect(validateAnswer(JSON.stringify(fields), { maxLength: 200 })).toEqual({ fields, repairs: [], issues: [] });
+    expect(parseSummaryContent('```json\n' + JSON.stringify(fields) + '\n```')).toEqual({ ok: true, fields, repairs: ['json_extracted'] });
+    const extra = parseSummaryContent(JSON.stringify({ ...fields, extra: 1, resolution: { ...fields.resolution, extra: 1 } }));
+    expect(extra).toEqual({ ok: true, fields, repairs: ['extra_keys_dropped'] });
+    const person = parseSummaryContent(JSON.stringify({ ...fields, entities: [{ type: 'person', value: 'x' }, ...fields.entities] }));
+    expect(person).toEqual({ ok: true, fields, repairs: ['personal_entities_dropped'] });
   });
 
-  it('reports broken JSON, wrong enums, personal entity types, v1 shapes, extra keys and empty content as SCHEMA_INVALID', () => {
+  it('reports broken JSON, enums it cannot map, v1 shapes, impossible numbers and empty content as SCHEMA_INVALID, naming paths', () => {
     const bad = [
       '{"summary": "x',
       JSON.stringify({ ...fields, sentiment: 'angry' }),
       JSON.stringify({ ...fields, resolution: 'Refund issued' }),
-      JSON.stringify({ ...fields, entities: [{ type: 'person', value: 'x' }] }),
+      JSON.stringify({ ...fields, resolution: { ...fields.resolution, status: 'maybe later' } }),
       JSON.stringify({ ...fields, confidence: { ...fields.confidence, summary: 1.5 } }),
-      JSON.stringify({ ...fields, extra: 1 }),
-      JSON.stringify({ ...fields, resolution: { ...fields.resolution, extra: 1 } }),
+      JSON.stringify({ ...fields, intent: undefined }),
       '',
       null,
     ];
