@@ -177,8 +177,18 @@ async function buildEngine(config: Config, logger: Logger): Promise<SummaryEngin
   const { openai } = config;
   const engine = await createSummaryEngine({
     openai: openai.apiKey
-      ? { apiKey: openai.apiKey, baseUrl: openai.baseUrl, model: openai.model, timeoutMs: openai.timeoutMs, maxRetries: openai.maxRetries, temperature: openai.temperature }
+      ? {
+          apiKey: openai.apiKey,
+          baseUrl: openai.baseUrl,
+          model: openai.model,
+          timeoutMs: openai.timeoutMs,
+          maxRetries: openai.maxRetries,
+          temperature: openai.temperature,
+          maxConcurrency: openai.maxConcurrency,
+          maxTokensParam: openai.maxTokensParam,
+        }
       : undefined,
+    fallback: openai.fallback,
     promptsDir: config.summary.promptsDir,
     templateId: config.summary.template,
     maxRepairs: config.summary.maxRepairs,

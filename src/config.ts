@@ -51,6 +51,12 @@ const ConfigSchema = z.object({
     timeoutMs: positiveInt,
     maxRetries: nonNegativeInt,
     temperature: z.number().min(0).max(2),
+    /** Model requests in flight at once (summaries and map steps together). */
+    maxConcurrency: positiveInt,
+    /** `max_tokens` (most OpenAI-compatible servers) or `max_completion_tokens` (OpenAI reasoning models). */
+    maxTokensParam: z.enum(['max_tokens', 'max_completion_tokens']),
+    /** What a conversation gets when the LLM fails for good: the extractive summary, or nothing (a failed task). */
+    fallback: z.enum(['extractive', 'none'], 'LLM_FALLBACK must be extractive or none'),
   }),
   http: z.object({
     port: z.coerce.number().int().min(0).max(65535),
@@ -145,6 +151,9 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   setIf(o, 'apiKey', env.OPENAI_API_KEY);
   setIf(o, 'baseUrl', env.OPENAI_BASE_URL);
   setIf(o, 'model', env.OPENAI_MODEL);
+  setIf(o, 'maxConcurrency', env.OPENAI_MAX_CONCURRENCY);
+  setIf(o, 'maxTokensParam', env.OPENAI_MAX_TOKENS_PARAM);
+  setIf(o, 'fallback', env.LLM_FALLBACK);
   const h = { ...d.http, apiKeys: csv(env.API_KEYS) };
   setIf(h, 'port', env.PORT);
   setIf(h, 'host', env.HOST);
@@ -206,6 +215,9 @@ const ENV_NAMES: Record<string, string> = {
   'openai.apiKey': 'OPENAI_API_KEY',
   'openai.baseUrl': 'OPENAI_BASE_URL',
   'openai.model': 'OPENAI_MODEL',
+  'openai.maxConcurrency': 'OPENAI_MAX_CONCURRENCY',
+  'openai.maxTokensParam': 'OPENAI_MAX_TOKENS_PARAM',
+  'openai.fallback': 'LLM_FALLBACK',
   'http.port': 'PORT',
   'http.host': 'HOST',
   'http.apiKeys': 'API_KEYS',

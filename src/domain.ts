@@ -120,6 +120,16 @@ const StoredFieldsSchema = SummaryFieldsSchema.omit({ wrapup_code_id: true, reso
   confidence: ConfidenceSchema.optional(),
 });
 
+export const TaskErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Whether the error that ended the task was retryable (it failed for good only because its retry window ran out). */
+  retryable: z.boolean().optional(),
+  /** The failed check's figures (field, length and limit; schema paths; PII types) — never text. */
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type TaskError = z.infer<typeof TaskErrorSchema>;
+
 /** A validated, scored summary as stored and served. `schema_version` lets readers migrate older records. */
 export const SummaryRecordSchema = StoredFieldsSchema.extend({
   schema_version: z.literal(2),
@@ -145,6 +155,12 @@ export const SummaryRecordSchema = StoredFieldsSchema.extend({
   cost_usd: z.number().nonnegative().optional(),
   /** Summary statements the grounding check could not find support for in the transcript. */
   ungrounded: z.array(z.string()).optional(),
+  /** What was changed locally to keep the answer (e.g. `headline_shortened`, `json_extracted`); absent when nothing. */
+  adjustments: z.array(z.string()).optional(),
+  /** Set when the LLM failed for good and the offline extractive summarizer wrote this summary instead. */
+  fallback: z.literal('extractive').optional(),
+  /** Why the LLM's answer was not used (with `fallback`). */
+  fallback_reason: TaskErrorSchema.optional(),
 });
 export type SummaryRecord = z.infer<typeof SummaryRecordSchema>;
 
@@ -152,13 +168,6 @@ export type SummaryRecord = z.infer<typeof SummaryRecordSchema>;
 export const TaskStatusSchema = z.enum(['pending', 'processing', 'completed', 'failed', 'skipped']);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
-export const TaskErrorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  /** Whether the error that ended the task was retryable (it failed for good only because its retry window ran out). */
-  retryable: z.boolean().optional(),
-});
-export type TaskError = z.infer<typeof TaskErrorSchema>;
 
 /** A unit of summarization work, persisted before it is acknowledged. */
 export const TaskRecordSchema = z.object({
@@ -279,6 +288,10 @@ export interface GeneratedSummary {
   redactions: Record<string, number>;
   /** True when the first answer failed validation and a re-ask passed. */
   repaired: boolean;
+  /** What was changed locally to keep the answer (form repairs, fields fitted to their limits). */
+  adjustments?: string[] | undefined;
+  /** The LLM failed for good: the extractive summarizer wrote these fields instead, for this reason. */
+  fallback?: { kind: 'extractive'; reason: TaskError } | undefined;
   /** Milliseconds per stage inside the summarize module (redact, llm, validate, score, …). */
   stage_latency_ms: Record<string, number>;
   /** Summed over every model call (absent for the extractive summarizer). */
@@ -298,12 +311,18 @@ export interface GenerateOptions {
   allowedWrapupCodes?: WrapupCode[] | undefined;
   /** Aborts the model requests in flight (the worker's task timeout or shutdown); generate() then rejects with its reason. */
   signal?: AbortSignal | undefined;
+  /**
+   * This is the task's last chance at the model (its retry window for an unavailable LLM is over): an unavailable
+   * LLM then falls back to the extractive summary (when fallback is on) instead of failing. @default false
+   */
+  lastChance?: boolean | undefined;
 }
 
 /**
- * The summarizer port. Redacts the transcript before anything leaves for the model, validates and re-asks a bounded
- * number of times. Throws AppError: LLM_UNAVAILABLE (retryable), SCHEMA_INVALID, TOO_LONG, PII_IN_OUTPUT (not
- * retryable), CONTENT_TOO_SHORT (nothing to summarize: the task should be marked skipped).
+ * The summarizer port. Redacts the transcript before anything leaves for the model, repairs answers locally,
+ * validates and re-asks a bounded number of times; with fallback on, an LLM that fails for good yields the extractive
+ * summary (marked `fallback`). Throws AppError: LLM_UNAVAILABLE (retryable), SCHEMA_INVALID, TOO_LONG, PII_IN_OUTPUT
+ * (not retryable; only with fallback off), CONTENT_TOO_SHORT (nothing to summarize: the task should be skipped).
  */
 export interface SummaryEngine {
   /** The model id (`extractive` for the offline summarizer). */

@@ -69,8 +69,9 @@ export function createConversationProcessor(deps: ProcessorDeps) {
 
   /**
    * Runs one task. `signal` (from the worker) aborts between stages: an aborted run throws and never stores.
+   * `run.lastChance`: the task's retry window for an unavailable LLM is over (the engine may fall back).
    */
-  return async function processConversation(task: TaskRecord, signal?: AbortSignal): Promise<ProcessResult> {
+  return async function processConversation(task: TaskRecord, signal?: AbortSignal, run: { lastChance?: boolean } = {}): Promise<ProcessResult> {
     const log = deps.logger.child({ conversationId: task.conversation_id, taskId: task.task_id });
     const started = now();
     const stages: Record<string, number> = {};
@@ -88,13 +89,26 @@ export function createConversationProcessor(deps: ProcessorDeps) {
     const allowedWrapupCodes = await timed(stages, 'wrapup_codes', now, () => codesFor(info, deps, log));
     checkAborted(signal);
     const generated = await timed(stages, 'summarize', now, () =>
-      deps.engine.generate(transcript, { maxLength: task.max_length, queueId: info.queueIds[0], allowedWrapupCodes, ...(signal ? { signal } : {}) }),
+      deps.engine.generate(transcript, {
+        maxLength: task.max_length,
+        queueId: info.queueIds[0],
+        allowedWrapupCodes,
+        lastChance: run.lastChance === true,
+        ...(signal ? { signal } : {}),
+      }),
     );
     const record = toRecord(task, transcript, generated, stages, now() - started, new Date(now()).toISOString());
     await ensureOwner(task, signal, log);
     await timed(stages, 'store', now, () => deps.summaries.put(record));
     log.info(
-      { model: record.model, qualityScore: record.quality_score, latencyMs: record.latency_ms, repaired: record.repaired },
+      {
+        model: record.model,
+        qualityScore: record.quality_score,
+        latencyMs: record.latency_ms,
+        repaired: record.repaired,
+        adjustments: record.adjustments,
+        fallback: record.fallback_reason?.code,
+      },
       'summary stored',
     );
     return { record };
@@ -158,5 +172,7 @@ function toRecord(
     ...(generated.usage === undefined ? {} : { usage: generated.usage }),
     ...(generated.cost_usd === undefined ? {} : { cost_usd: generated.cost_usd }),
     ...(generated.ungrounded === undefined ? {} : { ungrounded: generated.ungrounded }),
+    ...(generated.adjustments?.length ? { adjustments: generated.adjustments } : {}),
+    ...(generated.fallback ? { fallback: generated.fallback.kind, fallback_reason: generated.fallback.reason } : {}),
   };
 }

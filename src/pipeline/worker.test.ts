@@ -102,9 +102,10 @@ describe('worker', () => {
     expect(calls).toBe(1);
   });
 
-  it('retries a transient failure past maxAttempts while its window lasts, then fails for good', async () => {
+  it('retries a transient failure past maxAttempts while its window lasts, then gives one last run, then fails for good', async () => {
     let calls = 0;
     let offset = 0;
+    const lastChances: boolean[] = [];
     worker = createWorker({
       queue,
       logger: silentLogger(),
@@ -112,17 +113,20 @@ describe('worker', () => {
       pollIntervalMs: 10,
       retry: { defaultWindowMs: 60_000, baseDelayMs: 1, maxDelayMs: 5 },
       now: () => Date.now() + offset,
-      process: async () => {
+      process: async (_task, _signal, run) => {
         calls += 1;
-        if (calls === 7) offset = 61_000; // the outage outlasted the window
+        lastChances.push(run.lastChance);
+        if (calls === 7) offset = 61_000; // the outage outlasted the window while this run was under way
         throw new AppError('LLM_UNAVAILABLE', 'no model', { retryable: true });
       },
     });
     const task = await enqueue(4);
     const settled = settledOnce(worker, task.task_id);
     worker.start();
-    expect(await settled).toMatchObject({ status: 'failed', error: { code: 'LLM_UNAVAILABLE', retryable: true }, attempts: 7 });
-    expect(calls).toBe(7);
+    expect(await settled).toMatchObject({ status: 'failed', error: { code: 'LLM_UNAVAILABLE', retryable: true }, attempts: 8 });
+    expect(calls).toBe(8);
+    // Only the run after the window closed is told it is the last chance (the engine may then fall back).
+    expect(lastChances).toEqual([false, false, false, false, false, false, false, true]);
   });
 
   it('still gives a transient failure maxAttempts tries when its window is already over', async () => {
@@ -267,11 +271,13 @@ describe('summary service', () => {
     expect(await service.waitForTask('00000000-0000-4000-8000-999999999999', 10)).toBeUndefined();
   });
 
-  it('a client request re-runs a failed task, except a recent not-found', async () => {
+  it('a plain client request never re-runs a failed task; force does, at most once a minute per conversation', async () => {
+    let runs = 0;
     const failing = createWorker({
       queue,
       logger: silentLogger(),
       process: async (task) => {
+        runs += 1;
         throw new AppError(task.conversation_id === ID(3) ? 'TRANSCRIPT_UNAVAILABLE' : 'CONVERSATION_NOT_FOUND', 'x');
       },
     });
@@ -282,8 +288,15 @@ describe('summary service', () => {
     await service.waitForTask(t3.task_id, 5000);
     await service.waitForTask(t4.task_id, 5000);
     await failing.stop(1000);
-    expect((await service.request(ID(3))).status).toBe('pending');
-    expect((await service.request(ID(4))).status).toBe('failed');
+    for (let i = 0; i < 5; i++) {
+      expect((await service.request(ID(3))).status).toBe('failed');
+      expect((await service.request(ID(4))).status).toBe('failed');
+    }
+    expect(runs).toBe(2);
+    expect((await service.request(ID(3), { force: true })).status).toBe('pending');
+    await expect(service.request(ID(4), { force: true })).resolves.toMatchObject({ status: 'pending' });
+    // The forced tasks are pending: forcing again joins them for free.
+    expect((await service.request(ID(3), { force: true })).status).toBe('pending');
   });
 });
 

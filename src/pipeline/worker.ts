@@ -6,8 +6,13 @@ import { backoffDelay } from '../backoff.js';
 import { delay, within } from '../deadline.js';
 import type { TaskQueue, TaskRecord } from '../domain.js';
 
+/** What the worker tells a run: `lastChance` when a retryable LLM outage would now fail the task for good. */
+export interface RunContext {
+  lastChance: boolean;
+}
+
 /** What the processor returns; only the scores the queue records are needed here. */
-export type ProcessTask = (task: TaskRecord, signal: AbortSignal) => Promise<{ record: { latency_ms: number; quality_score: number } }>;
+export type ProcessTask = (task: TaskRecord, signal: AbortSignal, run: RunContext) => Promise<{ record: { latency_ms: number; quality_score: number } }>;
 
 /**
  * How long retryable failures are retried: per error code, until the task is that old (ms since it was created),
@@ -88,6 +93,9 @@ export function retryDelay(task: TaskRecord, error: AppError, policy: ResolvedRe
   return Math.max(error.retryAfterMs ?? 0, delay);
 }
 
+/** A retryable LLM outage, to ask the retry policy whether this run is the task's last chance at the model. */
+const LLM_OUTAGE = new AppError('LLM_UNAVAILABLE', 'probe', { retryable: true });
+
 /** True for the processor's "this run lost the task" error: nothing to record, the owner records. */
 export const isSuperseded = (err: unknown): boolean => err instanceof AppError && err.details?.superseded === true;
 
@@ -117,10 +125,12 @@ export function createWorker(options: WorkerOptions): Worker {
   let poll: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
 
-  async function settle(task: TaskRecord, err: unknown): Promise<void> {
+  async function settle(task: TaskRecord, err: unknown, run: RunContext): Promise<void> {
     const error = toAppError(err);
     const log = logger.child({ conversationId: task.conversation_id, taskId: task.task_id });
-    const taskError = { code: error.code, message: error.message };
+    const { usage: _usage, ...details } = error.details ?? {};
+    const hasDetails = Object.keys(details).length > 0;
+    const taskError = { code: error.code, message: error.message, ...(hasDetails ? { details } : {}) };
     if (error.code === 'CONTENT_TOO_SHORT') {
       const skipped = await queue.skip(task.task_id, taskError);
       log.info({ code: error.code }, 'task skipped: nothing to summarize');
@@ -128,13 +138,21 @@ export function createWorker(options: WorkerOptions): Worker {
       return;
     }
     const delayMs = retryDelay(task, error, policy, now(), options.random);
+    if (delayMs === undefined && error.retryable && error.code === 'LLM_UNAVAILABLE' && !run.lastChance) {
+      // The window closed while this run was under way: one more run at once, told it is the last chance (the engine
+      // may then fall back to the extractive summary instead of failing).
+      await queue.fail(task.task_id, taskError, 0);
+      log.warn({ code: error.code, attempt: task.attempts }, 'retry window over; one last run');
+      return;
+    }
     if (delayMs !== undefined) {
       await queue.fail(task.task_id, taskError, now() + delayMs);
       log.warn({ code: error.code, attempt: task.attempts, retryInMs: delayMs }, 'task will be retried');
       return;
     }
     const failed = await queue.fail(task.task_id, { ...taskError, retryable: error.retryable });
-    log.error({ code: error.code, attempts: task.attempts, retryable: error.retryable }, 'task failed');
+    // The check and its figures (field, length, limit; schema paths; PII types), never the text.
+    log.error({ code: error.code, attempts: task.attempts, retryable: error.retryable, ...(hasDetails ? { details } : {}) }, 'task failed');
     events.emit('settled', failed);
   }
 
@@ -143,11 +161,11 @@ export function createWorker(options: WorkerOptions): Worker {
    * awaited (at most abortGraceMs) before the timeout error is thrown, so its task is not handed back while the old
    * run may still store; a run that managed to store during the grace counts as done.
    */
-  async function attempt(task: TaskRecord): Promise<Awaited<ReturnType<ProcessTask>>> {
+  async function attempt(task: TaskRecord, run: RunContext): Promise<Awaited<ReturnType<ProcessTask>>> {
     const controller = new AbortController();
     controllers.add(controller);
     const outcome = options
-      .process(task, controller.signal)
+      .process(task, controller.signal, run)
       .then((value): Outcome<typeof value> => ({ ok: true, value }), (error: unknown): Outcome<never> => ({ ok: false, error }));
     const timeout = delay(taskTimeoutMs, 'timeout' as const);
     try {
@@ -171,8 +189,9 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function run(task: TaskRecord): Promise<void> {
+    const context: RunContext = { lastChance: retryDelay(task, LLM_OUTAGE, policy, now(), () => 0) === undefined };
     try {
-      const { record } = await attempt(task);
+      const { record } = await attempt(task, context);
       const done = await queue.complete(task.task_id, { latencyMs: record.latency_ms, qualityScore: record.quality_score });
       events.emit('settled', done);
     } catch (err) {
@@ -185,7 +204,7 @@ export function createWorker(options: WorkerOptions): Worker {
         logger.info({ taskId: task.task_id, code: toAppError(err).code }, 'task interrupted by shutdown; left for recovery on the next start');
         return;
       }
-      await settle(task, err).catch((e: unknown) =>
+      await settle(task, err, context).catch((e: unknown) =>
         logger.error({ taskId: task.task_id, err: toAppError(e).message }, 'could not record task failure'),
       );
     }

@@ -50,13 +50,14 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
     llm.script.length = 0;
   });
 
-  const engine = (options: { maxRepairs?: number; model?: string } = {}) =>
+  const engine = (options: { maxRepairs?: number; model?: string; fallback?: 'extractive' | 'none' } = {}) =>
     createSummaryEngine({
       openai: { apiKey: 'test', baseUrl: llm.url, model: options.model ?? 'gpt-4o-mini', timeoutMs: 5000, maxRetries: 0, temperature: 0.2 },
       promptsDir: PROMPTS,
       templateId: 'default',
       logger: silentLogger(),
       ...(options.maxRepairs === undefined ? {} : { maxRepairs: options.maxRepairs }),
+      ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
     });
 
   it('summarizes with one strict json_schema call, no PII sent, and picks a wrap-up code from the allowed list', async () => {
@@ -70,11 +71,15 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
     expect(sent).toContain('[CARD]');
     expect(sent).toContain(`${CODES[0]!.id} = Refund issued`);
     expect(sent).toContain('(/transcript)');
+    // Limits are stated below the hard ones (models overshoot), and the answer has an output cap.
+    expect(body.messages[0]!.content).toContain('at most 57 characters');
+    expect(body.messages[1]!.content).toContain('at most 214 characters');
+    expect((body as { max_tokens?: number }).max_tokens).toBeGreaterThan(500);
     expect(result).toMatchObject({
       model: 'gpt-4o-mini',
       repaired: false,
       wrapup_code: CODES[0],
-      template: { id: 'default', version: '2.0.0' },
+      template: { id: 'default', version: '2.1.0' },
       route: { queue_id: 'q-1', media_type: 'voice', language: 'en' },
       usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 },
     });
@@ -93,9 +98,8 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
   });
 
   const repairs = [
-    ['too long', sampleFields({ summary: 'x '.repeat(400).trim() }), /the limit is 300/],
+    ['a summary over its limit', sampleFields({ summary: 'x '.repeat(400).trim() }), /summary is 799 characters; the limit is 300/],
     ['PII in a follow-up', sampleFields({ follow_up_actions: [{ action: `Call back at ${LEAK}`, owner: 'agent', due: null }] }), /personal data \(phone\)/],
-    ['an invented wrap-up code', sampleFields({ wrapup_code_id: 'not-offered' }), /one of the listed wrap-up code ids/],
   ] as const;
   for (const [what, bad, message] of repairs) {
     it(`re-asks once on ${what}: two calls, repaired, and the re-ask carries no PII`, async () => {
@@ -112,13 +116,38 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
     });
   }
 
-  it('re-asks at most maxRepairs times, then fails with the typed reason and never returns the bad text', async () => {
-    const tooLong = sampleFields({ summary: 'x '.repeat(400).trim() });
-    llm.script.push(tooLong, tooLong, tooLong, tooLong);
-    const err = await (await engine({ maxRepairs: 2 })).generate(transcript, { maxLength: 300 }).catch((e: unknown) => e);
-    expect(isAppError(err, 'TOO_LONG')).toBe(true);
-    expect(err).toMatchObject({ retryable: false, details: { attempts: 3 } });
+  it('repairs form and short fields locally with one call: fences, synonyms, an invented code, an over-long headline', async () => {
+    const messy = { ...sampleFields({ wrapup_code_id: 'not-offered', headline: `Refund ${'re-issued '.repeat(12)}`.trim() }), resolution: { status: 'Resolved', text: 'Refund confirmed' } };
+    llm.script.push(`Here you go:\n\`\`\`json\n${JSON.stringify(messy)}\n\`\`\`\nCheers!`);
+    const result = await (await engine()).generate(transcript, { maxLength: 300, allowedWrapupCodes: CODES });
+    expect(llm.requests).toHaveLength(1);
+    expect(result).toMatchObject({ repaired: false, wrapup_code: null, fields: { resolution: { status: 'resolved' } } });
+    expect(result.fields.headline.length).toBeLessThanOrEqual(80);
+    expect(new Set(result.adjustments)).toEqual(new Set(['json_extracted', 'enums_normalized', 'wrapup_code_dropped', 'headline_shortened']));
+    expect(result.quality.adjustment_penalty).toBeGreaterThan(0);
+  });
+
+  it('re-asks a summary over its limit naming both lengths, then shortens it at a sentence boundary', async () => {
+    const sentence = 'The agent explained the refund policy to the customer once more.';
+    const tooLong = sampleFields({ summary: Array.from({ length: 8 }, () => sentence).join(' ') });
+    llm.script.push(tooLong, tooLong, tooLong);
+    const result = await (await engine({ maxRepairs: 2 })).generate(transcript, { maxLength: 300 });
     expect(llm.requests).toHaveLength(3);
+    expect(llm.requests[1]!.messages[3]!.content).toMatch(/summary is 519 characters; the limit is 300/);
+    expect(result.fields.summary.length).toBeLessThanOrEqual(300);
+    expect(result.fields.summary.endsWith('once more.')).toBe(true);
+    expect(result.adjustments).toContain('summary_shortened');
+    expect(result.fallback).toBeUndefined();
+  });
+
+  it('asks a cut-off answer (finish_reason length) once more with a larger output cap', async () => {
+    llm.script.push({ reply: { content: '{"headline": "Refund', finishReason: 'length' } });
+    const result = await (await engine()).generate(transcript, { maxLength: 300 });
+    expect(llm.requests).toHaveLength(2);
+    const [first, second] = llm.requests.map((r) => r.max_tokens ?? 0);
+    expect(second).toBeGreaterThan(first!);
+    expect(llm.requests[1]!.messages).toHaveLength(2);
+    expect(result.repaired).toBe(false);
   });
 
   const failures = [
@@ -127,14 +156,33 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
     ['SCHEMA_INVALID', JSON.stringify({ summary: 'v1 shape', intent: 'x', resolution: 'y', follow_up_actions: [], sentiment: 'neutral' })],
   ] as const;
   for (const [code, bad] of failures) {
-    it(`fails with ${code} (not retryable) after 1 + 1 answers`, async () => {
+    it(`with fallback off, fails with ${code} (not retryable) after 1 + 1 answers, naming the check`, async () => {
       llm.script.push(bad, bad);
-      const err = await (await engine()).generate(transcript, { maxLength: 300 }).catch((e: unknown) => e);
+      const err = await (await engine({ fallback: 'none' })).generate(transcript, { maxLength: 300 }).catch((e: unknown) => e);
       expect(isAppError(err, code)).toBe(true);
+      expect(err).toMatchObject({ retryable: false, details: { attempts: 2, issues: [{ code }] } });
       expect(llm.requests).toHaveLength(2);
-      expect((err as Error).message).not.toContain(LEAK);
+      expect(JSON.stringify([(err as Error).message, (err as AppError).details])).not.toContain(LEAK);
+    });
+
+    it(`by default serves the extractive summary when the answer fails for good (${code}), marked with the reason`, async () => {
+      llm.script.push(bad, bad);
+      const result = await (await engine()).generate(transcript, { maxLength: 300 });
+      expect(llm.requests).toHaveLength(2);
+      expect(result).toMatchObject({ model: 'extractive', fallback: { kind: 'extractive', reason: { code } }, usage: { total_tokens: 300 } });
+      expect(result.fields.summary.length).toBeGreaterThan(0);
+      expect(JSON.stringify(result)).not.toContain(LEAK);
     });
   }
+
+  it('falls back on a refused request (HTTP 400), but rethrows a retryable outage unless it is the last chance', async () => {
+    llm.script.push({ reply: { status: 400, message: 'context length exceeded' } });
+    expect(await (await engine()).generate(transcript, { maxLength: 300 })).toMatchObject({ fallback: { reason: { code: 'LLM_UNAVAILABLE' } } });
+    llm.script.push({ reply: { status: 503 } });
+    await expect((await engine()).generate(transcript, { maxLength: 300 })).rejects.toMatchObject({ code: 'LLM_UNAVAILABLE', retryable: true });
+    llm.script.push({ reply: { status: 503 } });
+    expect(await (await engine()).generate(transcript, { maxLength: 300, lastChance: true })).toMatchObject({ model: 'extractive', fallback: { kind: 'extractive' } });
+  });
 
   it('routes by detected language: a Spanish transcript without a language tag gets the Spanish template', async () => {
     const result = await (await engine()).generate(spanish, { maxLength: 300 });
@@ -216,7 +264,7 @@ describe('SummaryEngine without an API key (extractive)', () => {
     expect(result.fields.intent).toMatch(/^Customer wants to dispute a charge on their card \[CARD\]/);
     const out = JSON.stringify(result.fields);
     for (const value of PII) expect(out).not.toContain(value);
-    expect(Object.keys(result.stage_latency_ms).sort()).toEqual(['ground', 'llm', 'redact', 'score', 'validate']);
+    expect(Object.keys(result.stage_latency_ms).sort()).toEqual(['extractive', 'ground', 'redact', 'score', 'validate']);
   });
 
   it('fails fast on a missing template', async () => {

@@ -1,7 +1,7 @@
 // The SummaryEngine: route template → redact → content check → (condense) → prompt → LLM json_schema (or extractive)
 // → validate → re-ask at most N times → ground → score.
-import type { GeneratedSummary, GenerateOptions, SummaryEngine, SummaryFields, Transcript, Turn, WrapupCode } from '../domain.js';
-import { AppError } from '../errors.js';
+import type { GeneratedSummary, GenerateOptions, SummaryEngine, SummaryFields, TaskError, TokenUsage, Transcript, Turn, WrapupCode } from '../domain.js';
+import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { assessContent } from './content-check.js';
 import { summarizeWithLlm } from './engine-llm.js';
@@ -27,6 +27,12 @@ export interface SummaryEngineOptions {
   templateId: string;
   /** Re-asks after an answer that failed validation. @default 1 */
   maxRepairs?: number;
+  /**
+   * What to serve when the LLM fails for good (answers unusable after the re-asks, personal data after the re-ask, a
+   * refused request, or an outage past the task's retry window): the offline extractive summary, marked `fallback`,
+   * or nothing (the task fails with the typed reason). @default 'extractive'
+   */
+  fallback?: 'extractive' | 'none';
   /** PII allow patterns (config/pii.json): spans matching one are neither redacted nor rejected. @default [] */
   piiAllow?: readonly RegExp[];
   logger: Logger;
@@ -59,6 +65,25 @@ function requireContent(turns: readonly Turn[]): void {
   }
 }
 
+/** Failures of the model's answer (not of the request): the extractive summary can stand in for them. */
+const ANSWER_FAILURES = new Set(['SCHEMA_INVALID', 'TOO_LONG', 'PII_IN_OUTPUT', 'TRANSCRIPT_TOO_LONG']);
+
+/**
+ * Why the LLM failed for good, when the extractive summary may stand in: an unusable answer, a request the endpoint
+ * refused (4xx other than 408/409/429), or an outage on the task's last chance. Undefined for everything else (aborts,
+ * outages with retries left): those propagate.
+ */
+export function fallbackReasonOf(err: unknown, lastChance: boolean): TaskError | undefined {
+  if (!isAppError(err)) return undefined;
+  const usable = ANSWER_FAILURES.has(err.code) || (err.code === 'LLM_UNAVAILABLE' && (!err.retryable || lastChance));
+  if (!usable) return undefined;
+  const { usage: _usage, ...details } = err.details ?? {};
+  return { code: err.code, message: err.message, ...(Object.keys(details).length > 0 ? { details } : {}) };
+}
+
+/** Token usage the failed LLM calls reported (they are paid for even when their answer is not used). */
+const usageOf = (err: unknown): TokenUsage | undefined => (isAppError(err) ? (err.details?.usage as TokenUsage | undefined) : undefined);
+
 function stageTimer(clock: () => number): { stages: Record<string, number>; timed: Timed } {
   const stages: Record<string, number> = {};
   const timed: Timed = async (stage, fn) => {
@@ -85,7 +110,16 @@ export async function createSummaryEngine(options: SummaryEngineOptions): Promis
   const model = llm?.model ?? EXTRACTIVE_MODEL;
   const maxRepairs = options.maxRepairs ?? 1;
   const piiAllow = options.piiAllow ?? [];
+  const fallbackMode = options.fallback ?? 'extractive';
   const logger = options.logger.child({ module: 'summarize' });
+
+  /** The extractive summary, validated like any answer; it too must pass or nothing is served. */
+  async function extractiveFields(turns: Turn[], maxLength: number, language: string, codes: readonly WrapupCode[], timed: Timed): Promise<SummaryFields> {
+    const fields = await timed('extractive', () => extractive(turns, maxLength, language, codes, piiAllow));
+    const issues = await timed('validate', () => validateSummary(fields, { maxLength, allowedWrapupCodes: codes, piiAllow }));
+    if (issues.length > 0) throw issuesError(issues, 1);
+    return fields;
+  }
 
   async function generate(transcript: Transcript, opts: GenerateOptions): Promise<GeneratedSummary> {
     const { maxLength } = opts;
@@ -100,22 +134,32 @@ export async function createSummaryEngine(options: SummaryEngineOptions): Promis
     let repaired = false;
     let usage: GeneratedSummary['usage'];
     let chunks: number | undefined;
+    let adjustments: string[] = [];
+    let fallback: GeneratedSummary['fallback'];
     if (llm && mapTemplate) {
-      ({ fields, repaired, usage, chunks } = await summarizeWithLlm({ llm, template, mapTemplate, transcript, turns, language, maxLength, codes, piiAllow, maxRepairs, timed, signal: opts.signal }));
+      try {
+        ({ fields, repaired, usage, chunks, adjustments } = await summarizeWithLlm({ llm, template, mapTemplate, transcript, turns, language, maxLength, codes, piiAllow, maxRepairs, timed, signal: opts.signal }));
+      } catch (err) {
+        const reason = fallbackMode === 'extractive' ? fallbackReasonOf(err, opts.lastChance === true) : undefined;
+        if (!reason || opts.signal?.aborted) throw err;
+        logger.warn({ conversationId: transcript.conversationId, code: reason.code, details: reason.details }, 'LLM failed for good; serving the extractive summary');
+        fields = await extractiveFields(turns, maxLength, language, codes, timed);
+        usage = usageOf(err);
+        fallback = { kind: 'extractive', reason };
+      }
     } else {
-      fields = await timed('llm', () => extractive(turns, maxLength, language, codes, piiAllow));
-      const issues = await timed('validate', () => validateSummary(fields, { maxLength, allowedWrapupCodes: codes, piiAllow }));
-      if (issues.length > 0) throw issuesError(issues, 1);
+      fields = await extractiveFields(turns, maxLength, language, codes, timed);
     }
     const grounding = await timed('ground', () => groundedness(stringFields(fields).map(([, text]) => text), formatTranscript(turns)));
-    const quality = await timed('score', () => scoreSummary({ fields, turns, maxLength, faithfulness: grounding.score }));
+    const quality = await timed('score', () => scoreSummary({ fields, turns, maxLength, faithfulness: grounding.score, adjustments }));
     const wrapupCode = codes.find((c) => c.id === fields.wrapup_code_id) ?? null;
+    const writer = fallback ? EXTRACTIVE_MODEL : model;
     const cost = usage ? costUsd(model, usage) : undefined;
-    logger.info({ conversationId: transcript.conversationId, model, template: template.id, repaired, chunks, quality: quality.score, stages }, 'summary generated');
+    logger.info({ conversationId: transcript.conversationId, model: writer, template: template.id, repaired, adjustments, fallback: fallback?.reason.code, chunks, quality: quality.score, stages }, 'summary generated');
     return {
       fields,
       wrapup_code: wrapupCode ? { id: wrapupCode.id, name: wrapupCode.name } : null,
-      model,
+      model: writer,
       template: templateRef(template),
       route,
       language: fields.language,
@@ -128,6 +172,8 @@ export async function createSummaryEngine(options: SummaryEngineOptions): Promis
       ...(cost === undefined ? {} : { cost_usd: cost }),
       ...(chunks === undefined ? {} : { chunks }),
       ...(grounding.ungrounded.length > 0 ? { ungrounded: grounding.ungrounded } : {}),
+      ...(adjustments.length > 0 ? { adjustments } : {}),
+      ...(fallback ? { fallback } : {}),
     };
   }
 

@@ -1,5 +1,7 @@
 // Proof under a misbehaving model: leaked PII, overlong answers, invented numbers and broken JSON are repaired by one
-// re-ask or fail with their typed code; nothing failing is stored, and invented numbers are flagged and scored down.
+// re-ask, shortened locally, or replaced by the extractive summary with the LLM's typed reason — every conversation is
+// served; with the fallback off they fail with their typed code and nothing failing is stored. Invented numbers are
+// flagged and scored down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors.js';
 import { FAKE_LEAKED_PII, inventedFacts, type AdversarialFault, type FakeMode } from '../../src/sim/openai-fake.js';
@@ -37,6 +39,12 @@ async function runAll(h: Harness, inputs: readonly SyntheticConversation[]): Pro
 
 /** The checks every adversarial outcome must pass, whichever way it went. */
 async function expectSafeOutcome(h: Harness, outcome: Outcome, secrets: readonly Secret[]): Promise<void> {
+  const id0 = outcome.transcript.conversationId;
+  if (outcome.record?.fallback) {
+    expect(outcome.record.model, id0).toBe('extractive');
+    expect(outcome.record.fallback_reason?.code, id0).toMatch(/^(?:PII_IN_OUTPUT|SCHEMA_INVALID)$/);
+    expect(JSON.stringify(outcome.record.fallback_reason), id0).not.toMatch(/555|leaky|4111/);
+  }
   const id = outcome.transcript.conversationId;
   const calls = outcome.calls.to - outcome.calls.from;
   expect(calls, id).toBeGreaterThanOrEqual(1);
@@ -55,7 +63,8 @@ async function expectSafeOutcome(h: Harness, outcome: Outcome, secrets: readonly
   expectValidRecord(stored!, { model: MODEL, maxLength: MAX_LENGTH });
   expect(leakedIn(JSON.stringify(stored), [...secrets, ...LEAKS]), id).toEqual([]);
   expect(stored!.summary, id).not.toMatch(ERROR_TEXT);
-  expect(stored!.repaired, id).toBe(calls === 2);
+  // A re-ask's answer was kept (repaired), unless the extractive summary replaced both answers.
+  expect(stored!.repaired, id).toBe(calls === 2 && !stored!.fallback);
 }
 
 describe('adversarial mode (cycling leak-pii, too-long, invent-numbers, broken-json), maxRepairs 1', () => {
@@ -68,24 +77,31 @@ describe('adversarial mode (cycling leak-pii, too-long, invent-numbers, broken-j
   }, 60_000);
   afterAll(async () => h?.close());
 
-  it('each conversation is repaired, stored with its invented numbers flagged, or fails with the last fault’s code', async () => {
+  it('serves every conversation: repaired, shortened, flagged, or the extractive summary with the last fault’s code', async () => {
     const tally: Record<string, number> = {};
+    const count = (key: string): void => void (tally[key] = (tally[key] ?? 0) + 1);
     for (const [i, outcome] of outcomes.entries()) {
+      expect(outcome.error, outcome.transcript.conversationId).toBeUndefined();
       await expectSafeOutcome(h, outcome, inputs[i]!.secrets);
+      const record = outcome.record!;
       const faults = h.fake.faults.slice(outcome.calls.from, outcome.calls.to);
       const last = faults.at(-1);
-      if (outcome.error) {
+      if (record.fallback) {
         expect(faults.length).toBe(2);
-        expect(outcome.error.code).toBe(CODE_FOR[last as keyof typeof CODE_FOR]);
-        tally[outcome.error.code] = (tally[outcome.error.code] ?? 0) + 1;
+        expect(record.fallback_reason?.code).toBe(CODE_FOR[last as keyof typeof CODE_FOR]);
+        count(`fallback:${record.fallback_reason?.code}`);
+      } else if (last === 'too-long') {
+        expect(faults.length).toBe(2);
+        expect(record.adjustments).toContain('summary_shortened');
+        count('shortened');
       } else {
         expect(last).toBe('invent-numbers');
-        expect(outcome.record!.ungrounded?.length ?? 0).toBeGreaterThan(0);
-        tally[outcome.record!.repaired ? 'repaired' : 'first-answer'] = (tally[outcome.record!.repaired ? 'repaired' : 'first-answer'] ?? 0) + 1;
+        expect(record.ungrounded?.length ?? 0).toBeGreaterThan(0);
+        count(record.repaired ? 'repaired' : 'first-answer');
       }
     }
     console.log('adversarial outcomes', tally);
-    for (const key of ['TOO_LONG', 'PII_IN_OUTPUT', 'repaired', 'first-answer']) expect(tally[key] ?? 0, key).toBeGreaterThan(0);
+    for (const key of ['shortened', 'fallback:PII_IN_OUTPUT', 'repaired', 'first-answer']) expect(tally[key] ?? 0, key).toBeGreaterThan(0);
     expect(h.fake.faults.filter((f) => f === undefined)).toEqual([]);
   });
 });
@@ -111,16 +127,33 @@ describe.each(CASES)('$fault with maxRepairs 1', ({ fault, failing, repairing, q
   const harnesses: Harness[] = [];
   afterAll(async () => void (await Promise.all(harnesses.map((h) => h.close()))));
 
-  it(`fails ${CODE_FOR[fault]} (not retryable) after two bad answers, and stores nothing`, async () => {
-    const h = await createHarness({ ...failing, maxRepairs: 1 });
+  it(
+    fault === 'too-long'
+      ? 'a summary still over its limit after the re-ask is shortened at a sentence boundary and served (never TOO_LONG)'
+      : `after two bad answers serves the extractive summary marked with ${CODE_FOR[fault]}`,
+    async () => {
+      const h = await createHarness({ ...failing, maxRepairs: 1 });
+      harnesses.push(h);
+      for (const [i, outcome] of (await runAll(h, inputs)).entries()) {
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.calls.to - outcome.calls.from).toBe(2);
+        if (fault === 'too-long') expect(outcome.record).toMatchObject({ model: MODEL, adjustments: expect.arrayContaining(['summary_shortened']) });
+        else expect(outcome.record).toMatchObject({ model: 'extractive', fallback: 'extractive', fallback_reason: { code: CODE_FOR[fault] } });
+        await expectSafeOutcome(h, outcome, inputs[i]!.secrets);
+      }
+      expect(new Set(h.fake.faults)).toEqual(new Set([fault]));
+    },
+  );
+
+  it(`with LLM_FALLBACK=none ${fault === 'too-long' ? 'still shortens and serves' : `fails ${CODE_FOR[fault]} (not retryable) and stores nothing`}`, async () => {
+    const h = await createHarness({ ...failing, maxRepairs: 1, fallback: 'none' });
     harnesses.push(h);
-    for (const [i, outcome] of (await runAll(h, inputs)).entries()) {
-      expect(outcome.error?.code).toBe(CODE_FOR[fault]);
+    for (const [i, outcome] of (await runAll(h, inputs.slice(0, 3))).entries()) {
       expect(outcome.calls.to - outcome.calls.from).toBe(2);
+      if (fault === 'too-long') expect(outcome.record?.adjustments).toContain('summary_shortened');
+      else expect(outcome.error?.code).toBe(CODE_FOR[fault]);
       await expectSafeOutcome(h, outcome, inputs[i]!.secrets);
     }
-    expect(h.fake.faults.length).toBe(2 * inputs.length);
-    expect(new Set(h.fake.faults)).toEqual(new Set([fault]));
   });
 
   it('is repaired by the one re-ask: second answer stored, marked repaired, re-ask quotes nothing personal', async () => {

@@ -25,6 +25,8 @@ export interface HarnessOptions {
   /** @default 1 */
   maxRepairs?: number;
   adversarialFaults?: readonly AdversarialFault[];
+  /** What a conversation gets when the LLM fails for good. @default 'extractive' (the product default) */
+  fallback?: 'extractive' | 'none';
 }
 
 /** What one conversation did: its stored record or typed error, and the fake calls it cost (by index into fake.requests). */
@@ -57,6 +59,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       promptsDir: PROMPTS_DIR,
       templateId: 'default',
       maxRepairs: options.maxRepairs ?? 1,
+      ...(options.fallback ? { fallback: options.fallback } : {}),
       logger: silentLogger(),
     });
     const transcripts = new Map<string, Transcript>();
