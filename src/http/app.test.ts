@@ -6,6 +6,7 @@ import { silentLogger } from '../logger.js';
 import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
 import { createSummaryStore } from '../store/summary-store.js';
 import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-queue.js';
+import { createSummaryService } from '../pipeline/summary-service.js';
 import { createHttpApp } from './app.js';
 import type { HttpDeps, SummaryApi } from './ports.js';
 import { startHttpServer, type RunningHttpServer } from './server.js';
@@ -57,8 +58,10 @@ function createFakeApi(queue: EmbeddedTaskQueue, summaries: SummaryStore, known:
     }, delayMs);
     timers.add(timer);
   });
+  // Reads go through the real service (derived shorter summaries); the rest is this fake's own.
+  const service = createSummaryService({ queue, summaries, events, defaultMaxLength: 500, templateVersion: 'default@1', logger: silentLogger() });
   const api: SummaryApi = {
-    getSummary: (id) => summaries.get(id),
+    getSummary: (id, maxLength) => service.getSummary(id, maxLength),
     getTask: (id) => queue.get(id),
     async request(conversationId, { maxLength, force }) {
       const key = `${conversationId}:len${maxLength}${force ? `:force:${Date.now()}` : ''}`;
@@ -223,11 +226,16 @@ describe('HTTP API over a real socket', () => {
     expect(await res.json()).toMatchObject({ conversation_id: KNOWN, source: 'live', sentiment: 'neutral' });
   });
 
-  it('regenerates when the stored summary is longer than the requested max_length, or when forced', async () => {
-    await summaries.put(summaryRecord(KNOWN, 'd3b5a4e3-1b9c-4a8f-8b72-4cae2e3d5a61', 'x'.repeat(120)));
-    const tooLong = await submit({ conversation_id: KNOWN, max_length: 100 });
-    expect(tooLong.status).toBe(202);
-    expect(await tooLong.json()).toMatchObject({ status: 'pending', conversation_id: KNOWN });
+  it('answers a shorter max_length from the stored summary, cut at a sentence (no new task); regenerates only when forced', async () => {
+    const text = 'The customer asked for a refund. The agent issued it at once. The customer thanked the agent for the help.';
+    await summaries.put(summaryRecord(KNOWN, 'd3b5a4e3-1b9c-4a8f-8b72-4cae2e3d5a61', text));
+    const shorter = await submit({ conversation_id: KNOWN, max_length: 64 });
+    expect(shorter.status).toBe(200);
+    expect(await shorter.json()).toMatchObject({ summary: 'The customer asked for a refund. The agent issued it at once.', max_length: 64, adjustments: ['summary_shortened'] });
+    const read = await call(`/api/summary/${KNOWN}?max_length=50`);
+    expect(await read.json()).toMatchObject({ summary: 'The customer asked for a refund.', source: 'cache' });
+    // The stored summary itself is untouched: the default read still serves it whole.
+    expect(((await (await call(`/api/summary/${KNOWN}`)).json()) as { summary: string }).summary).toBe(text);
     expect((await submit({ conversation_id: CACHED, max_length: 50 })).status).toBe(200); // 32 chars fit
     const forced = await submit({ conversation_id: CACHED, force: true });
     expect(forced.status).toBe(202);

@@ -1,10 +1,10 @@
 // The Hono application: middleware order, the one error handler, the routes and the OpenAPI 3.1 document.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { bearerAuth } from './auth.js';
+import { bodyLimit } from './body-limit.js';
 import { registerHealthRoutes } from './health-routes.js';
 import type { HttpDeps } from './ports.js';
-import { createErrorHandler, notFoundProblem, problemResponse, validationHook } from './problem.js';
+import { createErrorHandler, notFoundProblem, validationHook } from './problem.js';
 import { registerSummaryRoutes } from './summary-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
@@ -32,13 +32,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono {
     log[probe ? 'debug' : 'info']({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'http request');
   });
   app.use('/api/*', bearerAuth(deps.apiKeys));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: (c) => problemResponse(c, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${deps.bodyLimitBytes} bytes`),
-    }),
-  );
+  app.use('/api/*', bodyLimit({ maxBytes: deps.bodyLimitBytes }));
 
   registerHealthRoutes(app, deps.readiness, deps.readinessTimeoutMs ?? 2000);
   registerSummaryRoutes(app, deps);

@@ -4,8 +4,12 @@ import type { SummaryRecord, TaskRecord } from '../domain.js';
 
 /** What the routes need from the pipeline. */
 export interface SummaryApi {
-  getSummary(conversationId: string): Promise<SummaryRecord | undefined>;
-  /** Starts or joins the summarization task for this conversation and length. */
+  /** The stored summary, shortened at a sentence boundary when `maxLength` is below its length (never a model call). */
+  getSummary(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined>;
+  /**
+   * Starts or joins the summarization task for this conversation and length. Never re-runs a settled task unless
+   * `force` (rate-limited per conversation: AppError TOO_MANY_REQUESTS).
+   */
   request(conversationId: string, options: { maxLength: number; force?: boolean }): Promise<TaskRecord>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
   /** Resolves early when the task completes or fails; with the latest record after `timeoutMs` otherwise. */

@@ -133,7 +133,7 @@ describe('error matrix', () => {
       const res = await app(stubApi({ task: failed(code) })).request(`/api/summary/${CONV}?wait=10`, { headers: auth });
       await expectProblem(res, status, expected);
     }
-    expect(taskFailureProblem(undefined).status).toBe(502);
+    expect(taskFailureProblem({ task_id: TASK, status: 'failed', attempts: 1, error: undefined }).status).toBe(502);
     const status = await app(stubApi({ task: failed('TOO_LONG') })).request(`/api/summary/status/${TASK}`, { headers: auth });
     expect(await status.json()).toMatchObject({ status: 'failed', error: { code: 'TOO_LONG' } });
   });

@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { isAppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { TaskError } from '../domain.js';
+import type { TaskRecord } from '../domain.js';
 
 /**
  * Every error code's HTTP status. Task-failure choices: content that cannot be summarized (transcript missing,
@@ -20,6 +20,9 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   TASK_NOT_FOUND: 404,
   CONVERSATION_NOT_FOUND: 404,
+  SUMMARY_EXPIRED: 404,
+  TOO_MANY_REQUESTS: 429,
+  TRANSCRIPT_TOO_LONG: 422,
   CONVERSATION_NOT_ENDED: 409,
   TRANSCRIPT_UNAVAILABLE: 422,
   UNSUPPORTED_MEDIA: 422,
@@ -48,6 +51,7 @@ const TITLES: Record<number, string> = {
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -73,13 +77,26 @@ export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(STATUS_BY_CODE, value);
 }
 
-/** The problem for a failed task: its own code and status, except server-side failures read as 502 (upstream). */
-export function taskFailureProblem(error: TaskError | undefined): HttpProblem {
+/**
+ * The problem for a settled task that has no summary (failed, or skipped with its reason): its own code and status,
+ * except server-side failures read as 502 (upstream). It says whether the task will run again by itself: it will
+ * not (a read never re-runs it); a transient failure may be revived when Genesys reports the conversation again, and
+ * `POST /api/summary/submit` with `force: true` runs it again.
+ */
+export function taskFailureProblem(task: Pick<TaskRecord, 'task_id' | 'status' | 'attempts' | 'error'>): HttpProblem {
+  const error = task.error;
   const code: ErrorCode = error && isErrorCode(error.code) ? error.code : 'INTERNAL';
   const mapped = STATUS_BY_CODE[code];
   const status = mapped >= 500 ? 502 : mapped;
   const detail = code === 'INTERNAL' || !error ? 'summarization failed' : error.message;
-  return new HttpProblem(status, code, detail);
+  return new HttpProblem(status, code, detail, {
+    task_id: task.task_id,
+    task_status: task.status,
+    attempts: task.attempts,
+    retryable: error?.retryable === true,
+    retry_at: null,
+    ...(error?.details ? { error_details: error.details } : {}),
+  });
 }
 
 /** Writes a problem+json response. 401 answers carry `WWW-Authenticate: Bearer`. */

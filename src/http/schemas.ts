@@ -76,6 +76,15 @@ const SummaryFieldsSchema = z.object({
   usage: TokenUsageSchema.optional(),
   cost_usd: z.number().optional(),
   chunks: z.number().int().optional().openapi({ description: 'Transcript chunks condensed first (long conversations)' }),
+  adjustments: z
+    .array(z.string())
+    .optional()
+    .openapi({ description: 'What was changed locally to keep the model answer, e.g. headline_shortened, json_extracted, summary_shortened' }),
+  fallback: z.literal('extractive').optional().openapi({ description: 'Present when the LLM failed for good and the offline summarizer wrote this summary' }),
+  fallback_reason: z
+    .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
+    .optional()
+    .openapi({ description: "Why the LLM's answer was not used (with fallback)" }),
 });
 
 export const SummaryResponseSchema = SummaryFieldsSchema.extend({
@@ -84,12 +93,21 @@ export const SummaryResponseSchema = SummaryFieldsSchema.extend({
   source: z.enum(['cache', 'live']),
 }).openapi('Summary');
 
+const TaskErrorBodySchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean().optional(),
+  details: z.record(z.string(), z.unknown()).optional().openapi({ description: 'The failed check and its figures (never text)' }),
+});
+
 export const TaskAcceptedSchema = z
   .object({
     task_id: z.string(),
     status: TaskStatusSchema,
     conversation_id: z.string(),
     poll_url: z.string().openapi({ example: `/api/summary/status/${uuidExample}` }),
+    retry_at: z.string().optional().openapi({ description: 'When a task waiting after a failed attempt runs again' }),
+    last_error: TaskErrorBodySchema.optional().openapi({ description: 'Why the last attempt failed (the task will run again at retry_at)' }),
   })
   .openapi('TaskAccepted');
 
@@ -101,7 +119,8 @@ export const TaskStatusResponseSchema = SummaryFieldsSchema.partial()
     attempts: z.number().int(),
     created_at: z.string(),
     updated_at: z.string(),
-    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    error: TaskErrorBodySchema.optional(),
+    retry_at: z.string().optional(),
   })
   .openapi('TaskStatus');
 
@@ -114,6 +133,12 @@ export const ProblemSchema = z
     detail: z.string(),
     instance: z.string().optional(),
     invalid_params: z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
+    task_id: z.string().optional().openapi({ description: 'With a task failure: the task' }),
+    task_status: TaskStatusSchema.optional(),
+    attempts: z.number().int().optional(),
+    retryable: z.boolean().optional().openapi({ description: 'The failure was transient (a later Genesys event may revive it)' }),
+    retry_at: z.string().nullable().optional().openapi({ description: 'When the task runs again by itself; null: it will not (submit with force: true)' }),
+    error_details: z.record(z.string(), z.unknown()).optional().openapi({ description: 'The failed check and its figures (never text)' }),
   })
   .openapi('Problem');
 

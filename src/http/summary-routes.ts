@@ -6,7 +6,7 @@ import type { HttpDeps, SummaryApi } from './ports.js';
 
 /** The routes' dependencies (the staleness check is optional: absent → every summary reads `stale: false`). */
 export type SummaryRoutesDeps = HttpDeps;
-import { taskFailureProblem } from './problem.js';
+import { HttpProblem, taskFailureProblem } from './problem.js';
 import {
   ConversationParamsSchema,
   problem,
@@ -33,8 +33,13 @@ const submitRoute = createRoute({
     200: json(SummaryResponseSchema, 'A stored summary'),
     202: json(TaskAcceptedSchema, 'Accepted: poll poll_url'),
     ...common,
+    404: problem('Unknown conversation, or its summary expired'),
+    409: problem('Conversation not ended'),
     413: problem('Body too large'),
     415: problem('Body is not JSON'),
+    422: problem('Conversation cannot be summarized'),
+    429: problem('force: true again too soon for this conversation (see Retry-After)'),
+    502: problem('An upstream dependency failed'),
   },
 });
 
@@ -59,15 +64,12 @@ const summaryRoute = createRoute({
     200: json(SummaryResponseSchema, 'The summary'),
     202: json(TaskAcceptedSchema, 'Still being generated: poll poll_url'),
     ...common,
-    404: problem('Unknown conversation'),
+    404: problem('Unknown conversation, or its summary expired'),
     409: problem('Conversation not ended'),
     422: problem('Conversation cannot be summarized'),
     502: problem('An upstream dependency failed'),
   },
 });
-
-/** A stored summary answers a request when its text fits the requested length. */
-const fits = (record: SummaryRecord, maxLength: number): boolean => record.summary.length <= maxLength;
 
 type Stale = (record: SummaryRecord) => boolean;
 
@@ -103,6 +105,9 @@ function summaryFields(r: SummaryRecord, isStale: Stale) {
     ...(r.usage === undefined ? {} : { usage: r.usage }),
     ...(r.cost_usd === undefined ? {} : { cost_usd: r.cost_usd }),
     ...(r.chunks === undefined ? {} : { chunks: r.chunks }),
+    ...(r.adjustments === undefined ? {} : { adjustments: r.adjustments }),
+    ...(r.fallback === undefined ? {} : { fallback: r.fallback }),
+    ...(r.fallback_reason === undefined ? {} : { fallback_reason: r.fallback_reason }),
   };
 }
 
@@ -110,9 +115,21 @@ function summaryBody(record: SummaryRecord, source: 'cache' | 'live', isStale: S
   return { task_id: record.task_id, status: 'completed' as const, source, ...summaryFields(record, isStale) };
 }
 
+/** When a task waiting after a failed attempt runs again (ISO), if it is waiting. */
+const retryAt = (task: TaskRecord): string | undefined =>
+  task.status === 'pending' && task.not_before !== undefined ? new Date(task.not_before).toISOString() : undefined;
+
 function acceptedBody(task: TaskRecord) {
-  const { task_id, status, conversation_id } = task;
-  return { task_id, status, conversation_id, poll_url: `/api/summary/status/${task_id}` };
+  const { task_id, status, conversation_id, error } = task;
+  const at = retryAt(task);
+  return {
+    task_id,
+    status,
+    conversation_id,
+    poll_url: `/api/summary/status/${task_id}`,
+    ...(at === undefined ? {} : { retry_at: at }),
+    ...(error === undefined || isTaskSettled(task) ? {} : { last_error: error }),
+  };
 }
 
 function statusBody(task: TaskRecord, record: SummaryRecord | undefined, isStale: Stale) {
@@ -127,47 +144,59 @@ function statusBody(task: TaskRecord, record: SummaryRecord | undefined, isStale
     created_at,
     updated_at,
     ...(error === undefined ? {} : { error }),
+    ...(retryAt(task) === undefined ? {} : { retry_at: retryAt(task) }),
     ...(latency_ms === undefined ? {} : { latency_ms }),
     ...(quality_score === undefined ? {} : { quality_score }),
   };
 }
 
 /**
- * Starts or joins the task. A joined task that completed but whose summary is gone (expired before the task record)
- * or was since replaced by one too long for this request is started again with force, so a client is never stuck
- * on a completed task without a fitting summary.
+ * What a client gets for a conversation without a stored summary: the task's summary once it completed, the
+ * failure as a problem (a read never runs a settled task again), or the task to poll.
  */
-async function startOrJoin(api: SummaryApi, conversationId: string, maxLength: number, force: boolean) {
-  const task = await api.request(conversationId, { maxLength, force });
-  if (task.status !== 'completed') return { task, record: undefined };
-  const record = await api.getSummary(conversationId);
-  if (record && fits(record, maxLength)) return { task, record };
-  return { task: await api.request(conversationId, { maxLength, force: true }), record: undefined };
+async function settledAnswer(api: SummaryApi, task: TaskRecord, maxLength: number): Promise<SummaryRecord | TaskRecord> {
+  if (task.status === 'completed') {
+    const record = await api.getSummary(task.conversation_id, maxLength);
+    if (record) return record;
+    throw new HttpProblem(404, 'SUMMARY_EXPIRED', 'the summary of this conversation is no longer stored; submit with force: true to summarize it again', {
+      task_id: task.task_id,
+    });
+  }
+  // A skipped task (too little content, error CONTENT_TOO_SHORT) is final like a failure: a 422 problem.
+  if (task.status === 'failed') throw taskFailureProblem(task);
+  if (task.status === 'skipped') throw taskFailureProblem({ ...task, error: task.error ?? { code: 'CONTENT_TOO_SHORT', message: 'nothing to summarize' } });
+  return task;
 }
+
+const isRecord = (value: SummaryRecord | TaskRecord): value is SummaryRecord => 'summary' in value;
 
 /** Adds the summary routes (auth and body limits are applied by the app on /api/*). */
 export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps): void {
   const { api } = deps;
   const isStale: Stale = (record) => deps.isStale?.(record) ?? false;
+  /** Every conversation has one summary at the default length; other lengths are derived from it. */
+  const defaultLength = { maxLength: deps.defaultMaxLength };
 
   app.openapi(submitRoute, async (c) => {
     const body = c.req.valid('json');
     const maxLength = body.max_length ?? deps.defaultMaxLength;
-    const force = body.force ?? false;
-    if (!force) {
-      const stored = await api.getSummary(body.conversation_id);
-      if (stored && fits(stored, maxLength)) return c.json(summaryBody(stored, 'cache', isStale), 200);
+    if (body.force) {
+      // An explicit re-run, limited per conversation (429 + Retry-After when too soon).
+      const task = await api.request(body.conversation_id, { maxLength, force: true });
+      return c.json(acceptedBody(task), 202);
     }
-    const { task, record } = await startOrJoin(api, body.conversation_id, maxLength, force);
-    if (record) return c.json(summaryBody(record, 'cache', isStale), 200);
-    return c.json(acceptedBody(task), 202);
+    const stored = await api.getSummary(body.conversation_id, maxLength);
+    if (stored) return c.json(summaryBody(stored, 'cache', isStale), 200);
+    const answer = await settledAnswer(api, await api.request(body.conversation_id, defaultLength), maxLength);
+    if (isRecord(answer)) return c.json(summaryBody(answer, 'cache', isStale), 200);
+    return c.json(acceptedBody(answer), 202);
   });
 
   app.openapi(statusRoute, async (c) => {
     const { task_id } = c.req.valid('param');
     const task = await api.getTask(task_id);
     if (!task) throw new AppError('TASK_NOT_FOUND', `no task ${task_id}`);
-    const record = task.status === 'completed' ? await api.getSummary(task.conversation_id) : undefined;
+    const record = task.status === 'completed' ? await api.getSummary(task.conversation_id, task.max_length) : undefined;
     return c.json(statusBody(task, record, isStale), 200);
   });
 
@@ -175,16 +204,14 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps)
     const { conversation_id } = c.req.valid('param');
     const query = c.req.valid('query');
     const maxLength = query.max_length ?? deps.defaultMaxLength;
-    const stored = await api.getSummary(conversation_id);
-    if (stored && fits(stored, maxLength)) return c.json(summaryBody(stored, 'cache', isStale), 200);
-    let { task, record } = await startOrJoin(api, conversation_id, maxLength, false);
+    const stored = await api.getSummary(conversation_id, maxLength);
+    if (stored) return c.json(summaryBody(stored, 'cache', isStale), 200);
+    // Starts the first summarization of a conversation nobody reported yet; joins (never re-runs) an existing one.
+    let task = await api.request(conversation_id, defaultLength);
     const waitMs = Math.min(query.wait ?? 0, deps.maxWaitMs);
-    if (!record && !isTaskSettled(task) && waitMs > 0) task = (await api.waitForTask(task.task_id, waitMs)) ?? task;
-    if (!record && task.status === 'completed') record = await api.getSummary(conversation_id);
-    if (record) return c.json(summaryBody(record, 'live', isStale), 200);
-    // A skipped task (too little content, error CONTENT_TOO_SHORT) is final like a failure: a 422 problem.
-    if (task.status === 'failed') throw taskFailureProblem(task.error);
-    if (task.status === 'skipped') throw taskFailureProblem(task.error ?? { code: 'CONTENT_TOO_SHORT', message: 'nothing to summarize' });
-    return c.json(acceptedBody(task), 202);
+    if (!isTaskSettled(task) && waitMs > 0) task = (await api.waitForTask(task.task_id, waitMs)) ?? task;
+    const answer = await settledAnswer(api, task, maxLength);
+    if (isRecord(answer)) return c.json(summaryBody(answer, 'live', isStale), 200);
+    return c.json(acceptedBody(answer), 202);
   });
 }

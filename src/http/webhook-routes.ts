@@ -1,7 +1,7 @@
 // POST /webhooks/genesys: Genesys events (EventBridge API destination or a workflow's Data Action) → durable tasks.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from './body-limit.js';
 import { ConversationIdSchema } from '../domain.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -143,13 +143,7 @@ export function registerWebhookRoutes(app: OpenAPIHono, deps: HttpDeps): void {
   const log = deps.logger.child({ module: 'webhook' });
   const limit = deps.webhookBodyLimitBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT;
   app.use(WEBHOOK_PATH, webhookAuth(deps.webhook));
-  app.use(
-    WEBHOOK_PATH,
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) => problemResponse(c, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`),
-    }),
-  );
+  app.use(WEBHOOK_PATH, bodyLimit({ maxBytes: limit }));
   const apiKeyScheme = { type: 'apiKey', in: 'header', name: 'x-api-key' } as const;
   app.openAPIRegistry.registerComponent('securitySchemes', 'WebhookApiKey', apiKeyScheme);
 

@@ -73,9 +73,12 @@ describe('summary service: revival and force keys', () => {
       await failForGood(task, { code, message: 'permanent', retryable: false });
       expect((await service.conversationEnded(ID, 'backfill')).status, code).toBe('failed');
       expect((await service.conversationEnded(ID, 'webhook')).status, code).toBe('failed');
-      // ...but an explicit API request still may (as before).
-      if (code !== 'CONVERSATION_NOT_FOUND') expect((await service.request(ID)).status, code).toBe('pending');
-      else await queue.retry(task.task_id);
+      // ...nor does a plain client request; only force does.
+      expect((await service.request(ID)).status, code).toBe('failed');
+      clock += 61_000;
+      expect((await service.request(ID, { force: true })).status, code).toBe('pending');
+      await failForGood((await queue.findByKey(`${ID}:default@1:len500:force:none`))!, { code: 'TOO_LONG', message: 'out of the way', retryable: false });
+      await queue.retry(task.task_id);
     }
     const task = await service.conversationEnded(ID, 'socket');
     await failForGood(task, { code: 'TRANSCRIPT_UNAVAILABLE', message: 'no call sessions', retryable: false });
@@ -94,8 +97,11 @@ describe('summary service: revival and force keys', () => {
     await failForGood(task, { code: 'LLM_UNAVAILABLE', message: 'down', retryable: true });
     clock += 60 * 60_000;
     expect((await service.conversationEnded(ID, 'socket')).status, 'the cap is reached').toBe('failed');
-    // An explicit client request still may, and does not count as a revival.
-    expect(await service.request(ID)).toMatchObject({ status: 'pending', revivals: 3 });
+    // A plain client request does not run it again; a forced one does (a new task, not a revival).
+    expect(await service.request(ID)).toMatchObject({ status: 'failed', revivals: 3 });
+    expect(await service.request(ID, { force: true })).toMatchObject({ status: 'pending', attempts: 0 });
+    await failForGood((await queue.findByKey(`${ID}:default@1:len500:force:none`))!, { code: 'TOO_LONG', message: 'out of the way', retryable: false });
+    await queue.retry(task.task_id);
     // A record without `retryable` (written before the field existed) is not revived by events.
     await failForGood(task, { code: 'GENESYS_UNAVAILABLE', message: 'down' });
     const other = await service.conversationEnded('00000000-0000-4000-8000-000000000002', 'socket');
@@ -122,6 +128,7 @@ describe('summary service: revival and force keys', () => {
     for (let i = 0; i < 3; i++) expect((await service.request(ID, { force: true })).task_id).toBe(forced.task_id);
     expect((await queue.counts()).pending).toBe(1);
     await complete(forced);
+    clock += 60_000;
     const again = await service.request(ID, { force: true });
     expect(again.task_id).not.toBe(forced.task_id);
     expect(again.task_id).not.toBe(first.task_id);
@@ -132,7 +139,32 @@ describe('summary service: revival and force keys', () => {
     const forced = await service.request(ID, { force: true });
     await complete(forced);
     stored.clear(); // the summary expired before the task record
+    clock += 60_000;
     const again = await service.request(ID, { force: true });
     expect(again).toMatchObject({ task_id: forced.task_id, status: 'pending' });
+  });
+
+  it('a force that would start work again within a minute is refused with TOO_MANY_REQUESTS and the wait', async () => {
+    const forced = await service.request(ID, { force: true });
+    await failForGood(forced, { code: 'PII_IN_OUTPUT', message: 'bad answer', retryable: false });
+    const refused = await service.request(ID, { force: true }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    const wait = (refused as { retryAfterMs: number }).retryAfterMs;
+    expect(wait).toBeGreaterThan(59_000);
+    expect(wait).toBeLessThanOrEqual(60_000);
+    // Other conversations are not affected; after the interval the force runs the task again.
+    await expect(service.request('00000000-0000-4000-8000-000000000009', { force: true })).resolves.toMatchObject({ status: 'pending' });
+    clock += 60_000;
+    expect(await service.request(ID, { force: true })).toMatchObject({ task_id: forced.task_id, status: 'pending' });
+  });
+
+  it('never re-runs a settled task for a plain request, however often it is asked', async () => {
+    const task = await service.request(ID);
+    await failForGood(task, { code: 'LLM_UNAVAILABLE', message: 'down', retryable: true });
+    for (let i = 0; i < 50; i++) {
+      clock += 60_000;
+      expect((await service.request(ID)).status).toBe('failed');
+    }
+    expect((await queue.counts()).pending).toBe(0);
   });
 });

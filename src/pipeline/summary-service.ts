@@ -1,7 +1,9 @@
 // Summary service: the intake every source shares (socket, API, webhook, backfill) and the read side the HTTP API uses.
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
+import { AppError } from '../errors.js';
 import { hasTransientFailure, isTaskSettled, type SummaryRecord, type SummaryStore, type TaskQueue, type TaskRecord, type TaskSource } from '../domain.js';
+import { adjustmentPenalty, shortenAtSentence } from '../summarize/index.js';
 
 export interface SummaryServiceDeps {
   queue: TaskQueue;
@@ -12,8 +14,11 @@ export interface SummaryServiceDeps {
   /** `<template id>@<version>`: a new template version summarizes again; the same one never twice. */
   templateVersion: string;
   logger: Logger;
-  /** A failed task older than this is tried again when a client asks. @default 300000 */
-  retryFailedAfterMs?: number;
+  /**
+   * Per conversation, a `force` that starts or restarts work is accepted once per this many ms; sooner ones get
+   * AppError TOO_MANY_REQUESTS with the wait (joining a forced task still pending is always free). @default 60000
+   */
+  forceIntervalMs?: number;
   /** Revivals by events (socket, webhook, backfill) of one task that failed for a transient reason. @default 3 */
   maxRevivals?: number;
   /** An event revives a failed task only once its failure is this old (ms). @default 600000 */
@@ -41,7 +46,15 @@ export function idempotencyKey(conversationId: string, templateVersion: string, 
 }
 
 export interface SummaryService {
-  getSummary(conversationId: string): Promise<SummaryRecord | undefined>;
+  /**
+   * The stored summary; with `maxLength` below its length, a copy shortened at a sentence boundary (marked
+   * `summary_shortened`). Never a model call.
+   */
+  getSummary(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined>;
+  /**
+   * Starts the conversation's task, or joins the one that exists. Only events (within the revival caps) and `force`
+   * (at most once per forceIntervalMs per conversation) run a settled task again: a client read never does.
+   */
   request(conversationId: string, options?: RequestOptions): Promise<TaskRecord>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
   /** The (unforced) task of a conversation at this length, without creating or reviving anything. */
@@ -58,7 +71,8 @@ export interface SummaryService {
 /** Creates the service shared by the HTTP API and every event intake. */
 export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
   const now = deps.now ?? Date.now;
-  const retryFailedAfterMs = deps.retryFailedAfterMs ?? 300_000;
+  const forceIntervalMs = deps.forceIntervalMs ?? 60_000;
+  const lastForce = new Map<string, number>();
   const maxRevivals = deps.maxRevivals ?? 3;
   const reviveAfterMs = deps.reviveAfterMs ?? 600_000;
   /** Ends a pending waitForTask with the task's current state. */
@@ -76,28 +90,48 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
     const maxLength = options.maxLength ?? deps.defaultMaxLength;
     const key = await keyFor(conversationId, maxLength, options.force);
     const source = options.source ?? 'api';
+    const force = options.force === true;
+    if (force) {
+      // A force only costs when it starts or restarts work: joining a pending forced task is free.
+      const existing = await deps.queue.findByKey(key);
+      if (!existing || isTaskSettled(existing)) takeForce(conversationId);
+    }
     const { task, created } = await deps.queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source });
     if (created) {
       deps.logger.info({ conversationId, taskId: task.task_id, source }, 'summarization queued');
       return task;
     }
-    if (shouldRevive(task, source, options.force === true)) {
+    if (shouldRevive(task, source, force)) {
       deps.logger.info({ conversationId, taskId: task.task_id, source, status: task.status }, 'retrying settled task');
       return deps.queue.retry(task.task_id, { revival: source !== 'api' });
     }
     return task;
   }
 
+  /** Records a force for the conversation, or throws TOO_MANY_REQUESTS when the last one was too recent. */
+  function takeForce(conversationId: string): void {
+    const at = now();
+    const last = lastForce.get(conversationId);
+    if (last !== undefined && at - last < forceIntervalMs) {
+      const waitMs = forceIntervalMs - (at - last);
+      throw new AppError('TOO_MANY_REQUESTS', `this conversation was re-summarized less than ${Math.round(forceIntervalMs / 1000)} s ago`, {
+        retryAfterMs: waitMs,
+        details: { retry_after_ms: waitMs },
+      });
+    }
+    if (lastForce.size >= 10_000) for (const [id, t] of lastForce) if (at - t >= forceIntervalMs) lastForce.delete(id);
+    lastForce.set(conversationId, at);
+  }
+
   /**
-   * A client may ask again for any failure; an event revives a task that failed for a transient reason (an outage,
-   * a transcript or an end that came late), never one whose content failed (too long, PII, schema), at most
+   * Only `force` (a client) re-runs a settled task; an event revives a task that failed for a transient reason (an
+   * outage, a transcript or an end that came late), never one whose content failed (too long, PII, schema), at most
    * `maxRevivals` times and only once the failure is `reviveAfterMs` old (repeated events and backfill passes would
-   * otherwise retry a conversation that always fails forever). A force that
-   * joins a settled forced task whose summary is gone (expired) runs it again.
+   * otherwise retry a conversation that always fails forever). A plain client request never re-runs anything.
    */
   function shouldRevive(task: TaskRecord, source: TaskSource, force: boolean): boolean {
-    if (task.status === 'failed') return source === 'api' ? shouldRetry(task) : eventMayRevive(task);
-    return force && isTaskSettled(task);
+    if (force) return isTaskSettled(task);
+    return task.status === 'failed' && source !== 'api' && eventMayRevive(task);
   }
 
   function eventMayRevive(task: TaskRecord): boolean {
@@ -105,9 +139,10 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
     return hasTransientFailure(task) && (task.revivals ?? 0) < maxRevivals && age >= reviveAfterMs;
   }
 
-  function shouldRetry(task: TaskRecord): boolean {
-    const age = now() - Date.parse(task.updated_at);
-    return task.error?.code !== 'CONVERSATION_NOT_FOUND' || age > retryFailedAfterMs;
+  async function getSummary(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined> {
+    const record = await deps.summaries.get(conversationId);
+    if (!record || maxLength === undefined || record.summary.length <= maxLength) return record;
+    return shorterCopy(record, maxLength);
   }
 
   async function waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined> {
@@ -136,7 +171,7 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
   }
 
   return {
-    getSummary: (conversationId) => deps.summaries.get(conversationId),
+    getSummary,
     request,
     getTask: (taskId) => deps.queue.get(taskId),
     findTask: (conversationId, maxLength) =>
@@ -149,5 +184,18 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
       waiters.clear();
     },
     waiting: () => waiters.size,
+  };
+}
+
+/** A stored summary cut to `maxLength` at a sentence boundary, for a client that asked for less (never stored). */
+export function shorterCopy(record: SummaryRecord, maxLength: number): SummaryRecord {
+  const adjustments = [...new Set([...(record.adjustments ?? []), 'summary_shortened'])];
+  const penalty = adjustmentPenalty(adjustments) - adjustmentPenalty(record.adjustments);
+  return {
+    ...record,
+    summary: shortenAtSentence(record.summary, maxLength),
+    max_length: maxLength,
+    adjustments,
+    quality_score: Math.round(record.quality_score * (1 - penalty) * 1000) / 1000,
   };
 }

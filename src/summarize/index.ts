@@ -8,3 +8,5 @@ export { loadTemplateRouter, type RouteInput, type TemplateRouter } from './temp
 export { isSummaryStale, recordRoute, type TemplateResolver } from './staleness.js';
 export { detectLanguage } from './language.js';
 export { validateSummary, type ValidationIssue } from './validate.js';
+export { shortenAtSentence, FIELD_LIMITS } from './output-limits.js';
+export { adjustmentPenalty } from './quality.js';
