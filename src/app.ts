@@ -16,6 +16,7 @@ import { createGenesysClient, type GenesysClient } from './genesys/client.js';
 import { discoverQueueIds } from './genesys/queues.js';
 import { createNotificationSubscriber, type NotificationSubscriber } from './genesys/notifications.js';
 import { createConversationSource } from './genesys/source.js';
+import { regionAllowList } from './genesys/transcript-url-policy.js';
 import { createWrapupCodeCache } from './genesys/wrapup-codes.js';
 import { queryEndedConversations } from './genesys/analytics.js';
 import { isConversationOver } from './genesys/end-detection.js';
@@ -138,6 +139,10 @@ async function startCore(config: Config, logger: Logger, closers: Closer[]): Pro
       logger: logger.child({ module: 'conversation-source' }),
       transcriptRetryWindowMs: config.genesys.transcriptRetryWindowMs,
       transcriptRetryBaseMs: config.genesys.transcriptRetryBaseMs,
+      transcriptDownload: {
+        ...config.genesys.transcriptDownload,
+        allow: [...regionAllowList(config.genesys.region), ...config.genesys.transcriptDownload.allow],
+      },
       // Wait inside one attempt at most this long; beyond it the task is re-queued until the window ends.
       maxTranscriptWaitMs: Math.min(60_000, config.worker.taskTimeoutMs / 2),
     }),

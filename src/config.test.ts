@@ -49,6 +49,27 @@ describe('loadConfig', () => {
     expect(config.shutdownDeadlineMs).toBe(8000);
     expect(config.webhookToken).toBeUndefined();
   });
+
+  it('reads the transcript download settings: origins normalized, patterns lower-cased, defaults 30 s and 8 MiB', () => {
+    const defaults = loadConfig(REQUIRED).genesys.transcriptDownload;
+    expect(defaults).toEqual({ allow: [], timeoutMs: 30_000, maxBytes: 8 * 1024 * 1024, maxRedirects: 3 });
+    const config = loadConfig({
+      ...REQUIRED,
+      TRANSCRIPT_URL_ALLOW: 'http://127.0.0.1:9000/, *.Transcripts.Example.com, https://proxy.example.com:8443',
+      TRANSCRIPT_DOWNLOAD_TIMEOUT_MS: '5000',
+      TRANSCRIPT_MAX_BYTES: '1048576',
+    }).genesys.transcriptDownload;
+    expect(config).toMatchObject({ allow: ['http://127.0.0.1:9000', '*.transcripts.example.com', 'https://proxy.example.com:8443'], timeoutMs: 5000, maxBytes: 1048576 });
+  });
+
+  it('refuses allow-list entries that are not origins or DNS host patterns', () => {
+    for (const bad of ['127.0.0.1', 'ftp://files.example.com', 'https://x.example.com/path', 'https://u:p@x.example.com', 'evil*.example.com', 'localhost']) {
+      expect(problems({ ...REQUIRED, TRANSCRIPT_URL_ALLOW: bad })).toContain('TRANSCRIPT_URL_ALLOW');
+    }
+    const message = problems({ ...REQUIRED, TRANSCRIPT_MAX_BYTES: '0', TRANSCRIPT_DOWNLOAD_TIMEOUT_MS: 'soon' });
+    expect(message).toContain('TRANSCRIPT_MAX_BYTES');
+    expect(message).toContain('TRANSCRIPT_DOWNLOAD_TIMEOUT_MS');
+  });
 });
 
 describe('parseGatewayUrl', () => {

@@ -18,6 +18,35 @@ const csv = (value: string | undefined): string[] =>
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
 
+const ALLOW_ENTRY_HELP =
+  'TRANSCRIPT_URL_ALLOW entries are origins (https://host[:port]; http:// only this way) or DNS host patterns (host.example.com, *.example.com)';
+
+/**
+ * Normalizes one TRANSCRIPT_URL_ALLOW entry: an origin (`http://127.0.0.1:9000`) becomes its URL origin, a host
+ * pattern (`*.s3.amazonaws.com`) is lower-cased. IP literals are only accepted inside an origin, never as a pattern.
+ */
+function normalizeAllowEntry(entry: string): string | undefined {
+  if (entry.includes('://')) {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      return undefined;
+    }
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    return (url.protocol === 'https:' || url.protocol === 'http:') && bare ? url.origin : undefined;
+  }
+  const host = entry.toLowerCase();
+  const dnsName = /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]([a-z0-9-]*[a-z0-9])?$/;
+  return dnsName.test(host) ? host : undefined;
+}
+
+const AllowEntrySchema = z.string().transform((entry, ctx) => {
+  const normalized = normalizeAllowEntry(entry);
+  if (normalized === undefined) ctx.addIssue({ code: 'custom', message: `${ALLOW_ENTRY_HELP}; got ${JSON.stringify(entry)}` });
+  return normalized ?? entry;
+});
+
 const GatewaySchema = z.object({
   host: z.string().min(1),
   protocol: z.enum(['http', 'https']),
@@ -40,6 +69,14 @@ const ConfigSchema = z.object({
     tokenRefreshMarginMs: nonNegativeInt,
     transcriptRetryWindowMs: nonNegativeInt,
     transcriptRetryBaseMs: positiveInt,
+    /** The pre-signed transcript download (genesys/transcript-download.ts). */
+    transcriptDownload: z.object({
+      /** Origins and host patterns allowed on top of the region's S3/Genesys hosts. */
+      allow: z.array(AllowEntrySchema),
+      timeoutMs: positiveInt,
+      maxBytes: positiveInt,
+      maxRedirects: nonNegativeInt,
+    }),
     endConfirmRetryMs: positiveInt,
     heartbeatTimeoutMs: positiveInt,
     reconnect: z.object({ baseDelayMs: positiveInt, maxDelayMs: positiveInt }),
@@ -146,6 +183,11 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   }
   if (env.GENESYS_QUEUE_IDS) g.queueIds = csv(env.GENESYS_QUEUE_IDS);
   setIf(g, 'transcriptRetryWindowMs', env.TRANSCRIPT_RETRY_WINDOW_MS);
+  const td = { allow: [], ...d.genesys.transcriptDownload };
+  if (env.TRANSCRIPT_URL_ALLOW) td.allow = csv(env.TRANSCRIPT_URL_ALLOW);
+  setIf(td, 'timeoutMs', env.TRANSCRIPT_DOWNLOAD_TIMEOUT_MS);
+  setIf(td, 'maxBytes', env.TRANSCRIPT_MAX_BYTES);
+  g.transcriptDownload = td;
   setIf(g, 'maxConcurrentRequests', env.GENESYS_MAX_CONCURRENCY);
   const o = { ...d.openai };
   setIf(o, 'apiKey', env.OPENAI_API_KEY);
@@ -211,6 +253,9 @@ const ENV_NAMES: Record<string, string> = {
   'genesys.region': 'GENESYS_REGION',
   'genesys.queueIds': 'GENESYS_QUEUE_IDS',
   'genesys.transcriptRetryWindowMs': 'TRANSCRIPT_RETRY_WINDOW_MS',
+  'genesys.transcriptDownload.allow': 'TRANSCRIPT_URL_ALLOW',
+  'genesys.transcriptDownload.timeoutMs': 'TRANSCRIPT_DOWNLOAD_TIMEOUT_MS',
+  'genesys.transcriptDownload.maxBytes': 'TRANSCRIPT_MAX_BYTES',
   'genesys.maxConcurrentRequests': 'GENESYS_MAX_CONCURRENCY',
   'openai.apiKey': 'OPENAI_API_KEY',
   'openai.baseUrl': 'OPENAI_BASE_URL',

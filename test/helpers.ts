@@ -27,6 +27,8 @@ export function testConfig(sim: GenesysSim, storeUrl: string, extra: Record<stri
     GENESYS_CLIENT_ID: sim.clientId,
     GENESYS_CLIENT_SECRET: sim.clientSecret,
     GENESYS_GATEWAY_URL: sim.url,
+    // The simulator serves transcripts from its own loopback origin; only an explicit origin may be http.
+    TRANSCRIPT_URL_ALLOW: sim.url,
     API_KEYS: TEST_API_KEY,
     PORT: '0',
     HOST: '127.0.0.1',

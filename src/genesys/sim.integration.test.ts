@@ -51,7 +51,7 @@ describe('against the Genesys simulator', () => {
     });
     await subscriber.start();
     expect(subscriber.isConnected()).toBe(true);
-    const source = createConversationSource({ client, logger: silentLogger(), transcriptRetryWindowMs: 5000, transcriptRetryBaseMs: 50 });
+    const source = createConversationSource({ client, logger: silentLogger(), transcriptRetryWindowMs: 5000, transcriptRetryBaseMs: 50, transcriptDownload: { allow: [sim.url] } });
     const picks = (['voice', 'message', 'email'] as const).map((m) => sim!.scenarios.find((sc) => sc.mediaType === m)!);
     const seen: string[] = [];
     for (const scenario of picks) {
@@ -98,7 +98,7 @@ describe('against the Genesys simulator', () => {
     expect(sim.stats.tokensIssued).toBe(issued + 1);
     const again = await sim.playConversation();
     await waitFor(() => ended.has(again.id));
-    const info = await createConversationSource({ client, logger: silentLogger(), transcriptRetryWindowMs: 5000, transcriptRetryBaseMs: 50 }).getConversation(again.id);
+    const info = await createConversationSource({ client, logger: silentLogger(), transcriptRetryWindowMs: 5000, transcriptRetryBaseMs: 50, transcriptDownload: { allow: [sim.url] } }).getConversation(again.id);
     expect(info.endTime).not.toBeNull();
   });
 });

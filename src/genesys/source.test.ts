@@ -32,6 +32,7 @@ async function setup(opts: { windowMs?: number; maxWaitMs?: number } = {}) {
     logger: silentLogger(),
     transcriptRetryWindowMs: opts.windowMs ?? 60_000,
     transcriptRetryBaseMs: 5_000,
+    transcriptDownload: { allow: [fake.url] },
     ...(opts.maxWaitMs !== undefined ? { maxTranscriptWaitMs: opts.maxWaitMs } : {}),
     now: () => clock,
     sleep: async (ms) => {
@@ -151,6 +152,7 @@ describe('getTranscript: voice', () => {
       logger: silentLogger(),
       transcriptRetryWindowMs: 600_000,
       transcriptRetryBaseMs: 5_000,
+      transcriptDownload: { allow: [fake.url] },
       now: () => clock,
       // A sleep that never ends by itself: only the abort can end the wait.
       sleep: () => (waiting(), new Promise<void>(() => undefined)),

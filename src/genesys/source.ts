@@ -6,6 +6,7 @@ import type { Sleep } from './backoff.js';
 import type { GenesysClient } from './client.js';
 import { CUSTOMER_PURPOSES, toConversationInfo } from './conversation-info.js';
 import { ConversationSchema, type ConversationBody } from './rest-schemas.js';
+import type { TranscriptDownloadOptions } from './transcript-download.js';
 import { fetchEmailTurns, normalizeAddress } from './transcript-email.js';
 import { fetchMessagingTurns } from './transcript-messaging.js';
 import { abortableSleep, fetchVoiceTurns } from './transcript-voice.js';
@@ -16,6 +17,11 @@ export interface ConversationSourceOptions {
   logger: Logger;
   /** Downloads the pre-signed STA transcript URL. @default globalThis.fetch */
   fetchImpl?: typeof fetch;
+  /**
+   * Which transcript URLs may be downloaded (see regionAllowList), the download timeout and byte cap. Required: a
+   * URL off the list is refused, so the caller decides what is trusted.
+   */
+  transcriptDownload: TranscriptDownloadOptions;
   /** Keep retrying an unprocessed voice transcript until this long after the conversation's endTime. */
   transcriptRetryWindowMs: number;
   /** First wait between transcripturl attempts (doubles, capped at 5 min). */
@@ -53,6 +59,7 @@ export function createConversationSource(options: ConversationSourceOptions): Co
     retryWindowMs: options.transcriptRetryWindowMs,
     retryBaseMs: options.transcriptRetryBaseMs,
     maxWaitMs: options.maxTranscriptWaitMs ?? options.transcriptRetryWindowMs,
+    download: options.transcriptDownload,
   };
 
   async function fetchConversation(conversationId: string): Promise<ConversationBody> {

@@ -130,6 +130,7 @@ export function fakeGenesysConfig(port: number, overrides: Partial<Config['genes
     tokenRefreshMarginMs: 60_000,
     transcriptRetryWindowMs: 60_000,
     transcriptRetryBaseMs: 1000,
+    transcriptDownload: { allow: [], timeoutMs: 5000, maxBytes: 8 * 1024 * 1024, maxRedirects: 3 },
     endConfirmRetryMs: 1000,
     heartbeatTimeoutMs: 1000,
     reconnect: { baseDelayMs: 10, maxDelayMs: 50 },

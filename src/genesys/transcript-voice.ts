@@ -1,4 +1,4 @@
-// Voice transcripts: STA transcripturl (retried while not yet processed) → pre-signed JSON download → turns.
+// Voice transcripts: STA transcripturl (retried while not yet processed) → guarded pre-signed JSON download → turns.
 import type { Logger } from '../logger.js';
 import type { ConversationInfo, Turn } from '../domain.js';
 import { AppError, isAppError } from '../errors.js';
@@ -6,6 +6,7 @@ import type { Sleep } from './backoff.js';
 import type { GenesysClient } from './client.js';
 import { CUSTOMER_PURPOSES, speakerForPurpose } from './conversation-info.js';
 import { StaTranscriptSchema, TranscriptUrlSchema } from './rest-schemas.js';
+import { downloadTranscriptJson, type TranscriptDownloadOptions } from './transcript-download.js';
 import { parseUpstream } from './upstream-error.js';
 
 export interface VoiceTranscriptDeps {
@@ -20,6 +21,8 @@ export interface VoiceTranscriptDeps {
   retryBaseMs: number;
   /** Longest this one call waits; past it (window still open) it throws a retryable error. */
   maxWaitMs: number;
+  /** Allow-list, timeout and byte cap of the pre-signed URL download. */
+  download: TranscriptDownloadOptions;
 }
 
 /** Longest single wait between transcripturl attempts. */
@@ -96,29 +99,6 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
-/** Downloads the pre-signed transcript JSON (no auth header: the URL carries its own signature). */
-async function download(deps: VoiceTranscriptDeps, url: string): Promise<unknown> {
-  let res: Response;
-  try {
-    res = await deps.fetchImpl(url, { method: 'GET' });
-  } catch (err) {
-    throw new AppError('TRANSCRIPT_UNAVAILABLE', 'transcript download failed (network)', { retryable: true, retryAfterMs: deps.retryBaseMs, cause: err });
-  }
-  if (!res.ok) {
-    // 403/404 here usually means the 10-minute URL expired; asking again later gets a fresh one.
-    throw new AppError('TRANSCRIPT_UNAVAILABLE', `transcript download failed (HTTP ${res.status})`, {
-      retryable: true,
-      retryAfterMs: deps.retryBaseMs,
-      upstreamStatus: res.status,
-    });
-  }
-  try {
-    return await res.json();
-  } catch (err) {
-    throw new AppError('TRANSCRIPT_UNAVAILABLE', 'transcript download was not JSON', { cause: err });
-  }
-}
-
 /** Fetches and normalizes the voice transcript of every relevant call session. */
 export async function fetchVoiceTurns(
   deps: VoiceTranscriptDeps,
@@ -130,7 +110,14 @@ export async function fetchVoiceTurns(
   const turns: Turn[] = [];
   let language: string | undefined;
   for (const id of ids) {
-    const raw = await download(deps, await transcriptUrl(deps, info, id, signal));
+    const url = await transcriptUrl(deps, info, id, signal);
+    const raw = await downloadTranscriptJson(url, deps.download, {
+      fetchImpl: deps.fetchImpl,
+      logger: deps.logger,
+      conversationId: info.conversationId,
+      retryAfterMs: deps.retryBaseMs,
+      ...(signal ? { signal } : {}),
+    });
     const parsed = StaTranscriptSchema.safeParse(raw);
     if (!parsed.success) throw new AppError('TRANSCRIPT_UNAVAILABLE', 'voice transcript JSON has an unexpected shape');
     for (const t of parsed.data.transcripts) {

@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     GENESYS_CLIENT_ID: sim.clientId,
     GENESYS_CLIENT_SECRET: sim.clientSecret,
     GENESYS_GATEWAY_URL: sim.url,
+    // The simulator serves transcripts over http from its loopback origin: allow exactly that origin.
+    TRANSCRIPT_URL_ALLOW: sim.url,
     API_KEYS: process.env.API_KEYS ?? DEMO_API_KEY,
     HOST: process.env.HOST ?? '127.0.0.1',
     STORE_URL: process.env.STORE_URL ?? 'sqlite://./data/demo.sqlite',

@@ -145,6 +145,7 @@ async function main(): Promise<void> {
     GENESYS_CLIENT_ID: sim.clientId,
     GENESYS_CLIENT_SECRET: sim.clientSecret,
     GENESYS_GATEWAY_URL: sim.url,
+    TRANSCRIPT_URL_ALLOW: sim.url,
     API_KEYS: KEY,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -48,6 +48,7 @@ export function spawnWrapup(opts: ChildEnv): WrapupChild {
     GENESYS_CLIENT_ID: opts.sim.clientId,
     GENESYS_CLIENT_SECRET: opts.sim.clientSecret,
     GENESYS_GATEWAY_URL: opts.sim.url,
+    TRANSCRIPT_URL_ALLOW: opts.sim.url,
     OPENAI_API_KEY: 'sk-test',
     OPENAI_BASE_URL: opts.fake.url,
     OPENAI_MODEL: 'fake-model',
