@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { createKeyvBackend, type KeyvBackend } from './keyv-backend.js';
 
 let dir: string;
@@ -61,5 +62,25 @@ describe('createKeyvBackend', () => {
   it('reports an unopenable sqlite file as STORE_UNAVAILABLE', async () => {
     // A directory cannot be opened as a database file.
     await expect(createKeyvBackend(`sqlite://${dir}`)).rejects.toSatisfy((err) => isAppError(err, 'STORE_UNAVAILABLE'));
+  });
+
+  it('sqlite:// gives every namespace its own adapter: clearing one leaves the others (a shared one cleared the last)', async () => {
+    const backend = await open(`sqlite://${path.join(dir, 'store.sqlite')}`, { namespace: 'app' });
+    await backend.keyv('summaries').set('k', 's');
+    await backend.keyv('tasks').set('k', 't');
+    await backend.keyv('summaries').clear();
+    expect(await backend.keyv('summaries').get('k')).toBeUndefined();
+    expect(await backend.keyv('tasks').get('k')).toBe('t');
+  });
+
+  it('a store failure is thrown to the caller and logged once with its namespace', async () => {
+    const errors: Array<{ namespace?: string }> = [];
+    const logger = { error: (obj: { namespace?: string }) => errors.push(obj), warn: () => undefined } as unknown as Logger;
+    const backend = await createKeyvBackend(`sqlite://${path.join(dir, 'store.sqlite')}`, { logger });
+    const tasks = backend.keyv('tasks');
+    await backend.close(); // the connection is gone: every call now fails
+    await expect(tasks.set('k', 'v')).rejects.toThrow();
+    await expect(tasks.get('k')).rejects.toThrow();
+    expect(errors.map((e) => e.namespace)).toEqual(['tasks', 'tasks']);
   });
 });

@@ -2,9 +2,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
-import KeyvSqlite from '@keyv/sqlite';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { openSqliteKeyv, type SqliteKeyv } from './sqlite-adapter.js';
 
 /** Namespaced Keyv instances over one shared connection. */
 export interface KeyvBackend {
@@ -19,14 +19,15 @@ export interface KeyvBackend {
 export interface KeyvBackendOptions {
   /** Prefix for every namespace (`<namespace>:<name>`), to share one database between deployments. @default none */
   namespace?: string;
-  /** Receives store connection errors. @default errors are swallowed after being surfaced to callers */
+  /** Receives each store error once (callers also get it thrown). @default not logged */
   logger?: Logger;
   /** SQLite busy timeout in milliseconds. @default 5000 */
   busyTimeoutMs?: number;
 }
 
 interface Connection {
-  store: KeyvStoreAdapter | Map<string, unknown>;
+  /** The store for one namespace's Keyv (sqlite: its own adapter on the shared connection; memory: the one Map). */
+  store(namespace: string): KeyvStoreAdapter | Map<string, unknown>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -39,6 +40,8 @@ interface Connection {
 export async function createKeyvBackend(url: string, options: KeyvBackendOptions = {}): Promise<KeyvBackend> {
   const connection = await openConnection(url, options);
   const instances = new Map<string, Keyv>();
+  // A failed write reaches a Keyv twice (the adapter's 'error' event, then Keyv's own catch): log it once.
+  const logged = new WeakSet<object>();
   let closed = false;
   return {
     keyv(namespace: string): Keyv {
@@ -46,8 +49,14 @@ export async function createKeyvBackend(url: string, options: KeyvBackendOptions
       let keyv = instances.get(full);
       if (!keyv) {
         // throwOnErrors: a broken store must surface as an error, not read as a cache miss.
-        keyv = new Keyv({ store: connection.store, namespace: full, throwOnErrors: true });
-        keyv.on('error', (err: unknown) => options.logger?.error({ err, namespace: full }, 'store error'));
+        keyv = new Keyv({ store: connection.store(full), namespace: full, throwOnErrors: true });
+        keyv.on('error', (err: unknown) => {
+          if (typeof err === 'object' && err !== null) {
+            if (logged.has(err)) return;
+            logged.add(err);
+          }
+          options.logger?.error({ err, namespace: full }, 'store error');
+        });
         instances.set(full, keyv);
       }
       return keyv;
@@ -79,7 +88,7 @@ async function openConnection(url: string, options: KeyvBackendOptions): Promise
 
 function openMemory(): Connection {
   const map = new Map<string, unknown>();
-  return { store: map, ping: async () => undefined, close: async () => map.clear() };
+  return { store: () => map, ping: async () => undefined, close: async () => map.clear() };
 }
 
 async function openSqlite(location: string, options: KeyvBackendOptions): Promise<Connection> {
@@ -90,16 +99,15 @@ async function openSqlite(location: string, options: KeyvBackendOptions): Promis
   } catch (cause) {
     throw new AppError('STORE_UNAVAILABLE', 'cannot create the store directory', { cause });
   }
-  const store = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: options.busyTimeoutMs ?? 5000 });
-  // The adapter is an EventEmitter: without a listener a connection error would crash the process.
-  store.on('error', (err: unknown) => options.logger?.error({ err }, 'sqlite store error'));
-  const ping = async (): Promise<void> => {
-    await store.query('SELECT 1');
-  };
+  let sqlite: SqliteKeyv;
   try {
-    await ping();
+    sqlite = openSqliteKeyv({ file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   } catch (cause) {
     throw new AppError('STORE_UNAVAILABLE', 'cannot open the sqlite store', { cause, retryable: true });
   }
-  return { store, ping, close: () => store.disconnect() };
+  return {
+    store: (namespace) => sqlite.adapter(namespace),
+    ping: async () => sqlite.ping(),
+    close: async () => sqlite.close(),
+  };
 }
