@@ -1,9 +1,9 @@
 // Keyv backend: opens the one store connection (sqlite:// or memory://) and hands out namespaced Keyv instances on it.
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { ensurePrivateDir, ensurePrivateFile, restrictSideFiles } from './private-files.js';
 import { openSqliteKeyv, type SqliteKeyv } from './sqlite-adapter.js';
 
 /** Namespaced Keyv instances over one shared connection. */
@@ -19,7 +19,7 @@ export interface KeyvBackend {
 export interface KeyvBackendOptions {
   /** Prefix for every namespace (`<namespace>:<name>`), to share one database between deployments. @default none */
   namespace?: string;
-  /** Receives each store error once (callers also get it thrown). @default not logged */
+  /** Receives each store error once (callers also get it thrown) and file-permission warnings. @default not logged */
   logger?: Logger;
   /** SQLite busy timeout in milliseconds. @default 5000 */
   busyTimeoutMs?: number;
@@ -33,8 +33,9 @@ interface Connection {
 }
 
 /**
- * Opens the store named by `url`: `sqlite://relative/or/absolute/file.sqlite` (parent directory created; relative to
- * the working directory) or `memory://` (a process-local Map, for tests and demos). `redis://` is not supported yet.
+ * Opens the store named by `url`: `sqlite://relative/or/absolute/file.sqlite` (relative to the working directory;
+ * missing directories created 0700, the database file and its -wal/-shm kept 0600) or `memory://` (a process-local
+ * Map, for tests and demos). `redis://` is not supported yet.
  * Throws AppError CONFIG_INVALID for an unsupported URL and STORE_UNAVAILABLE when the database cannot be opened.
  */
 export async function createKeyvBackend(url: string, options: KeyvBackendOptions = {}): Promise<KeyvBackend> {
@@ -94,11 +95,7 @@ function openMemory(): Connection {
 async function openSqlite(location: string, options: KeyvBackendOptions): Promise<Connection> {
   if (!location) throw new AppError('CONFIG_INVALID', 'sqlite:// store URL needs a file path');
   const file = location === ':memory:' ? location : path.resolve(process.cwd(), location);
-  try {
-    if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
-  } catch (cause) {
-    throw new AppError('STORE_UNAVAILABLE', 'cannot create the store directory', { cause });
-  }
+  if (file !== ':memory:') await preparePrivateFiles(file, options.logger);
   let sqlite: SqliteKeyv;
   try {
     sqlite = openSqliteKeyv({ file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
@@ -110,4 +107,23 @@ async function openSqlite(location: string, options: KeyvBackendOptions): Promis
     ping: async () => sqlite.ping(),
     close: async () => sqlite.close(),
   };
+}
+
+/** The store holds summaries and customer details: directory 0700 when we create it, files 0600 (see README). */
+async function preparePrivateFiles(file: string, logger: Logger | undefined): Promise<void> {
+  try {
+    await ensurePrivateDir(path.dirname(file));
+  } catch (cause) {
+    throw new AppError('STORE_UNAVAILABLE', 'cannot create the store directory', { cause });
+  }
+  let problems: NodeJS.ErrnoException[];
+  try {
+    const notOwner = await ensurePrivateFile(file);
+    problems = [...(notOwner ? [notOwner] : []), ...(await restrictSideFiles(file))];
+  } catch (cause) {
+    throw new AppError('STORE_UNAVAILABLE', 'cannot open the sqlite store', { cause, retryable: true });
+  }
+  for (const err of problems) {
+    logger?.warn({ path: err.path, code: err.code }, 'cannot restrict store file permissions to 0600');
+  }
 }
