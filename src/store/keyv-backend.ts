@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { ensurePrivateDir, ensurePrivateFile, restrictSideFiles } from './private-files.js';
+import { ensurePrivateDir, ensurePrivateFile, restrictSideFiles, type PermissionProblem } from './private-files.js';
 import { openSqliteKeyv, type SqliteKeyv } from './sqlite-adapter.js';
 
 /** Namespaced Keyv instances over one shared connection. */
@@ -116,14 +116,12 @@ async function preparePrivateFiles(file: string, logger: Logger | undefined): Pr
   } catch (cause) {
     throw new AppError('STORE_UNAVAILABLE', 'cannot create the store directory', { cause });
   }
-  let problems: NodeJS.ErrnoException[];
+  let problems: PermissionProblem[];
   try {
     const notOwner = await ensurePrivateFile(file);
     problems = [...(notOwner ? [notOwner] : []), ...(await restrictSideFiles(file))];
   } catch (cause) {
     throw new AppError('STORE_UNAVAILABLE', 'cannot open the sqlite store', { cause, retryable: true });
   }
-  for (const err of problems) {
-    logger?.warn({ path: err.path, code: err.code }, 'cannot restrict store file permissions to 0600');
-  }
+  for (const problem of problems) logger?.warn(problem, 'cannot restrict store file permissions to 0600');
 }
