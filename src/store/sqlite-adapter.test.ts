@@ -74,7 +74,7 @@ describe('openSqliteKeyv', () => {
     check.close();
   });
 
-  it('journals in WAL (persisted in the file, so a reader of the old layout still opens it)', () => {
+  it('switches the file to the WAL journal (recorded in the file, seen by any other connection)', () => {
     const file = path.join(dir, 'store.sqlite');
     open(file);
     const other = new Database(file);
