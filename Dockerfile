@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript and the sqlite3 native module.
+# Build stage: compile TypeScript and the better-sqlite3 native module (python3, make, g++ for node-gyp when no
+# prebuilt binary matches).
 FROM node:lts-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -21,7 +22,8 @@ COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/config ./config
-RUN mkdir -p /app/data && chown node:node /app/data
+# The store holds summaries: only the node user may enter its directory (a new named volume copies this mode).
+RUN mkdir -p /app/data && chown node:node /app/data && chmod 700 /app/data
 USER node
 VOLUME ["/app/data"]
 EXPOSE 8080

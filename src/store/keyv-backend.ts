@@ -1,10 +1,10 @@
 // Keyv backend: opens the one store connection (sqlite:// or memory://) and hands out namespaced Keyv instances on it.
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
-import KeyvSqlite from '@keyv/sqlite';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { ensurePrivateDir, ensurePrivateFile, restrictSideFiles, type PermissionProblem } from './private-files.js';
+import { openSqliteKeyv, type SqliteKeyv } from './sqlite-adapter.js';
 
 /** Namespaced Keyv instances over one shared connection. */
 export interface KeyvBackend {
@@ -19,26 +19,30 @@ export interface KeyvBackend {
 export interface KeyvBackendOptions {
   /** Prefix for every namespace (`<namespace>:<name>`), to share one database between deployments. @default none */
   namespace?: string;
-  /** Receives store connection errors. @default errors are swallowed after being surfaced to callers */
+  /** Receives each store error once (callers also get it thrown) and file-permission warnings. @default not logged */
   logger?: Logger;
   /** SQLite busy timeout in milliseconds. @default 5000 */
   busyTimeoutMs?: number;
 }
 
 interface Connection {
-  store: KeyvStoreAdapter | Map<string, unknown>;
+  /** The store for one namespace's Keyv (sqlite: its own adapter on the shared connection; memory: the one Map). */
+  store(namespace: string): KeyvStoreAdapter | Map<string, unknown>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Opens the store named by `url`: `sqlite://relative/or/absolute/file.sqlite` (parent directory created; relative to
- * the working directory) or `memory://` (a process-local Map, for tests and demos). `redis://` is not supported yet.
+ * Opens the store named by `url`: `sqlite://relative/or/absolute/file.sqlite` (relative to the working directory;
+ * missing directories created 0700, the database file and its -wal/-shm kept 0600) or `memory://` (a process-local
+ * Map, for tests and demos). `redis://` is not supported yet.
  * Throws AppError CONFIG_INVALID for an unsupported URL and STORE_UNAVAILABLE when the database cannot be opened.
  */
 export async function createKeyvBackend(url: string, options: KeyvBackendOptions = {}): Promise<KeyvBackend> {
   const connection = await openConnection(url, options);
   const instances = new Map<string, Keyv>();
+  // A failed write reaches a Keyv twice (the adapter's 'error' event, then Keyv's own catch): log it once.
+  const logged = new WeakSet<object>();
   let closed = false;
   return {
     keyv(namespace: string): Keyv {
@@ -46,8 +50,14 @@ export async function createKeyvBackend(url: string, options: KeyvBackendOptions
       let keyv = instances.get(full);
       if (!keyv) {
         // throwOnErrors: a broken store must surface as an error, not read as a cache miss.
-        keyv = new Keyv({ store: connection.store, namespace: full, throwOnErrors: true });
-        keyv.on('error', (err: unknown) => options.logger?.error({ err, namespace: full }, 'store error'));
+        keyv = new Keyv({ store: connection.store(full), namespace: full, throwOnErrors: true });
+        keyv.on('error', (err: unknown) => {
+          if (typeof err === 'object' && err !== null) {
+            if (logged.has(err)) return;
+            logged.add(err);
+          }
+          options.logger?.error({ err, namespace: full }, 'store error');
+        });
         instances.set(full, keyv);
       }
       return keyv;
@@ -79,27 +89,39 @@ async function openConnection(url: string, options: KeyvBackendOptions): Promise
 
 function openMemory(): Connection {
   const map = new Map<string, unknown>();
-  return { store: map, ping: async () => undefined, close: async () => map.clear() };
+  return { store: () => map, ping: async () => undefined, close: async () => map.clear() };
 }
 
 async function openSqlite(location: string, options: KeyvBackendOptions): Promise<Connection> {
   if (!location) throw new AppError('CONFIG_INVALID', 'sqlite:// store URL needs a file path');
   const file = location === ':memory:' ? location : path.resolve(process.cwd(), location);
+  if (file !== ':memory:') await preparePrivateFiles(file, options.logger);
+  let sqlite: SqliteKeyv;
   try {
-    if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
-  } catch (cause) {
-    throw new AppError('STORE_UNAVAILABLE', 'cannot create the store directory', { cause });
-  }
-  const store = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: options.busyTimeoutMs ?? 5000 });
-  // The adapter is an EventEmitter: without a listener a connection error would crash the process.
-  store.on('error', (err: unknown) => options.logger?.error({ err }, 'sqlite store error'));
-  const ping = async (): Promise<void> => {
-    await store.query('SELECT 1');
-  };
-  try {
-    await ping();
+    sqlite = openSqliteKeyv({ file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   } catch (cause) {
     throw new AppError('STORE_UNAVAILABLE', 'cannot open the sqlite store', { cause, retryable: true });
   }
-  return { store, ping, close: () => store.disconnect() };
+  return {
+    store: (namespace) => sqlite.adapter(namespace),
+    ping: async () => sqlite.ping(),
+    close: async () => sqlite.close(),
+  };
+}
+
+/** The store holds summaries and customer details: directory 0700 when we create it, files 0600 (see README). */
+async function preparePrivateFiles(file: string, logger: Logger | undefined): Promise<void> {
+  try {
+    await ensurePrivateDir(path.dirname(file));
+  } catch (cause) {
+    throw new AppError('STORE_UNAVAILABLE', 'cannot create the store directory', { cause });
+  }
+  let problems: PermissionProblem[];
+  try {
+    const notOwner = await ensurePrivateFile(file);
+    problems = [...(notOwner ? [notOwner] : []), ...(await restrictSideFiles(file))];
+  } catch (cause) {
+    throw new AppError('STORE_UNAVAILABLE', 'cannot open the sqlite store', { cause, retryable: true });
+  }
+  for (const problem of problems) logger?.warn(problem, 'cannot restrict store file permissions to 0600');
 }
