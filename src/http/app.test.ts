@@ -12,7 +12,7 @@ import { startHttpServer, type RunningHttpServer } from './server.js';
 import type { SummaryRoutesDeps } from './summary-routes.js';
 import { sampleRecord } from '../summarize/test-fixtures.js';
 
-const KEY = 'test-api-key-0123456789';
+const KEY = 'test-api-key-7f3c9a1e5b2d8046c1e9a7f3b5d2';
 const KNOWN = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';
 const CACHED = '6c1d9b1f-4d2a-4b66-8e68-2c9a7a8d3b21';
 const UNKNOWN = '7d2eac20-5e3b-4c77-9f79-3dab8b9e4c32';
