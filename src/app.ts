@@ -67,7 +67,13 @@ export async function startWrapup(config: Config, logger: Logger): Promise<Wrapu
   try {
     const core = await startCore(config, logger, closers);
     let intake: Intake | undefined;
-    const server = await startHttpServer(httpApp(config, logger, core, () => intake), { port: config.http.port, host: config.http.host });
+    const { port, host, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = config.http;
+    const server = await startHttpServer(httpApp(config, logger, core, () => intake), {
+      port,
+      host,
+      limits: { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections },
+      logger: logger.child({ module: 'http' }),
+    });
     closers.push(() => server.close(0));
     logger.info({ url: server.url }, 'wrapup is listening');
     intake = await startIntake(config, logger, core, closers);

@@ -1,8 +1,27 @@
-// Serves a Hono app on node:http via @hono/node-server; close() stops intake and ends keep-alive connections.
+// Serves a Hono app on node:http via @hono/node-server with limits on slow and excess clients; close() stops intake
+// and ends keep-alive connections.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { Logger } from '../logger.js';
+
+/** What one client may hold of the server (slowloris, slow bodies, connection floods). */
+export interface HttpLimits {
+  /** The request line and headers must arrive within this long, else 408 and the connection closes. @default 10000 */
+  headersTimeoutMs: number;
+  /**
+   * The whole request (headers and body) must arrive within this long, else 408 and the connection closes. The
+   * response is not bound by it: a `?wait=` long-poll is a complete request waiting for its answer. @default 30000
+   */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection closes after this long. @default 5000 */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this many are closed as soon as they are accepted. @default 1000 */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 1000 };
 
 export interface StartHttpServerOptions {
   /** 0 picks a free port. */
@@ -10,6 +29,10 @@ export interface StartHttpServerOptions {
   host: string;
   /** How long close() lets in-flight requests finish before cutting their connections. @default 5000 */
   shutdownGraceMs?: number;
+  /** @default DEFAULT_HTTP_LIMITS */
+  limits?: Partial<HttpLimits>;
+  /** Warns (at most once a minute) when connections are dropped at the limit. */
+  logger?: Logger;
 }
 
 export interface RunningHttpServer {
@@ -25,7 +48,7 @@ export interface RunningHttpServer {
 
 /** Listens and resolves once bound; rejects on listen errors (EADDRINUSE, EACCES). */
 export async function startHttpServer(app: Hono<any, any, any>, options: StartHttpServerOptions): Promise<RunningHttpServer> {
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createLimitedServer(app, { ...DEFAULT_HTTP_LIMITS, ...options.limits }, options.logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -51,4 +74,27 @@ export async function startHttpServer(app: Hono<any, any, any>, options: StartHt
   }
 
   return { url: `http://${hostForUrl}:${port}`, port, close };
+}
+
+/** node:http with the limits applied; node checks the header and request timeouts every connectionsCheckingInterval. */
+function createLimitedServer(app: Hono<any, any, any>, limits: HttpLimits, logger: Logger | undefined): Server {
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node's default (30 s) would let a slow client overstay a 10 s headers timeout by up to 30 s.
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions }) as Server;
+  server.maxConnections = limits.maxConnections;
+  let dropped = 0;
+  let lastWarnAt = 0;
+  server.on('drop', () => {
+    dropped += 1;
+    if (Date.now() - lastWarnAt < 60_000) return;
+    logger?.warn({ dropped, maxConnections: limits.maxConnections }, 'connection limit reached: dropping new connections');
+    lastWarnAt = Date.now();
+    dropped = 0;
+  });
+  return server;
 }
