@@ -110,7 +110,7 @@ describe('error matrix', () => {
       await expectProblem(res, 401, 'UNAUTHORIZED');
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
-    expect((await a.request(`/api/summary/${CONV}`, { headers: { authorization: 'Bearer second-api-key-abcdefghij' } })).status).toBe(202);
+    expect((await a.request(`/api/summary/${CONV}`, { headers: { authorization: 'Bearer second-api-key-6a1f8c3e9b5d2047d8b3f1a6c9e4' } })).status).toBe(202);
     for (const path of ['/healthz', '/readyz', '/openapi.json']) expect((await a.request(path)).status).toBe(200);
   });
 
