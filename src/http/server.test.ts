@@ -51,6 +51,14 @@ async function until(condition: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
+/** A raw response is a problem+json answer with this status and code. */
+function expectProblem(raw: string, status: number, code: string): void {
+  const [head = '', body = ''] = raw.split('\r\n\r\n');
+  expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+  expect(head.toLowerCase()).toContain('content-type: application/problem+json');
+  expect(JSON.parse(body)).toMatchObject({ status, code });
+}
+
 const REQUEST = 'GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n';
 const OK_BODY = '{"status":"ok"}';
 
@@ -124,7 +132,16 @@ describe('HTTP server limits', () => {
     } finally {
       clearInterval(drip);
     }
-    expect(slow.received()).toMatch(/^HTTP\/1\.1 408/);
+    expectProblem(slow.received(), 408, 'REQUEST_TIMEOUT');
+    await stillServes();
+  });
+
+  it('answers a malformed request with a 400 problem, and keeps serving', async () => {
+    await start({});
+    const bad = await client();
+    bad.socket.write('NOT AN HTTP REQUEST\r\n\r\n');
+    await closedWithin(bad, 5000);
+    expectProblem(bad.received(), 400, 'BAD_REQUEST');
     await stillServes();
   });
 
@@ -142,7 +159,7 @@ describe('HTTP server limits', () => {
     } finally {
       clearInterval(drip);
     }
-    expect(slow.received()).toMatch(/^HTTP\/1\.1 408/);
+    expectProblem(slow.received(), 408, 'REQUEST_TIMEOUT');
     await stillServes();
     await sleep(50);
     // A client that went away is not a server failure: nothing at error level.

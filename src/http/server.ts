@@ -1,10 +1,13 @@
 // Serves a Hono app on node:http via @hono/node-server with limits on slow and excess clients; close() stops intake
 // and ends keep-alive connections.
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { problemBody } from './problem.js';
 
 /** What one client may hold of the server (slowloris, slow bodies, connection floods). */
 export interface HttpLimits {
@@ -87,6 +90,7 @@ function createLimitedServer(app: Hono<any, any, any>, limits: HttpLimits, logge
   };
   const server = createAdaptorServer({ fetch: app.fetch, serverOptions }) as Server;
   server.maxConnections = limits.maxConnections;
+  server.on('clientError', answerClientError);
   let dropped = 0;
   let lastWarnAt = 0;
   server.on('drop', () => {
@@ -97,4 +101,29 @@ function createLimitedServer(app: Hono<any, any, any>, limits: HttpLimits, logge
     dropped = 0;
   });
   return server;
+}
+
+/**
+ * Node's own answer to a request it gave up on (too slow: 408; headers too large: 431; unparsable: 400) as
+ * problem+json like every other error, instead of node's bare status line. Mirrors node's default guard: nothing is
+ * written to a client that is gone or already got (part of) a response.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, detail]: [number, ErrorCode, string] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'REQUEST_TIMEOUT', 'the request was not received in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'BAD_REQUEST', 'request headers too large']
+        : [400, 'BAD_REQUEST', 'malformed HTTP request'];
+  const body = JSON.stringify(problemBody(status, code, detail));
+  socket.write(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  socket.destroy();
 }
