@@ -74,7 +74,8 @@ function printBanner(url: string, key: string): void {
     `\nwrapup demo: simulated Genesys Cloud org, API at ${url}\n` +
       `Read a summary (conversation ids appear below as they land):\n` +
       `  curl -s -H "Authorization: Bearer ${key}" ${url}/api/summary/<conversation_id>\n` +
-      `  curl -s ${url}/readyz\n` +
+      `  curl -s ${url}/readyz                                  # public: ok and a state per check\n` +
+      `  curl -s -H "Authorization: Bearer ${key}" ${url}/api/status   # channels, queues, backfill\n` +
       `Ctrl-C stops.\n\n`,
   );
 }
