@@ -29,7 +29,9 @@ import { createWorker, type Worker } from './pipeline/worker.js';
 import { createSummaryService, type SummaryService } from './pipeline/summary-service.js';
 import { createSnapshotIntake } from './pipeline/snapshot-intake.js';
 import { createBackfill, streamHealthyUntil, type Backfill } from './pipeline/backfill.js';
-import { createHttpApp, startHttpServer, type ReadinessCheck } from './http/app.js';
+import { createHttpApp, startHttpServer, type CheckResult, type ReadinessCheck } from './http/app.js';
+import type { ChannelStatus } from './genesys/notifications.js';
+import type { BackfillState } from './pipeline/backfill.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
@@ -57,6 +59,8 @@ interface Core {
 interface Intake {
   subscriber: NotificationSubscriber;
   backfill: Backfill;
+  /** How many queues are watched (discovered or configured). */
+  queues: number;
 }
 
 /** Builds and starts the whole service. Fails fast (and cleans up) when Genesys login or the store is unusable. */
@@ -68,7 +72,13 @@ export async function startWrapup(config: Config, logger: Logger): Promise<Wrapu
   try {
     const core = await startCore(config, logger, closers);
     let intake: Intake | undefined;
-    const server = await startHttpServer(httpApp(config, logger, core, () => intake), { port: config.http.port, host: config.http.host });
+    const { port, host, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = config.http;
+    const server = await startHttpServer(httpApp(config, logger, core, () => intake), {
+      port,
+      host,
+      limits: { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections },
+      logger: logger.child({ module: 'http' }),
+    });
     closers.push(() => server.close(0));
     logger.info({ url: server.url }, 'wrapup is listening');
     intake = await startIntake(config, logger, core, closers);
@@ -237,7 +247,7 @@ async function startIntake(config: Config, logger: Logger, core: Core, closers: 
   await subscriber.start();
   // After the socket is open: the gap since the last healthy moment (a restart, a crash) is filled from analytics.
   backfill.start();
-  return { subscriber, backfill };
+  return { subscriber, backfill, queues: queueIds.length };
 }
 
 function httpApp(config: Config, logger: Logger, core: Core, intake: () => Intake | undefined) {
@@ -263,25 +273,26 @@ function httpApp(config: Config, logger: Logger, core: Core, intake: () => Intak
   });
 }
 
-/** /readyz: the store answers, the Genesys token is valid, every channel is open with every topic permitted. */
+/**
+ * /readyz: the store answers, the Genesys token is valid, every channel is open with every topic permitted. Public
+ * answers show only ok and the state word; ids, queue counts, error texts and backfill windows are details
+ * (GET /api/status, behind the API key).
+ */
 function readinessChecks(core: Core, intake: () => Intake | undefined): ReadinessCheck[] {
   return [
-    { name: 'store', check: async () => ({ ok: await core.backend.ping() }) },
+    { name: 'store', check: async () => ((await core.backend.ping()) ? { ok: true, state: 'up' } : { ok: false, state: 'down' }) },
     { name: 'genesys_auth', check: async () => genesysAuthCheck(core.genesys.authState()) },
     {
       name: 'notifications',
       check: async () => {
         const current = intake();
-        return current ? socketCheck(current.subscriber.state()) : { ok: false, detail: 'starting' };
+        return current ? socketCheck(current.subscriber.state(), current.queues) : { ok: false, state: 'starting' };
       },
     },
     {
       name: 'backfill',
       // Informational: a gap being filled is normal operation, not a reason to take the instance out of service.
-      check: async () => {
-        const state = intake()?.backfill.state();
-        return { ok: true, detail: state ? JSON.stringify(state) : 'starting' };
-      },
+      check: async () => backfillCheck(intake()?.backfill.state()),
     },
   ];
 }
@@ -292,13 +303,39 @@ function snapshotIsOver(eventBody: unknown): boolean {
   return parsed.success && isConversationOver(parsed.data);
 }
 
-function genesysAuthCheck(state: { ok: boolean; lastError?: string | undefined }): { ok: boolean; detail?: string } {
-  return state.ok ? { ok: true } : { ok: false, detail: state.lastError ?? 'not logged in' };
+function genesysAuthCheck(state: { ok: boolean; lastError?: string | undefined }): CheckResult {
+  return state.ok ? { ok: true, state: 'valid' } : { ok: false, state: 'invalid', detail: { error: state.lastError ?? 'not logged in' } };
 }
 
-function socketCheck(channels: Array<{ channelId: string; state: string; rejectedTopics?: number }>): { ok: boolean; detail: string } {
-  const detail =
-    channels.map((c) => `${c.channelId}: ${c.state}${c.rejectedTopics ? ` (${c.rejectedTopics} topics rejected)` : ''}`).join(', ') ||
-    'no channel';
-  return { ok: channels.length > 0 && channels.every((c) => c.state === 'open' && !c.rejectedTopics), detail };
+const SEVERITY: Record<ChannelStatus['state'], number> = { open: 0, connecting: 1, reconnecting: 2, closed: 3 };
+
+/** The worst channel's state (then topics_rejected when all are open); the channels themselves are details. */
+function socketCheck(channels: ChannelStatus[], queues: number): CheckResult {
+  const detail = {
+    queues,
+    channels: channels.map((c) => ({
+      channel_id: c.channelId,
+      state: c.state,
+      topics: c.topics,
+      expires: c.expires,
+      ...(c.lastMessageAt !== undefined ? { last_message_at: new Date(c.lastMessageAt).toISOString() } : {}),
+      rejected_topics: c.rejectedTopicIds,
+    })),
+  };
+  if (channels.length === 0) return { ok: false, state: 'no_channel', detail };
+  const worst = channels.reduce((w, c) => (SEVERITY[c.state] > SEVERITY[w] ? c.state : w), 'open' as ChannelStatus['state']);
+  if (worst !== 'open') return { ok: false, state: worst, detail };
+  const rejected = channels.some((c) => c.rejectedTopics > 0);
+  return rejected ? { ok: false, state: 'topics_rejected', detail } : { ok: true, state: 'open', detail };
+}
+
+function backfillCheck(state: BackfillState | undefined): CheckResult {
+  if (!state) return { ok: true, state: 'starting' };
+  const detail = {
+    gap_open: state.gapOpen,
+    queued: state.queued,
+    ...(state.lastPassAt ? { last_pass_at: state.lastPassAt } : {}),
+    ...(state.lastError ? { last_error: state.lastError } : {}),
+  };
+  return { ok: true, state: state.lastError ? 'failing' : state.gapOpen ? 'filling' : 'idle', detail };
 }

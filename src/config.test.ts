@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, parseGatewayUrl } from './config.js';
 import { isAppError } from './errors.js';
 
-const REQUIRED = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret', API_KEYS: 'key-0123456789abcdef' };
+const API_KEY = 'k7Qm2xR9vLp4Tz8Wn3Bc6Hd1Jf5Gs0Ye';
+const OTHER_KEY = 'Zr8Tn2Wq5Lm9Xv3Kp7Hb1Jc6Fd4Gs0Ya';
+const REQUIRED = { GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret', API_KEYS: API_KEY };
 
 function problems(env: Record<string, string>): string {
   try {
@@ -48,6 +50,77 @@ describe('loadConfig', () => {
     expect(config.openai.apiKey).toBeUndefined();
     expect(config.shutdownDeadlineMs).toBe(8000);
     expect(config.webhookToken).toBeUndefined();
+    expect(config.http).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 1000 });
+  });
+
+  it('reads the HTTP limits from the environment and refuses a headers timeout above the request timeout', () => {
+    const config = loadConfig({ ...REQUIRED, HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '4000', HTTP_KEEPALIVE_TIMEOUT_MS: '65000', HTTP_MAX_CONNECTIONS: '50' });
+    expect(config.http).toMatchObject({ headersTimeoutMs: 2000, requestTimeoutMs: 4000, keepAliveTimeoutMs: 65_000, maxConnections: 50 });
+    expect(problems({ ...REQUIRED, HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '4000' })).toContain('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+    expect(problems({ ...REQUIRED, HTTP_MAX_CONNECTIONS: '0' })).toContain('HTTP_MAX_CONNECTIONS');
+  });
+});
+
+describe('loadConfig: secrets', () => {
+  /** The message of a rejected configuration, after checking it names `variable` and never shows `secret`. */
+  function rejected(env: Record<string, string>, variable: string, secret: string): string {
+    const message = problems({ ...REQUIRED, ...env });
+    expect(message).toContain(variable);
+    expect(message).not.toContain(secret.trim());
+    expect(message).not.toContain(secret.trim().slice(0, 8));
+    return message;
+  }
+
+  it('trims a trailing newline (a secrets file) and surrounding spaces from every secret', () => {
+    const config = loadConfig({
+      GENESYS_CLIENT_ID: ' id\n',
+      GENESYS_CLIENT_SECRET: 'secret\n',
+      API_KEYS: `${API_KEY}\n, ${OTHER_KEY} `,
+      WEBHOOK_TOKEN: `  wH7kP2qZ9xT4mN8rV3bL6cJ1dF5gS0yAe\r\n`,
+      OPENAI_API_KEY: '\tsk-test-1\n',
+    });
+    expect(config.genesys.clientId).toBe('id');
+    expect(config.genesys.clientSecret).toBe('secret');
+    expect(config.http.apiKeys).toEqual([API_KEY, OTHER_KEY]);
+    expect(config.webhookToken).toBe('wH7kP2qZ9xT4mN8rV3bL6cJ1dF5gS0yAe');
+    expect(config.openai.apiKey).toBe('sk-test-1');
+  });
+
+  it('rejects whitespace inside a secret, naming the variable', () => {
+    expect(rejected({ API_KEYS: 'k7Qm2xR9vLp4Tz8W n3Bc6Hd1Jf5Gs0Ye' }, 'API_KEYS', 'k7Qm2xR9vLp4Tz8W')).toMatch(/API_KEYS contains whitespace/);
+    expect(rejected({ WEBHOOK_TOKEN: 'wH7kP2qZ9xT4mN8r\tV3bL6cJ1dF5gS0yAe' }, 'WEBHOOK_TOKEN', 'wH7kP2qZ9xT4mN8r')).toMatch(/WEBHOOK_TOKEN contains whitespace/);
+    expect(rejected({ GENESYS_CLIENT_SECRET: 'my secret' }, 'GENESYS_CLIENT_SECRET', 'my secret')).toMatch(/GENESYS_CLIENT_SECRET contains whitespace/);
+    expect(rejected({ OPENAI_API_KEY: 'sk-abc def' }, 'OPENAI_API_KEY', 'sk-abc def')).toMatch(/OPENAI_API_KEY contains whitespace/);
+  });
+
+  it('requires API keys and the webhook token to be at least 32 characters', () => {
+    const short = 'k7Qm2xR9vLp4Tz8Wn3Bc6Hd1Jf5Gs0Y'; // 31
+    expect(rejected({ API_KEYS: short }, 'API_KEYS', short)).toMatch(/API_KEYS is too weak: it is 31 characters long; it must have at least 32 characters/);
+    expect(rejected({ WEBHOOK_TOKEN: short }, 'WEBHOOK_TOKEN', short)).toMatch(/WEBHOOK_TOKEN is too weak: it is 31 characters long/);
+  });
+
+  it('requires variety: 10 different characters, no repeated block, not mostly a sequence', () => {
+    const one = 'a'.repeat(40);
+    expect(rejected({ API_KEYS: one }, 'API_KEYS', one)).toMatch(/has only 1 different characters/);
+    const nine = 'abcdefgh1'.repeat(4);
+    expect(rejected({ WEBHOOK_TOKEN: nine }, 'WEBHOOK_TOKEN', nine)).toMatch(/has only 9 different characters/);
+    const block = '0123456789'.repeat(4);
+    expect(rejected({ API_KEYS: `${API_KEY},${block}` }, 'API_KEYS entry 2', block)).toMatch(/API_KEYS entry 2 is too weak: it is a repeated block/);
+    const sequence = 'abcdefghijklmnopqrstuvwxyz012345';
+    expect(rejected({ API_KEYS: sequence }, 'API_KEYS', sequence)).toMatch(/mostly a sequence/);
+    const stairs = 'aabbccddeeffgghhiijjkkllmmnnoopp';
+    expect(rejected({ WEBHOOK_TOKEN: stairs }, 'WEBHOOK_TOKEN', stairs)).toMatch(/mostly a sequence/);
+    // Random hex (openssl rand -hex 32) and base64 pass.
+    expect(() => loadConfig({ ...REQUIRED, API_KEYS: '3f9c1e7a5b2d8046c1e9a7f3b5d2c8e04a6b1f3d9e7c5a2b8d0f4e6a1c3b5d7f' })).not.toThrow();
+    expect(() => loadConfig({ ...REQUIRED, WEBHOOK_TOKEN: 'q2Xr9T+vB0nL5kWp8sZ1cH4yF7jD3mGa6eUo/iN1Rw=' })).not.toThrow();
+  });
+
+  it('requires every secret to differ from the others', () => {
+    expect(rejected({ WEBHOOK_TOKEN: API_KEY }, 'WEBHOOK_TOKEN', API_KEY)).toMatch(/WEBHOOK_TOKEN must differ from API_KEYS/);
+    expect(rejected({ API_KEYS: `${API_KEY},${OTHER_KEY},${API_KEY}` }, 'API_KEYS entry 3', API_KEY)).toMatch(/API_KEYS entry 3 must differ from API_KEYS entry 1/);
+    const shared = 'Xk3mP9qL2vR8tN5wB7cJ4hF1dG6sZ0yAe';
+    expect(rejected({ GENESYS_CLIENT_SECRET: shared, OPENAI_API_KEY: shared }, 'OPENAI_API_KEY', shared)).toMatch(/OPENAI_API_KEY must differ from GENESYS_CLIENT_SECRET/);
+    expect(rejected({ GENESYS_CLIENT_SECRET: API_KEY }, 'GENESYS_CLIENT_SECRET', API_KEY)).toMatch(/GENESYS_CLIENT_SECRET must differ from API_KEYS/);
   });
 
   it('reads the transcript download settings: origins normalized, patterns lower-cased, defaults 30 s and 8 MiB', () => {

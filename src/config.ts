@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.js';
+import { secretProblems, type NamedSecret } from './config-secrets.js';
 
 /** Folder holding default.json and the prompt templates (the package's own config/). */
 export const CONFIG_DIR = fileURLToPath(new URL('../config/', import.meta.url));
@@ -98,11 +99,19 @@ const ConfigSchema = z.object({
   http: z.object({
     port: z.coerce.number().int().min(0).max(65535),
     host: z.string().min(1),
-    apiKeys: z.array(z.string().min(16, 'each API_KEYS entry must be at least 16 characters')).min(1, 'API_KEYS is required (comma list of bearer tokens)'),
+    apiKeys: z.array(z.string().min(1)).min(1, 'API_KEYS is required (comma list of bearer tokens)'),
     bodyLimitBytes: positiveInt,
     maxWaitMs: nonNegativeInt,
+    /** A client must send its request headers within this long (slowloris). */
+    headersTimeoutMs: positiveInt,
+    /** A client must send its whole request (headers and body) within this long; the response (e.g. ?wait=) is not bound by it. */
+    requestTimeoutMs: positiveInt,
+    /** An idle keep-alive connection is closed after this long. */
+    keepAliveTimeoutMs: positiveInt,
+    /** Connections beyond this many are closed as soon as they are accepted. */
+    maxConnections: positiveInt,
   }),
-  webhookToken: z.string().min(16, 'WEBHOOK_TOKEN must be at least 16 characters').optional(),
+  webhookToken: z.string().min(1).optional(),
   store: z.object({
     url: z.string().regex(/^(sqlite|redis|rediss|memory):\/\//, 'STORE_URL must start with sqlite://, redis:// or memory://'),
     summaryTtlSeconds: nonNegativeInt,
@@ -166,13 +175,16 @@ function readDefaults(configDir: string): Record<string, any> {
   return JSON.parse(readFileSync(path.join(configDir, 'default.json'), 'utf8'));
 }
 
+/** Secrets often come from files or secret stores with a trailing newline: surrounding whitespace is never part of one. */
+const trimmed = (value: string | undefined): string | undefined => value?.trim();
+
 const setIf = (target: Record<string, any>, key: string, value: unknown): void => {
   if (value !== undefined && value !== '') target[key] = value;
 };
 
 /** Overlays the documented environment variables on the defaults (no validation yet). */
 function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): Record<string, any> {
-  const g = { ...d.genesys, clientId: env.GENESYS_CLIENT_ID ?? '', clientSecret: env.GENESYS_CLIENT_SECRET ?? '' };
+  const g = { ...d.genesys, clientId: trimmed(env.GENESYS_CLIENT_ID) ?? '', clientSecret: trimmed(env.GENESYS_CLIENT_SECRET) ?? '' };
   setIf(g, 'region', env.GENESYS_REGION);
   if (env.GENESYS_GATEWAY_URL) {
     try {
@@ -190,7 +202,7 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   g.transcriptDownload = td;
   setIf(g, 'maxConcurrentRequests', env.GENESYS_MAX_CONCURRENCY);
   const o = { ...d.openai };
-  setIf(o, 'apiKey', env.OPENAI_API_KEY);
+  setIf(o, 'apiKey', trimmed(env.OPENAI_API_KEY));
   setIf(o, 'baseUrl', env.OPENAI_BASE_URL);
   setIf(o, 'model', env.OPENAI_MODEL);
   setIf(o, 'maxConcurrency', env.OPENAI_MAX_CONCURRENCY);
@@ -199,6 +211,10 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   const h = { ...d.http, apiKeys: csv(env.API_KEYS) };
   setIf(h, 'port', env.PORT);
   setIf(h, 'host', env.HOST);
+  setIf(h, 'headersTimeoutMs', env.HTTP_HEADERS_TIMEOUT_MS);
+  setIf(h, 'requestTimeoutMs', env.HTTP_REQUEST_TIMEOUT_MS);
+  setIf(h, 'keepAliveTimeoutMs', env.HTTP_KEEPALIVE_TIMEOUT_MS);
+  setIf(h, 'maxConnections', env.HTTP_MAX_CONNECTIONS);
   const s = { ...d.store };
   setIf(s, 'url', env.STORE_URL);
   setIf(s, 'summaryTtlSeconds', env.SUMMARY_TTL_SECONDS);
@@ -215,7 +231,7 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   setIf(b, 'maxLookbackMs', env.BACKFILL_MAX_LOOKBACK_MS);
   setIf(b, 'maxConversationMs', env.MAX_CONVERSATION_MS);
   const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
-  setIf(out, 'webhookToken', env.WEBHOOK_TOKEN);
+  setIf(out, 'webhookToken', trimmed(env.WEBHOOK_TOKEN));
   return out;
 }
 
@@ -232,6 +248,7 @@ export function loadConfig(env: Env, configDir: string = CONFIG_DIR): Config {
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(`${describePath(issue.path)}: ${issue.message}`);
   }
+  problems.push(...secretProblems(namedSecrets(raw)), ...httpLimitProblems(raw.http));
   if (problems.length > 0 || !result.success) {
     throw new AppError(
       'CONFIG_INVALID',
@@ -244,6 +261,26 @@ export function loadConfig(env: Env, configDir: string = CONFIG_DIR): Config {
     config.summary.promptsDir = path.resolve(configDir, '..', config.summary.promptsDir);
   }
   return config;
+}
+
+/** The configured secrets, named as a user would recognise them (empty ones are reported by the schema). */
+function namedSecrets(raw: Record<string, any>): NamedSecret[] {
+  const apiKeys: string[] = Array.isArray(raw.http?.apiKeys) ? raw.http.apiKeys : [];
+  const secrets: NamedSecret[] = apiKeys.map((value, i) => ({ name: apiKeys.length > 1 ? `API_KEYS entry ${i + 1}` : 'API_KEYS', value, bearer: true }));
+  const add = (name: string, value: unknown, bearer: boolean): void => {
+    if (typeof value === 'string' && value !== '') secrets.push({ name, value, bearer });
+  };
+  add('WEBHOOK_TOKEN', raw.webhookToken, true);
+  add('GENESYS_CLIENT_SECRET', raw.genesys?.clientSecret, false);
+  add('OPENAI_API_KEY', raw.openai?.apiKey, false);
+  return secrets;
+}
+
+/** Node refuses a headers timeout longer than the request timeout. */
+function httpLimitProblems(http: Record<string, unknown> | undefined): string[] {
+  const headers = Number(http?.headersTimeoutMs);
+  const request = Number(http?.requestTimeoutMs);
+  return headers > request ? ['HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS'] : [];
 }
 
 /** Maps a schema path to the environment variable a user would set. */
@@ -266,6 +303,10 @@ const ENV_NAMES: Record<string, string> = {
   'http.port': 'PORT',
   'http.host': 'HOST',
   'http.apiKeys': 'API_KEYS',
+  'http.headersTimeoutMs': 'HTTP_HEADERS_TIMEOUT_MS',
+  'http.requestTimeoutMs': 'HTTP_REQUEST_TIMEOUT_MS',
+  'http.keepAliveTimeoutMs': 'HTTP_KEEPALIVE_TIMEOUT_MS',
+  'http.maxConnections': 'HTTP_MAX_CONNECTIONS',
   webhookToken: 'WEBHOOK_TOKEN',
   'store.url': 'STORE_URL',
   'store.summaryTtlSeconds': 'SUMMARY_TTL_SECONDS',

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'INVALID_ID'
   | 'MALFORMED_JSON'
   | 'PAYLOAD_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
   | 'TASK_NOT_FOUND'

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import type { GenesysSim } from '../src/sim/genesys-sim.js';
 
-export const TEST_API_KEY = 'test-api-key-0123456789';
+export const TEST_API_KEY = 'test-api-key-7f3c9a1e5b2d8046c1e9a7f3b5d2';
 
 /** A temp dir that becomes HOME (the SDK reads and watches $HOME/.genesyscloudjavascript/config). */
 export function isolateHome(): { dir: string; cleanup: () => void } {

@@ -31,7 +31,7 @@ describe('logs', () => {
     const config = testConfig(sim, `sqlite://${path.join(dir, 'w.sqlite')}`, {
       OPENAI_API_KEY: 'sk-secret-openai-key-123',
       OPENAI_BASE_URL: fake.url,
-      WEBHOOK_TOKEN: 'webhook-secret-token-0123456789',
+      WEBHOOK_TOKEN: 'test-webhook-token-5d8a2f7c1e9b4063c7a1e9f4b2',
     });
     wrapup = await startWrapup(config, createLogger({ level: 'trace', destination: sink }));
   });
@@ -55,7 +55,7 @@ describe('logs', () => {
     await fetch(`${wrapup!.url}/api/summary/${ended[0]!.id}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
     await fetch(`${wrapup!.url}/webhooks/genesys`, {
       method: 'POST',
-      headers: { 'x-api-key': 'webhook-secret-token-0123456789', 'content-type': 'application/json' },
+      headers: { 'x-api-key': 'test-webhook-token-5d8a2f7c1e9b4063c7a1e9f4b2', 'content-type': 'application/json' },
       body: '{"topicName":"v2.detail.events.conversation.x.customer.start","version":"2","eventBody":{},"metadata":{}}',
     });
     const log = lines.join('');
@@ -65,7 +65,7 @@ describe('logs', () => {
       sim.clientSecret,
       TEST_API_KEY,
       'sk-secret-openai-key-123',
-      'webhook-secret-token-0123456789',
+      'test-webhook-token-5d8a2f7c1e9b4063c7a1e9f4b2',
       'Bearer ',
       'Basic ',
       ...ended.flatMap((c) => c.scenario.pii.map((p) => p.value)),

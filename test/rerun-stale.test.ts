@@ -83,7 +83,7 @@ describe('rerunStale', () => {
 
   it('runs from the configuration against a sqlite store, enqueuing forced tasks', async () => {
     const url = `sqlite://${path.join(dir, 'db.sqlite')}`;
-    const config = loadConfig({ GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret', API_KEYS: 'k'.repeat(20), STORE_URL: url });
+    const config = loadConfig({ GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret', API_KEYS: 'rerun-api-key-5f1c8a3e7b9d2046a8c3e1f7b5d9', STORE_URL: url });
     const seeded = await createKeyvBackend(url);
     const summaries = createSummaryStore({ keyv: seeded.keyv('summaries'), logger: silentLogger() });
     await summaries.put(sampleRecord({ conversation_id: id(1), template: STALE, max_length: 300 }));

@@ -1,10 +1,11 @@
-// One group of ≤1,000 topics kept connected: a channel, its socket, reconnects, socket_closing hand-over, atomic rotation.
+// One group of ≤1,000 topics kept connected: a channel, its socket, reconnects, socket_closing hand-over, atomic rotation,
+// and never going back to a channel whose socket was lost (it may have been taken over).
 import { backoffDelay } from '../backoff.js';
-import { channelExists, openChannel, type NotificationChannel } from './channel.js';
+import { channelExists, openChannel, unsubscribeChannel, type NotificationChannel } from './channel.js';
 import { classifyFrame } from './frames.js';
 import type { ChannelSlot, ChannelStatus, SlotDeps, SlotState } from './channel-slot-types.js';
 import { createRejectedTopics } from './rejected-topics.js';
-import { connectSocket, type LiveSocket } from './socket.js';
+import { connectSocket, HEARTBEAT_TIMEOUT, type LiveSocket } from './socket.js';
 
 export type { ChannelSlot, ChannelStatus, SlotDeps, SlotState } from './channel-slot-types.js';
 
@@ -28,6 +29,8 @@ export function createChannelSlot(deps: SlotDeps, topics: string[]): ChannelSlot
   let stopped = false;
   /** The current channel no longer delivers (no_longer_subscribed, token_revoked): only a new one helps. */
   let needsNewChannel = false;
+  /** Channels this slot moved away from: unsubscribed once a socket on the new channel is open. */
+  const left = new Set<string>();
   let rotating = false;
   let failures = 0;
   let rotationFailures = 0;
@@ -64,6 +67,7 @@ export function createChannelSlot(deps: SlotDeps, topics: string[]): ChannelSlot
   }
 
   function useChannel(next: SlotChannel): void {
+    if (channel && channel.id !== next.id) left.add(channel.id);
     channel = next;
     needsNewChannel = false;
     rejected.reset(next.id, next.rejectedTopics);
@@ -111,6 +115,7 @@ export function createChannelSlot(deps: SlotDeps, topics: string[]): ChannelSlot
     failures = 0;
     setState('open');
     log.info({ channelId: p.target.id }, 'notification socket open');
+    unsubscribeLeftChannels(p.target.id);
     scheduleRotation();
     p.settle(true);
     if (downSince !== undefined) {
@@ -118,6 +123,12 @@ export function createChannelSlot(deps: SlotDeps, topics: string[]): ChannelSlot
       downSince = undefined;
       deps.onReconnected({ channelId: p.target.id, downSinceMs: since });
     }
+  }
+
+  /** In the background, after the new socket is open, so it never delays delivery. */
+  function unsubscribeLeftChannels(current: string): void {
+    for (const id of left) if (id !== current) void unsubscribeChannel(deps.client, id, log);
+    left.clear();
   }
 
   function onSocketGone(s: LiveSocket, reason: string): void {
@@ -132,10 +143,25 @@ export function createChannelSlot(deps: SlotDeps, topics: string[]): ChannelSlot
       socket = undefined;
       if (pending && pending.target === channel && !rotating) return; // socket_closing hand-over: the server swaps sockets
       if (pending || rotating) return markGap(deps.now()); // a new channel is on its way; events until it opens are lost
+      if (reason !== HEARTBEAT_TIMEOUT) return closedUnderUs(reason);
     } else {
       return;
     }
     log.warn({ channelId: channel?.id, reason }, 'notification socket lost');
+    scheduleReconnect();
+  }
+
+  /**
+   * Genesys closed our open socket, or it failed. "A second WebSocket with the same channel ID disconnects the first",
+   * with no documented close code or frame that tells that apart from a drop (genesys-api.md §2.3): it may be a
+   * takeover by someone who learned the channel id, and going back would fight them for it (each connect kicks the
+   * other). Move to a new channel (its id unknown to them); the old one is unsubscribed once the new socket is open,
+   * and the gap is backfilled as for any reconnect. (A socket our watchdog dropped for silence was not closed by
+   * Genesys: it reconnects to the same channel.)
+   */
+  function closedUnderUs(reason: string): void {
+    log.warn({ channelId: channel?.id, reason }, 'notification socket closed (dropped, or taken over by another connection to the channel); moving to a new channel');
+    needsNewChannel = true;
     scheduleReconnect();
   }
 

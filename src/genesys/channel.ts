@@ -73,6 +73,20 @@ export async function addSubscriptions(client: GenesysClient, channelId: string,
   return topics.filter((t) => stillRejected.has(t) || !answered.has(t));
 }
 
+/**
+ * DELETE /api/v2/notifications/channels/{id}/subscriptions: a channel wrapup left delivers nothing more to whoever may
+ * still hold a socket on it. Best effort: a channel already gone (404) or any failure is only logged.
+ */
+export async function unsubscribeChannel(client: GenesysClient, channelId: string, logger: Logger): Promise<void> {
+  try {
+    await client.call('deleteNotificationsChannelSubscriptions', (apis) => apis.notifications.deleteNotificationsChannelSubscriptions(channelId));
+    logger.info({ channelId }, 'left notification channel unsubscribed');
+  } catch (err) {
+    if (isAppError(err, 'NOT_FOUND')) return;
+    logger.warn({ channelId, err: err instanceof Error ? err.message : String(err) }, 'could not unsubscribe a left notification channel');
+  }
+}
+
 /** HEAD /api/v2/notifications/channels/{id}: false on 404, throws other failures. */
 export async function channelExists(client: GenesysClient, channelId: string): Promise<boolean> {
   try {

@@ -85,6 +85,12 @@ async function setup(): Promise<void> {
   };
   fake.on('PUT', /^\/api\/v2\/notifications\/channels\/[^/]+\/subscriptions$/, subscribe('PUT'));
   fake.on('POST', /^\/api\/v2\/notifications\/channels\/[^/]+\/subscriptions$/, subscribe('POST'));
+  fake.on('DELETE', /^\/api\/v2\/notifications\/channels\/[^/]+\/subscriptions$/, (req) => {
+    const channel = channels.get(req.path.split('/')[5] ?? '');
+    if (!channel) return { status: 404, body: { status: 404, code: 'not.found', message: 'no channel' } };
+    channel.topics = [];
+    return { status: 200 };
+  });
   fake.on('HEAD', /^\/api\/v2\/notifications\/channels\/[^/]+$/, (req) => ({ status: channels.has(req.path.split('/').pop() ?? '') ? 200 : 404 }));
   client = createGenesysClient({ config: fakeGenesysConfig(fake.port), logger: silentLogger() });
 }
@@ -166,6 +172,26 @@ describe('createNotificationSubscriber', () => {
     await waitFor(() => reconnects.length >= 1);
     expect(reconnects[0]!.channelId).toBe('streaming-1');
     expect(reconnects[0]!.downSinceMs).toBeGreaterThanOrEqual(before);
+  });
+
+  it('when Genesys closes the socket (another socket took the channel?), moves to a new channel and unsubscribes the old', async () => {
+    await setup();
+    const { subscriber: s, reconnects } = makeSubscriber();
+    await s.start();
+    await waitFor(() => conns.length === 1 && open(conns[0]));
+    // What a second socket on the channel does to the first (genesys-api.md §2.3; no documented close code).
+    conns[0]!.ws.close(1000, 'Another WebSocket connected to this channel');
+    await waitFor(() => conns.length === 2 && open(conns[1]));
+    expect(conns[1]!.channelId).toBe('streaming-2');
+    await waitFor(() => reconnects.length === 1);
+    expect(reconnects[0]!.channelId).toBe('streaming-2');
+    expect(s.state()[0]).toMatchObject({ channelId: 'streaming-2', state: 'open' });
+    // The old channel delivers nothing more to whoever holds it; wrapup never went back to it.
+    await waitFor(() => fake.requests.some((r) => r.method === 'DELETE' && r.path === '/api/v2/notifications/channels/streaming-1/subscriptions'));
+    expect(channels.get('streaming-1')?.topics).toEqual([]);
+    expect(channels.get('streaming-2')?.topics).toEqual([`v2.routing.queues.${Q1}.conversations`]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(conns.map((c) => c.channelId)).toEqual(['streaming-1', 'streaming-2']);
   });
 
   it('on socket_closing opens the replacement before the old socket closes', async () => {

@@ -7,6 +7,9 @@ export type WebSocketFactory = (url: string) => WebSocket;
 
 export const defaultWebSocketFactory: WebSocketFactory = (url) => new WebSocket(url);
 
+/** The onClose reason when our own watchdog dropped a silent socket (Genesys did not close it). */
+export const HEARTBEAT_TIMEOUT = 'heartbeat timeout';
+
 /** The documented client health check; the server answers with a `channel.metadata` "pong". */
 export const PING_FRAME = JSON.stringify({ message: 'ping' });
 
@@ -52,7 +55,7 @@ export function connectSocket(opts: SocketOptions): LiveSocket {
     watchdog = setTimeout(() => {
       opts.logger.warn({ heartbeatTimeoutMs: opts.heartbeatTimeoutMs }, 'no frame within heartbeat timeout; dropping socket');
       ws.terminate();
-      finish('heartbeat timeout');
+      finish(HEARTBEAT_TIMEOUT);
     }, opts.heartbeatTimeoutMs);
   };
 
@@ -76,7 +79,10 @@ export function connectSocket(opts: SocketOptions): LiveSocket {
     ws.terminate();
     finish(`error: ${err.message}`);
   });
-  ws.on('close', (code) => finish(`closed (${code})`));
+  ws.on('close', (code, reason) => {
+    const text = reason.toString('utf8').slice(0, 120);
+    finish(`closed (${code}${text ? `: ${text}` : ''})`);
+  });
 
   return {
     close(graceful = false) {

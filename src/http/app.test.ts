@@ -13,7 +13,7 @@ import { startHttpServer, type RunningHttpServer } from './server.js';
 import type { SummaryRoutesDeps } from './summary-routes.js';
 import { sampleRecord } from '../summarize/test-fixtures.js';
 
-const KEY = 'test-api-key-0123456789';
+const KEY = 'test-api-key-7f3c9a1e5b2d8046c1e9a7f3b5d2';
 const KNOWN = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';
 const CACHED = '6c1d9b1f-4d2a-4b66-8e68-2c9a7a8d3b21';
 const UNKNOWN = '7d2eac20-5e3b-4c77-9f79-3dab8b9e4c32';
@@ -100,7 +100,12 @@ async function start(overrides: Partial<SummaryRoutesDeps> = {}, shutdownGraceMs
   // isStale rides along in the deps object (createHttpApp hands it to the summary routes).
   const deps: SummaryRoutesDeps = {
     api: fake.api,
-    readiness: [{ name: 'store', check: async () => ({ ok: ready.ok, detail: ready.ok ? 'ok' : 'down' }) }],
+    readiness: [
+      {
+        name: 'store',
+        check: async () => (ready.ok ? { ok: true, state: 'up' } : { ok: false, state: 'down', detail: { error: 'connect ECONNREFUSED 10.1.2.3:6379' } }),
+      },
+    ],
     apiKeys: [KEY],
     bodyLimitBytes: 1024,
     maxWaitMs: 5000,
@@ -263,11 +268,37 @@ describe('HTTP API over a real socket', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     const readyRes = await fetch(`${server.url}/readyz`);
     expect(readyRes.status).toBe(200);
-    expect(await readyRes.json()).toEqual({ status: 'ready', checks: { store: { ok: true, detail: 'ok' } } });
+    expect(await readyRes.json()).toEqual({ status: 'ready', checks: { store: { ok: true, state: 'up' } } });
     ready.ok = false;
     const notReady = await fetch(`${server.url}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toMatchObject({ status: 'not_ready', checks: { store: { ok: false } } });
+    // Public: the state word only, never the error text (an address here).
+    expect(await notReady.json()).toEqual({ status: 'not_ready', checks: { store: { ok: false, state: 'down' } } });
+  });
+
+  it('GET /api/status needs the API key and carries the details /readyz never shows', async () => {
+    await server.close();
+    const CHANNEL = 'streaming-0-fmtdmf8cdis7jh14udg5p89t6z';
+    await start({
+      readiness: [
+        { name: 'notifications', check: async () => ({ ok: true, state: 'open', detail: { queues: 3, channels: [{ channel_id: CHANNEL, state: 'open' }] } }) },
+        // A state outside the vocabulary (a bug in a check) must not reach the public answer either.
+        { name: 'odd', check: async () => ({ ok: true, state: CHANNEL as never }) },
+      ],
+    });
+    const publicTexts = await Promise.all(
+      ['/readyz', '/healthz', '/openapi.json', '/no-such-route', '/api/status'].map(async (path) => (await fetch(`${server.url}${path}`)).text()),
+    );
+    for (const text of publicTexts) expect(text).not.toContain(CHANNEL);
+    expect(JSON.parse(publicTexts[0]!)).toEqual({ status: 'ready', checks: { notifications: { ok: true, state: 'open' }, odd: { ok: true, state: 'error' } } });
+    expect((await fetch(`${server.url}/api/status`)).status).toBe(401);
+
+    const res = await call('/api/status');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      checks: { notifications: { ok: true, state: 'open', detail: { queues: 3, channels: [{ channel_id: CHANNEL, state: 'open' }] } }, odd: { ok: true, state: 'error' } },
+    });
   });
 
   it('counts a hanging or throwing readiness check as not ready', async () => {
@@ -281,8 +312,12 @@ describe('HTTP API over a real socket', () => {
     });
     const res = await fetch(`${server.url}/readyz`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({
-      checks: { hangs: { ok: false, detail: 'timed out after 50ms' }, throws: { ok: false, detail: 'boom' } },
+    expect(await res.json()).toEqual({ status: 'not_ready', checks: { hangs: { ok: false, state: 'timed_out' }, throws: { ok: false, state: 'error' } } });
+    const status = await call('/api/status');
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({
+      status: 'not_ready',
+      checks: { hangs: { ok: false, state: 'timed_out', detail: { error: 'timed out after 50ms' } }, throws: { ok: false, state: 'error', detail: { error: 'boom' } } },
     });
   });
 
@@ -293,7 +328,7 @@ describe('HTTP API over a real socket', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('wrapup');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/summary/submit', '/api/summary/status/{task_id}', '/api/summary/{conversation_id}']),
+      expect.arrayContaining(['/api/summary/submit', '/api/summary/status/{task_id}', '/api/summary/{conversation_id}', '/api/status', '/readyz']),
     );
     const summary = (doc as any).components.schemas.Summary;
     expect(summary.properties.resolution.type).toBe('string');

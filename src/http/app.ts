@@ -9,13 +9,14 @@ import { registerSummaryRoutes } from './summary-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
 export { startHttpServer, type RunningHttpServer, type StartHttpServerOptions } from './server.js';
-export type { HttpDeps, ReadinessCheck, SummaryApi, WebhookDeps, WebhookTask } from './ports.js';
+export type { CheckResult, HttpDeps, ReadinessCheck, SummaryApi, WebhookDeps, WebhookTask } from './ports.js';
 export { WEBHOOK_PATH } from './webhook-routes.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 
 /**
- * Builds the app. /healthz, /readyz and /openapi.json are public; /api/* needs a bearer API key; POST
+ * Builds the app. /healthz, /readyz (state words only) and /openapi.json are public; /api/* (with /api/status, the
+ * health details) needs a bearer API key; POST
  * /webhooks/genesys needs the webhook token (Bearer or x-api-key) and answers 404 when none is configured.
  */
 export function createHttpApp(deps: HttpDeps): OpenAPIHono {

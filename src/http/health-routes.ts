@@ -1,7 +1,8 @@
-// Liveness and readiness routes (no auth): /healthz always answers; /readyz runs every readiness check with a timeout.
+// Health routes: public /healthz and /readyz (status and state words only) and GET /api/status (the details, behind
+// the API key like every /api/* route). Every check runs with a timeout.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { ReadinessCheck } from './ports.js';
-import { HealthSchema, ReadySchema } from './schemas.js';
+import type { CheckResult, ReadinessCheck } from './ports.js';
+import { CheckStateSchema, HealthSchema, problem, ReadySchema, ServiceStatusSchema } from './schemas.js';
 
 const healthRoute = createRoute({
   method: 'get',
@@ -15,39 +16,58 @@ const readyRoute = createRoute({
   method: 'get',
   path: '/readyz',
   tags: ['operations'],
-  summary: 'Readiness: every dependency answers',
+  summary: 'Readiness: every dependency answers (public: ok and a state word per check, no details)',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: ReadySchema } } },
     503: { description: 'Not ready', content: { 'application/json': { schema: ReadySchema } } },
   },
 });
 
-type CheckResult = { ok: boolean; detail?: string };
+const statusRoute = createRoute({
+  method: 'get',
+  path: '/api/status',
+  tags: ['operations'],
+  summary: 'Readiness with details: notification channels, rejected topics, backfill, queue count, error texts',
+  security: [{ Bearer: [] }],
+  responses: {
+    200: { description: 'Status (also when not ready)', content: { 'application/json': { schema: ServiceStatusSchema } } },
+    401: problem('Missing or invalid API key'),
+  },
+});
 
-/** Runs one check; a throw or a timeout counts as not ok. */
+/** Runs one check; a throw or a timeout counts as not ok (the error text goes to `detail` only). */
 export async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CheckResult>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, detail: `timed out after ${timeoutMs}ms` }), timeoutMs);
+    timer = setTimeout(() => resolve({ ok: false, state: 'timed_out', detail: { error: `timed out after ${timeoutMs}ms` } }), timeoutMs);
   });
+  const failed = (err: unknown): CheckResult => ({ ok: false, state: 'error', detail: { error: err instanceof Error ? err.message : 'check failed' } });
   try {
-    return await Promise.race([
-      check.check().catch((err: unknown) => ({ ok: false, detail: err instanceof Error ? err.message : 'check failed' })),
-      timeout,
-    ]);
+    return await Promise.race([check.check().catch(failed), timeout]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** Adds /healthz and /readyz. */
+async function runAll(checks: ReadinessCheck[], timeoutMs: number): Promise<{ ok: boolean; results: Array<[string, CheckResult]> }> {
+  const results = await Promise.all(checks.map((check) => runCheck(check, timeoutMs)));
+  return { ok: results.every((r) => r.ok), results: checks.map((check, i) => [check.name, results[i] ?? { ok: false, state: 'error' }]) };
+}
+
+/** ok and a word from the fixed vocabulary, whatever a check returned (defence in depth for the public answer). */
+const publicView = (r: CheckResult) => ({ ok: r.ok, state: CheckStateSchema.safeParse(r.state).success ? r.state : ('error' as const) });
+
+/** Adds /healthz, /readyz and GET /api/status (which relies on the /api/* bearer middleware). */
 export function registerHealthRoutes(app: OpenAPIHono, checks: ReadinessCheck[], timeoutMs: number): void {
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
   app.openapi(readyRoute, async (c) => {
-    const results = await Promise.all(checks.map((check) => runCheck(check, timeoutMs)));
-    const entries = checks.map((check, i) => [check.name, results[i] ?? { ok: false }] as const);
-    const ok = results.every((r) => r.ok);
-    const body = { checks: Object.fromEntries(entries) };
+    const { ok, results } = await runAll(checks, timeoutMs);
+    const body = { checks: Object.fromEntries(results.map(([name, r]) => [name, publicView(r)])) };
     return ok ? c.json({ status: 'ready' as const, ...body }, 200) : c.json({ status: 'not_ready' as const, ...body }, 503);
+  });
+  app.openapi(statusRoute, async (c) => {
+    const { ok, results } = await runAll(checks, timeoutMs);
+    const detailed = results.map(([name, r]) => [name, { ...publicView(r), ...(r.detail ? { detail: r.detail } : {}) }] as const);
+    return c.json({ status: ok ? ('ready' as const) : ('not_ready' as const), checks: Object.fromEntries(detailed) }, 200);
   });
 }

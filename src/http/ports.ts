@@ -1,6 +1,7 @@
 // The ports the HTTP layer consumes: the summary API (implemented in pipeline/), readiness checks, and its dependencies.
 import type { Logger } from '../logger.js';
 import type { SummaryRecord, TaskRecord } from '../domain.js';
+import type { CheckState } from './schemas.js';
 
 /** What the routes need from the pipeline. */
 export interface SummaryApi {
@@ -16,10 +17,18 @@ export interface SummaryApi {
   waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined>;
 }
 
-/** One dependency /readyz asks about (store, Genesys notification channel, worker, …). */
+/** What a readiness check found: `ok` and `state` are public (/readyz); `detail` only behind the API key (/api/status). */
+export interface CheckResult {
+  ok: boolean;
+  state: CheckState;
+  /** Ids, counts, error texts: never shown without the API key. */
+  detail?: Record<string, unknown>;
+}
+
+/** One dependency /readyz asks about (store, Genesys login, notification channels, backfill). */
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<{ ok: boolean; detail?: string }>;
+  check(): Promise<CheckResult>;
 }
 
 /** A task as the webhook reports it. */

@@ -7,7 +7,7 @@ import { createHttpApp } from './app.js';
 import type { SummaryApi } from './ports.js';
 import { STATUS_BY_CODE, taskFailureProblem } from './problem.js';
 
-const KEY = 'matrix-api-key-0123456789';
+const KEY = 'matrix-api-key-2e7b4f9a1c6d3085b7e2a9f4c1d6';
 const CONV = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';
 const TASK = '9e4f0b31-6f4c-4d88-a08a-4ebc9caf5d43';
 const auth = { authorization: `Bearer ${KEY}` };
@@ -45,7 +45,7 @@ function app(api: SummaryApi = stubApi()) {
   return createHttpApp({
     api,
     readiness: [],
-    apiKeys: [KEY, 'second-api-key-abcdefghij'],
+    apiKeys: [KEY, 'second-api-key-6a1f8c3e9b5d2047d8b3f1a6c9e4'],
     bodyLimitBytes: 256,
     maxWaitMs: 1000,
     defaultMaxLength: 500,
@@ -110,7 +110,7 @@ describe('error matrix', () => {
       await expectProblem(res, 401, 'UNAUTHORIZED');
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
-    expect((await a.request(`/api/summary/${CONV}`, { headers: { authorization: 'Bearer second-api-key-abcdefghij' } })).status).toBe(202);
+    expect((await a.request(`/api/summary/${CONV}`, { headers: { authorization: 'Bearer second-api-key-6a1f8c3e9b5d2047d8b3f1a6c9e4' } })).status).toBe(202);
     for (const path of ['/healthz', '/readyz', '/openapi.json']) expect((await a.request(path)).status).toBe(200);
   });
 

@@ -16,6 +16,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   INVALID_ID: 400,
   MALFORMED_JSON: 400,
   PAYLOAD_TOO_LARGE: 413,
+  REQUEST_TIMEOUT: 408,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   TASK_NOT_FOUND: 404,
@@ -48,9 +49,11 @@ const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
@@ -100,17 +103,22 @@ export function taskFailureProblem(task: Pick<TaskRecord, 'task_id' | 'status' |
   });
 }
 
-/** Writes a problem+json response. 401 answers carry `WWW-Authenticate: Bearer`. */
-export function problemResponse(c: Context, status: number, code: ErrorCode, detail: string, extra = {}): Response {
-  const body = {
+/** The problem+json body every error answer has. */
+export function problemBody(status: number, code: ErrorCode, detail: string, instance?: string, extra = {}): Record<string, unknown> {
+  return {
     type: `https://wrapup.dev/errors/${code.toLowerCase()}`,
     title: TITLES[status] ?? 'Error',
     status,
     code,
     detail,
-    instance: c.req.path,
+    ...(instance === undefined ? {} : { instance }),
     ...extra,
   };
+}
+
+/** Writes a problem+json response. 401 answers carry `WWW-Authenticate: Bearer`. */
+export function problemResponse(c: Context, status: number, code: ErrorCode, detail: string, extra = {}): Response {
+  const body = problemBody(status, code, detail, c.req.path, extra);
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="wrapup"';
   return new Response(JSON.stringify(body), { status, headers });

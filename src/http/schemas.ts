@@ -144,12 +144,55 @@ export const ProblemSchema = z
 
 export const HealthSchema = z.object({ status: z.literal('ok') });
 
+/**
+ * The only words a public health answer may use for a check's state: a fixed vocabulary, so no id, name, error text
+ * or time window can reach an unauthenticated caller.
+ */
+export const CHECK_STATES = [
+  'up', // store answers
+  'down',
+  'valid', // Genesys token
+  'invalid',
+  'starting',
+  'open', // notification channels: the worst channel's state
+  'connecting',
+  'reconnecting',
+  'closed',
+  'no_channel',
+  'topics_rejected',
+  'idle', // backfill
+  'filling',
+  'failing',
+  'timed_out', // the check itself
+  'error',
+] as const;
+export const CheckStateSchema = z.enum(CHECK_STATES);
+export type CheckState = z.infer<typeof CheckStateSchema>;
+
+const readyStatus = z.enum(['ready', 'not_ready']);
+
 export const ReadySchema = z
   .object({
-    status: z.enum(['ready', 'not_ready']),
-    checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+    status: readyStatus,
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), state: CheckStateSchema })),
   })
   .openapi('Readiness');
+
+export const ServiceStatusSchema = z
+  .object({
+    status: readyStatus,
+    checks: z.record(
+      z.string(),
+      z.object({
+        ok: z.boolean(),
+        state: CheckStateSchema,
+        detail: z.record(z.string(), z.unknown()).optional().openapi({
+          description: 'notifications: queues and channels (ids, states, expiry, rejected topics); backfill: gap and last pass; failures: the error text',
+        }),
+      }),
+    ),
+  })
+  .openapi('ServiceStatus');
 
 /** An OpenAPI response entry for a problem+json answer. */
 export function problem(description: string) {

@@ -1,8 +1,30 @@
-// Serves a Hono app on node:http via @hono/node-server; close() stops intake and ends keep-alive connections.
-import type { Server } from 'node:http';
+// Serves a Hono app on node:http via @hono/node-server with limits on slow and excess clients; close() stops intake
+// and ends keep-alive connections.
+import { STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { problemBody } from './problem.js';
+
+/** What one client may hold of the server (slowloris, slow bodies, connection floods). */
+export interface HttpLimits {
+  /** The request line and headers must arrive within this long, else 408 and the connection closes. @default 10000 */
+  headersTimeoutMs: number;
+  /**
+   * The whole request (headers and body) must arrive within this long, else 408 and the connection closes. The
+   * response is not bound by it: a `?wait=` long-poll is a complete request waiting for its answer. @default 30000
+   */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection closes after this long. @default 5000 */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this many are closed as soon as they are accepted. @default 1000 */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 1000 };
 
 export interface StartHttpServerOptions {
   /** 0 picks a free port. */
@@ -10,6 +32,10 @@ export interface StartHttpServerOptions {
   host: string;
   /** How long close() lets in-flight requests finish before cutting their connections. @default 5000 */
   shutdownGraceMs?: number;
+  /** @default DEFAULT_HTTP_LIMITS */
+  limits?: Partial<HttpLimits>;
+  /** Warns (at most once a minute) when connections are dropped at the limit. */
+  logger?: Logger;
 }
 
 export interface RunningHttpServer {
@@ -25,7 +51,7 @@ export interface RunningHttpServer {
 
 /** Listens and resolves once bound; rejects on listen errors (EADDRINUSE, EACCES). */
 export async function startHttpServer(app: Hono<any, any, any>, options: StartHttpServerOptions): Promise<RunningHttpServer> {
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const server = createLimitedServer(app, { ...DEFAULT_HTTP_LIMITS, ...options.limits }, options.logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -51,4 +77,53 @@ export async function startHttpServer(app: Hono<any, any, any>, options: StartHt
   }
 
   return { url: `http://${hostForUrl}:${port}`, port, close };
+}
+
+/** node:http with the limits applied; node checks the header and request timeouts every connectionsCheckingInterval. */
+function createLimitedServer(app: Hono<any, any, any>, limits: HttpLimits, logger: Logger | undefined): Server {
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node's default (30 s) would let a slow client overstay a 10 s headers timeout by up to 30 s.
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions }) as Server;
+  server.maxConnections = limits.maxConnections;
+  server.on('clientError', answerClientError);
+  let dropped = 0;
+  let lastWarnAt = 0;
+  server.on('drop', () => {
+    dropped += 1;
+    if (Date.now() - lastWarnAt < 60_000) return;
+    logger?.warn({ dropped, maxConnections: limits.maxConnections }, 'connection limit reached: dropping new connections');
+    lastWarnAt = Date.now();
+    dropped = 0;
+  });
+  return server;
+}
+
+/**
+ * Node's own answer to a request it gave up on (too slow: 408; headers too large: 431; unparsable: 400) as
+ * problem+json like every other error, instead of node's bare status line. Mirrors node's default guard: nothing is
+ * written to a client that is gone or already got (part of) a response.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, detail]: [number, ErrorCode, string] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'REQUEST_TIMEOUT', 'the request was not received in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'BAD_REQUEST', 'request headers too large']
+        : [400, 'BAD_REQUEST', 'malformed HTTP request'];
+  const body = JSON.stringify(problemBody(status, code, detail));
+  socket.write(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  socket.destroy();
 }

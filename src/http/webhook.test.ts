@@ -2,6 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { Keyv } from 'keyv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
 import { createLogger, silentLogger, type Logger } from '../logger.js';
 import { createSummaryService, type SummaryService } from '../pipeline/summary-service.js';
 import { createWorker } from '../pipeline/worker.js';
@@ -12,8 +13,8 @@ import { createHttpApp } from './app.js';
 import type { HttpDeps } from './ports.js';
 import { startHttpServer, type RunningHttpServer } from './server.js';
 
-const TOKEN = 'webhook-token-0123456789abcdef';
-const API_KEY = 'api-key-0123456789abcdef';
+const TOKEN = 'webhook-token-9e4a7c2f1b8d5036a9e1c7f4b2d8';
+const API_KEY = 'api-key-4d9b2e7f1a8c5036b9d1e7a4f2c8';
 const CONV = '2f7bf00a-0fc2-4d6a-9b56-92238191433e';
 const OTHER = '74a9811f-9eee-4b75-b53b-2cb4959b90f1';
 const QUEUE = 'a6f03f8d-bb75-4bcf-8304-2d73a0f21572';
@@ -236,6 +237,13 @@ describe('POST /webhooks/genesys: auth', () => {
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
     expect((await queue.counts()).pending).toBe(0);
+  });
+
+  it('accepts deliveries with a WEBHOOK_TOKEN read from a secrets file (trailing newline)', async () => {
+    const config = loadConfig({ GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret', API_KEYS: API_KEY, WEBHOOK_TOKEN: `${TOKEN}\n` });
+    const a = app({ webhook: { token: config.webhookToken ?? '', intake: (id, source) => service.conversationEnded(id, source), isConversationOver: allPartiesLeft } });
+    expect((await accepted(await a.request('/webhooks/genesys', post(eventBridgeEvent())))).accepted).toBe(1);
+    expect((await a.request('/webhooks/genesys', post(eventBridgeEvent(), { 'x-api-key': TOKEN }))).status).toBe(202);
   });
 
   it('answers 404 NOT_FOUND when no webhook token is configured', async () => {

@@ -9,7 +9,7 @@ import { isAppError } from '../errors.js';
 import { startWrapup } from '../app.js';
 import { startGenesysSim } from './genesys-sim.js';
 
-const DEMO_API_KEY = 'demo-api-key-0123456789';
+const DEMO_API_KEY = 'demo-api-key-3b9e7c1a5f2d8046e9c1a7f3b5d2';
 const EVERY_MS = Number(process.env.DEMO_INTERVAL_MS ?? 4000);
 
 async function main(): Promise<void> {
@@ -76,7 +76,8 @@ function printBanner(url: string, key: string): void {
     `\nwrapup demo: simulated Genesys Cloud org, API at ${url}\n` +
       `Read a summary (conversation ids appear below as they land):\n` +
       `  curl -s -H "Authorization: Bearer ${key}" ${url}/api/summary/<conversation_id>\n` +
-      `  curl -s ${url}/readyz\n` +
+      `  curl -s ${url}/readyz                                  # public: ok and a state per check\n` +
+      `  curl -s -H "Authorization: Bearer ${key}" ${url}/api/status   # channels, queues, backfill\n` +
       `Ctrl-C stops.\n\n`,
   );
 }

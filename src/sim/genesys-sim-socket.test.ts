@@ -168,13 +168,28 @@ describe('websocket', () => {
     await second.waitFor(isConversation);
   });
 
-  it('kicks the first socket when a second one connects to the same channel', async () => {
-    const { sim, channel } = await setup();
+  it('kicks the first socket when a second one connects to the same channel (no credentials needed), which then gets the events', async () => {
+    const { sim, channel, notifications, queueTopic } = await setup();
+    await notifications.putNotificationsChannelSubscriptions(channel.id ?? '', [{ id: queueTopic }]);
     const first = await connect(channel.connectUri ?? '');
-    await connect(channel.connectUri ?? '');
+    const second = await connect(channel.connectUri ?? ''); // a plain ws client: no token, only the channel's URI
     await first.closed;
     expect(sim.connectedSockets()).toBe(1);
     expect(sim.stats.socketsOpened).toBe(2);
+    sim.startConversation({ queueId: sim.queues[0]!.id });
+    await second.waitFor(isConversation);
+    expect(first.frames.filter(isConversation)).toEqual([]);
+  });
+
+  it('stops sending events to a channel once its subscriptions are deleted (the socket stays open)', async () => {
+    const { sim, channel, notifications, queueTopic } = await setup();
+    await notifications.putNotificationsChannelSubscriptions(channel.id ?? '', [{ id: queueTopic }]);
+    const holder = await connect(channel.connectUri ?? '');
+    await notifications.deleteNotificationsChannelSubscriptions(channel.id ?? '');
+    sim.startConversation({ queueId: sim.queues[0]!.id });
+    await settle(100);
+    expect(holder.frames.filter(isConversation)).toEqual([]);
+    expect(holder.ws.readyState).toBe(WebSocket.OPEN);
   });
 
   it('announces socket_closing then closes after the grace period, and drops sockets abruptly', async () => {

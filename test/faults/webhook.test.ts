@@ -6,7 +6,7 @@ import { DEFAULT_QUEUES, type SimConversation } from '../../src/sim/genesys-sim.
 import { waitFor } from '../helpers.js';
 import { expectAllSummarizedOnce, responses, startRig, SUMMARY_TIMEOUT_MS, waitConnected, type Rig } from './rig.js';
 
-const WEBHOOK_TOKEN = 'webhook-token-0123456789abcdef';
+const WEBHOOK_TOKEN = 'webhook-token-9e4a7c2f1b8d5036a9e1c7f4b2d8';
 const WEBHOOK_PATH = '/webhooks/genesys';
 
 /** The Amazon EventBridge event Genesys' partner source emits for a customer.end detail event (genesys-api.md §7.1). */
