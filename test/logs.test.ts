@@ -5,7 +5,7 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { startGenesysSim, type GenesysSim, type SimConversation } from '../src/sim/genesys-sim.js';
-import { startOpenAiFake, type OpenAiFake } from '../src/sim/openai-fake.js';
+import { FAKE_LEAKED_PII, startOpenAiFake, type OpenAiFake } from '../src/sim/openai-fake.js';
 import { startWrapup, type Wrapup } from '../src/app.js';
 import { createLogger } from '../src/logger.js';
 import { testConfig, TEST_API_KEY, waitFor } from './helpers.js';
@@ -73,5 +73,17 @@ describe('logs', () => {
       ...summaries.map((s) => s.summary.slice(0, 40)),
     ];
     for (const needle of forbidden) expect(log, `log contains ${JSON.stringify(needle.slice(0, 12))}…`).not.toContain(needle);
+  });
+
+  it('name the failed check and its figures (field, PII type), never the leaked text, when the model leaks', async () => {
+    fake.setMode('leak-pii');
+    const scenario = sim.scenarios.find((s) => s.mediaType === 'message' && s.pii.length > 0)!;
+    const conversation = await sim.playConversation({ scenario });
+    const record = await waitFor(() => wrapup!.service.getSummary(conversation.id));
+    expect(record.fallback_reason).toMatchObject({ code: 'PII_IN_OUTPUT', details: { issues: expect.arrayContaining([expect.objectContaining({ check: 'pii', field: 'headline', types: ['card'] })]) } });
+    const line = lines.map((l) => JSON.parse(l) as Record<string, any>).find((l) => l.msg === 'LLM failed for good; serving the extractive summary' && l.conversationId === conversation.id);
+    expect(line).toMatchObject({ code: 'PII_IN_OUTPUT', details: { issues: expect.arrayContaining([expect.objectContaining({ field: 'headline', types: ['card'] })]) } });
+    const log = lines.join('');
+    for (const value of [...Object.values(FAKE_LEAKED_PII), ...scenario.pii.map((p) => p.value)]) expect(log).not.toContain(value);
   });
 });

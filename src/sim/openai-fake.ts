@@ -12,7 +12,8 @@ import { answerTokens, chattyObject, chattyText, outputCap, overshoot, overshoot
  *   one item); `maxLength` keywords ignored; re-asks come back the same way;
  * - 'chatty': the JSON inside a ```json fence between prose, enums capitalized or as synonyms ("Resolved",
  *   "follow-up needed"), "N/A" for empty optional fields, confidences as strings, an extra key, curly quotes;
- * - 'truncated': the first answer after setMode stops mid-JSON with `finish_reason: "length"`.
+ * - 'truncated': the first answer for each conversation (each distinct transcript) stops mid-JSON with
+ *   `finish_reason: "length"`, as a verbose model does at the output cap; asked again, it finishes.
  */
 export type FakeMode =
   | 'ok'
@@ -45,6 +46,8 @@ export interface OpenAiFake {
   setUsage(usage: { prompt_tokens: number; completion_tokens: number } | undefined): void;
   /** Holds every later answer this long after the request is recorded (a slow model; 0 answers at once). */
   setDelay(ms: number): void;
+  /** Summary (JSON) requests per conversation, keyed by the transcript block they carry (map steps excluded). */
+  callsByTranscript(): Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -132,6 +135,11 @@ function withFault(answer: Record<string, unknown>, fault: AdversarialFault, mes
   return out;
 }
 
+/** The <transcript> block of a request (its conversation), or '' when it has none. */
+export function transcriptKey(messages: Messages): string {
+  return /<transcript>\n([\s\S]*?)\n<\/transcript>/.exec(promptText(messages))?.[1] ?? '';
+}
+
 const promptText = (messages: Messages): string => messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
 
 /** Plain-text notes for a map (condense) request. */
@@ -215,6 +223,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
   }
   const requests: OpenAiFake['requests'] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const truncatedOnce = new Set<string>();
 
   /** Waits `ms`; resolves early (false) when the client goes away or the fake closes. */
   function hold(res: ServerResponse, ms: number): Promise<boolean> {
@@ -263,8 +272,11 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     const fault = faultFor(callsInMode);
     faults.push(fault);
     const text = content(body, fault, { mode, call: callsInMode, overshootRange: options.overshootRange ?? [1.1, 1.4] });
-    // A real server stops at the output cap; 'truncated' also stops its first answer early (a small server default).
-    const cap = mode === 'truncated' && callsInMode === 1 ? Math.min(outputCap(body) ?? Infinity, options.truncateAtTokens ?? 120) : outputCap(body);
+    // A real server stops at the output cap; 'truncated' also stops each conversation's first answer early.
+    const key = transcriptKey(body.messages);
+    const firstTry = !wantsText(body) && !truncatedOnce.has(key);
+    if (mode === 'truncated' && firstTry) truncatedOnce.add(key);
+    const cap = mode === 'truncated' && firstTry ? Math.min(outputCap(body) ?? Infinity, options.truncateAtTokens ?? 120) : outputCap(body);
     if (cap !== undefined && answerTokens(text) > cap) {
       send(res, 200, completion(body.model, stopAt(text, cap), body.messages, usage, 'length'));
       return;
@@ -297,6 +309,16 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     setMode(next) {
       mode = next;
       callsInMode = 0;
+      truncatedOnce.clear();
+    },
+    callsByTranscript() {
+      const counts = new Map<string, number>();
+      for (const { body } of requests) {
+        if (wantsText(body)) continue;
+        const key = transcriptKey(body?.messages ?? []);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
     },
     setDelay(ms) {
       delayMs = ms;

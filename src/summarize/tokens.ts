@@ -3,6 +3,7 @@ import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { z } from 'zod';
 import { loadConfigJsonSync } from './config-file.js';
+import { FIELD_LIMITS } from './output-limits.js';
 
 const ModelSpecSchema = z.object({
   contextTokens: z.number().int().positive(),
@@ -84,9 +85,14 @@ export function inputBudget(model: string, models: ModelTable = bundledModelTabl
 }
 
 /**
- * The output-token cap of one summary request: the JSON frame and every short field at its hard limit (~1,500
- * characters) plus the summary, at ~3 characters a token, with a margin; never above the model's max output.
+ * The output-token cap of one summary request: every field at its hard limit (models overshoot the stated targets up
+ * to those limits, lists included) plus the JSON framing, at ~3 characters a token; never above the model's max
+ * output. A ceiling, not a cost: only what the model writes is paid.
  */
 export function answerTokenCap(maxLength: number, model: string, models: ModelTable = bundledModelTable()): number {
-  return Math.min(modelSpec(model, models).maxOutputTokens, Math.ceil((maxLength + 1500) / 3) + 200);
+  const L = FIELD_LIMITS;
+  const fieldChars =
+    maxLength + L.headline + L.intent + L.resolutionText + L.followUps * (L.followUpAction + L.followUpDue) + L.topics * L.topic + L.entities * L.entityValue;
+  const framing = 1000;
+  return Math.min(modelSpec(model, models).maxOutputTokens, Math.ceil((fieldChars + framing) / 3));
 }
