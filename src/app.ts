@@ -130,6 +130,7 @@ async function startCore(config: Config, logger: Logger, closers: Closer[]): Pro
   const summaries = createSummaryStore({
     keyv: backend.keyv('summaries'),
     ttlMs: config.store.summaryTtlSeconds * 1000 || undefined,
+    defaultMaxLength: config.summary.maxLength,
     logger: logger.child({ module: 'summary-store' }),
   });
   const queue = createEmbeddedTaskQueue({
@@ -183,6 +184,7 @@ async function startCore(config: Config, logger: Logger, closers: Closer[]): Pro
     events: worker.events,
     defaultMaxLength: config.summary.maxLength,
     templateVersion: `${engine.template.id}@${engine.template.version}`,
+    forceIntervalMs: config.limits.forceIntervalMs,
     logger: logger.child({ module: 'service' }),
   });
   return { backend, queue, genesys, engine, worker, service };

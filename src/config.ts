@@ -136,6 +136,11 @@ const ConfigSchema = z.object({
     retryBaseDelayMs: positiveInt,
     retryMaxDelayMs: positiveInt,
   }),
+  /** What one client may make wrapup spend (summary-service.ts). */
+  limits: z.object({
+    /** Per conversation, a `force: true` that starts work is accepted once per this many ms. */
+    forceIntervalMs: nonNegativeInt,
+  }),
   backfill: z.object({
     maxLookbackMs: nonNegativeInt,
     maxConversationMs: nonNegativeInt,
@@ -227,10 +232,12 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   setIf(w, 'concurrency', env.WORKER_CONCURRENCY);
   setIf(w, 'taskTimeoutMs', env.WORKER_TASK_TIMEOUT_MS);
   setIf(w, 'retryWindowMs', env.WORKER_RETRY_WINDOW_MS);
+  const l = { ...d.limits };
+  setIf(l, 'forceIntervalMs', env.FORCE_INTERVAL_MS);
   const b = { ...d.backfill };
   setIf(b, 'maxLookbackMs', env.BACKFILL_MAX_LOOKBACK_MS);
   setIf(b, 'maxConversationMs', env.MAX_CONVERSATION_MS);
-  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
+  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, limits: l, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
   setIf(out, 'webhookToken', trimmed(env.WEBHOOK_TOKEN));
   return out;
 }
@@ -317,6 +324,7 @@ const ENV_NAMES: Record<string, string> = {
   'worker.concurrency': 'WORKER_CONCURRENCY',
   'worker.taskTimeoutMs': 'WORKER_TASK_TIMEOUT_MS',
   'worker.retryWindowMs': 'WORKER_RETRY_WINDOW_MS',
+  'limits.forceIntervalMs': 'FORCE_INTERVAL_MS',
   'backfill.maxLookbackMs': 'BACKFILL_MAX_LOOKBACK_MS',
   'backfill.maxConversationMs': 'MAX_CONVERSATION_MS',
   logLevel: 'LOG_LEVEL',

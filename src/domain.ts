@@ -256,9 +256,14 @@ export interface TaskQueue {
   counts(): Promise<Record<TaskStatus, number>>;
 }
 
-/** The summary-store port (zod-parsed on read; an unreadable record is reported, never thrown at a request). */
+/**
+ * The summary-store port (zod-parsed on read; an unreadable record is reported, never thrown at a request). Every
+ * conversation has one summary at the default length; summaries made at other lengths are kept beside it.
+ */
 export interface SummaryStore {
-  get(conversationId: ConversationId): Promise<SummaryRecord | undefined>;
+  /** Without `maxLength` (or with the default one): the conversation's summary; else the one made at exactly that length. */
+  get(conversationId: ConversationId, maxLength?: number): Promise<SummaryRecord | undefined>;
+  /** Stores under the record's `max_length`: the default length replaces the conversation's summary, others sit beside it. */
   put(record: SummaryRecord): Promise<void>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;

@@ -24,7 +24,7 @@ let dir: string;
 
 beforeEach(async () => {
   backend = await createKeyvBackend('memory://');
-  store = createSummaryStore({ keyv: backend.keyv('summaries'), logger: silentLogger() });
+  store = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
   enqueued = [];
   dir = await mkdtemp(path.join(tmpdir(), 'rerun-stale-'));
 });
@@ -85,8 +85,10 @@ describe('rerunStale', () => {
     const url = `sqlite://${path.join(dir, 'db.sqlite')}`;
     const config = loadConfig({ GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret', API_KEYS: 'rerun-api-key-5f1c8a3e7b9d2046a8c3e1f7b5d9', STORE_URL: url });
     const seeded = await createKeyvBackend(url);
-    const summaries = createSummaryStore({ keyv: seeded.keyv('summaries'), logger: silentLogger() });
-    await summaries.put(sampleRecord({ conversation_id: id(1), template: STALE, max_length: 300 }));
+    // id(1) was summarized while SUMMARY_MAX_LENGTH was 300: its re-run is at today's default, so it replaces it.
+    const earlier = createSummaryStore({ keyv: seeded.keyv('summaries'), defaultMaxLength: 300, logger: silentLogger() });
+    await earlier.put(sampleRecord({ conversation_id: id(1), template: STALE, max_length: 300 }));
+    const summaries = createSummaryStore({ keyv: seeded.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
     await summaries.put(sampleRecord({ conversation_id: id(2), template: STALE }));
     await seeded.close();
 
@@ -97,7 +99,7 @@ describe('rerunStale', () => {
     const after = await createKeyvBackend(url);
     const queue = createEmbeddedTaskQueue({ keyv: after.keyv('tasks'), logger: silentLogger() });
     const task = await queue.claim();
-    expect(task).toMatchObject({ conversation_id: id(1), max_length: 300, status: 'processing' });
+    expect(task).toMatchObject({ conversation_id: id(1), max_length: 500, status: 'processing' });
     expect(task?.idempotency_key).toMatch(/:force:/);
     expect(await queue.claim()).toBeUndefined();
     queue.close();

@@ -86,7 +86,7 @@ function buildService(tasks: Keyv): { queue: EmbeddedTaskQueue; service: Summary
   const q = createEmbeddedTaskQueue({ keyv: tasks, logger: silentLogger() });
   // A real worker that is never started: only its 'settled' emitter is used by the service.
   const worker = createWorker({ queue: q, process: () => Promise.reject(new Error('not started')), logger: silentLogger() });
-  const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), logger: silentLogger() });
+  const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
   const svc = createSummaryService({ queue: q, summaries, events: worker.events, defaultMaxLength: 500,
     templateVersion: 'default@1', logger: silentLogger() });
   return { queue: q, service: svc };

@@ -47,8 +47,9 @@ export function idempotencyKey(conversationId: string, templateVersion: string, 
 
 export interface SummaryService {
   /**
-   * The stored summary; with `maxLength` below its length, a copy shortened at a sentence boundary (marked
-   * `summary_shortened`). Never a model call.
+   * Without `maxLength`: the conversation's default-length summary, whatever other lengths were asked for. With it:
+   * the summary made at that length (a forced re-run, stored beside the default one), else the default one, or a copy
+   * of it shortened at a sentence boundary (marked `summary_shortened`) when it is longer. Never a model call.
    */
   getSummary(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined>;
   /**
@@ -79,11 +80,14 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
   const waiters = new Set<() => void>();
   let released = false;
 
-  /** The force key follows the current summary: forces join one pending task until it has replaced the summary. */
+  /**
+   * The force key follows the current summary at that length: forces join one pending task until it has replaced
+   * that summary (the default-length one, or the one stored beside it for another length).
+   */
   async function keyFor(conversationId: string, maxLength: number, force: boolean | undefined): Promise<string> {
     const base = idempotencyKey(conversationId, deps.templateVersion, maxLength);
     if (!force) return base;
-    return `${base}:force:${(await deps.summaries.get(conversationId))?.task_id ?? 'none'}`;
+    return `${base}:force:${(await deps.summaries.get(conversationId, maxLength))?.task_id ?? 'none'}`;
   }
 
   async function request(conversationId: string, options: RequestOptions = {}): Promise<TaskRecord> {
@@ -139,7 +143,12 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
     return hasTransientFailure(task) && (task.revivals ?? 0) < maxRevivals && age >= reviveAfterMs;
   }
 
+  /** The summary made at exactly `maxLength` when one was (a forced re-run), else the default one, cut to fit. */
   async function getSummary(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined> {
+    if (maxLength !== undefined && maxLength !== deps.defaultMaxLength) {
+      const exact = await deps.summaries.get(conversationId, maxLength);
+      if (exact) return exact;
+    }
     const record = await deps.summaries.get(conversationId);
     if (!record || maxLength === undefined || record.summary.length <= maxLength) return record;
     return shorterCopy(record, maxLength);
