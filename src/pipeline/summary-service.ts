@@ -100,14 +100,16 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
       const existing = await deps.queue.findByKey(key);
       if (!existing || isTaskSettled(existing)) takeForce(conversationId);
     }
-    const { task, created } = await deps.queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source });
+    // Work a client's read starts waits behind event work (and an event joining it raises it).
+    const priority = source === 'api' ? 'low' : 'normal';
+    const { task, created } = await deps.queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source, priority });
     if (created) {
       deps.logger.info({ conversationId, taskId: task.task_id, source }, 'summarization queued');
       return task;
     }
     if (shouldRevive(task, source, force)) {
       deps.logger.info({ conversationId, taskId: task.task_id, source, status: task.status }, 'retrying settled task');
-      return deps.queue.retry(task.task_id, { revival: source !== 'api' });
+      return deps.queue.retry(task.task_id, { revival: source !== 'api', priority });
     }
     return task;
   }
