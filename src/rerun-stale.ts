@@ -117,15 +117,31 @@ export function parseCliArgs(argv: string[]): CliArgs {
   return { maxCount, maxCostUsd, dryRun: values['dry-run'] === true, apiUrl };
 }
 
-/** Enqueues through a running wrapup's API (its own queue and worker): safe while the service runs. */
-function apiEnqueue(apiUrl: string, apiKey: string) {
+/** 429s waited out per conversation before giving up (the key's task budget refills at API_TASK_RATE_PER_MIN). */
+const MAX_WAITS = 10;
+
+/**
+ * Enqueues through a running wrapup's API (its own queue and worker): safe while the service runs. Every forced
+ * re-run starts a task, so it spends the key's task budget: a 429 is waited out (its Retry-After, at most 2 min).
+ */
+export function apiEnqueue(apiUrl: string, apiKey: string) {
   return async (conversationId: string): Promise<void> => {
-    const res = await fetch(`${apiUrl}/api/summary/submit`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ conversation_id: conversationId, force: true }),
-    });
-    if (!res.ok) throw new AppError('INTERNAL', `submit answered HTTP ${res.status}`, { upstreamStatus: res.status });
+    for (let waits = 0; ; waits += 1) {
+      const res = await fetch(`${apiUrl}/api/summary/submit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ conversation_id: conversationId, force: true }),
+      });
+      await res.body?.cancel();
+      if (res.ok) return;
+      if (res.status !== 429 || waits >= MAX_WAITS) {
+        throw new AppError('INTERNAL', `submit answered HTTP ${res.status}`, { upstreamStatus: res.status });
+      }
+      const header = res.headers.get('retry-after');
+      const asked = header === null ? Number.NaN : Number(header);
+      const seconds = Number.isFinite(asked) && asked >= 0 ? Math.min(120, asked) : 1;
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
   };
 }
 

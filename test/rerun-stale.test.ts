@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import type { SummaryRecord } from '../src/domain.js';
 import { silentLogger } from '../src/logger.js';
-import { formatReport, parseCliArgs, rerunStale, runFromConfig, type RerunStaleDeps } from '../src/rerun-stale.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { apiEnqueue, formatReport, parseCliArgs, rerunStale, runFromConfig, type RerunStaleDeps } from '../src/rerun-stale.js';
 import { createKeyvBackend, type KeyvBackend } from '../src/store/keyv-backend.js';
 import { createSummaryStore, type IndexedSummaryStore } from '../src/store/summary-store.js';
 import { createEmbeddedTaskQueue } from '../src/store/task-queue.js';
@@ -104,5 +106,28 @@ describe('rerunStale', () => {
     expect(await queue.claim()).toBeUndefined();
     queue.close();
     await after.close();
+  });
+
+  it('through the API, waits out a 429 (the key’s task budget) and gives up after ten of them', async () => {
+    const answers: number[] = [];
+    let refuse = 2;
+    const server = createServer((req, res) => {
+      req.resume();
+      const status = refuse-- > 0 ? 429 : 202;
+      answers.push(status);
+      res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '0' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const enqueue = apiEnqueue(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'k');
+      await enqueue(id(1));
+      expect(answers).toEqual([429, 429, 202]);
+      refuse = 100;
+      await expect(enqueue(id(2))).rejects.toMatchObject({ upstreamStatus: 429 });
+      expect(answers.length).toBe(3 + 11);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

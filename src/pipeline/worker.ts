@@ -158,8 +158,10 @@ export function createWorker(options: WorkerOptions): Worker {
       return;
     }
     const failed = await queue.fail(task.task_id, { ...taskError, retryable: error.retryable });
-    // The check and its figures (field, length, limit; schema paths; PII types), never the text.
-    log.error({ code: error.code, attempts: task.attempts, retryable: error.retryable, ...(hasDetails ? { details } : {}) }, 'task failed');
+    // The check and its figures (field, length, limit; schema paths; PII types), never the text. An id Genesys does
+    // not know is a client's mistake (or a guess), not our failure: info, so guessing cannot flood the error log.
+    const level = error.code === 'CONVERSATION_NOT_FOUND' ? 'info' : 'error';
+    log[level]({ code: error.code, attempts: task.attempts, retryable: error.retryable, ...(hasDetails ? { details } : {}) }, 'task failed');
     events.emit('settled', failed);
   }
 

@@ -226,6 +226,27 @@ describe('embedded task queue', () => {
     expect((await queue.enqueue(request(2))).created).toBe(true);
   });
 
+  it('keeps a task that failed with a short-lived code (and its key) only as long as that code says', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(clockMs);
+    const hour = 3_600_000;
+    const { queue } = await setup('memory://', { ttlMs: 7 * 24 * hour, failedTtlMs: { CONVERSATION_NOT_FOUND: hour } });
+    const unknown = (await queue.enqueue(request(1))).task;
+    const outage = (await queue.enqueue(request(2))).task;
+    await queue.claim();
+    await queue.claim();
+    await queue.fail(unknown.task_id, { code: 'CONVERSATION_NOT_FOUND', message: 'no such conversation' });
+    await queue.fail(outage.task_id, { code: 'LLM_UNAVAILABLE', message: 'down', retryable: true });
+    vi.setSystemTime(clockMs + hour - 1000);
+    expect(await queue.get(unknown.task_id)).toBeDefined();
+    vi.setSystemTime(clockMs + hour + 1000);
+    expect(await queue.get(unknown.task_id)).toBeUndefined();
+    expect(await queue.findByKey(request(1).idempotencyKey)).toBeUndefined();
+    expect(await queue.get(outage.task_id), 'other failures keep the task TTL').toBeDefined();
+    vi.setSystemTime(clockMs + 7 * 24 * hour + 1000);
+    expect(await queue.get(outage.task_id)).toBeUndefined();
+  });
+
   it('reports and drops an unreadable task record when it rebuilds the open-task index', async () => {
     const lines: Array<Record<string, unknown>> = [];
     const destination = new Writable({

@@ -25,6 +25,11 @@ export interface EmbeddedTaskQueueOptions {
    * @default undefined (kept forever)
    */
   ttlMs?: number;
+  /**
+   * How long a task that failed for good with one of these error codes (and its idempotency key) is kept instead,
+   * in ms: e.g. an unknown conversation's failure need not stay as long as real work. @default {}
+   */
+  failedTtlMs?: Readonly<Record<string, number>>;
   /** Epoch-ms clock for timestamps and not_before. @default Date.now */
   clock?: () => number;
   /** @default crypto.randomUUID */
@@ -44,9 +49,14 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
   const now = options.clock ?? Date.now;
   const newId = options.idFactory ?? randomUUID;
   const ttl = options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined;
+  const failedTtl = options.failedTtlMs ?? {};
+  const ttlFor = (task: TaskRecord): number | undefined => {
+    const short = task.status === 'failed' && task.error ? failedTtl[task.error.code] : undefined;
+    return short !== undefined && short > 0 ? Math.min(short, ttl ?? short) : ttl;
+  };
   const wake = createWakeups(now, logger);
   const index = createOpenIndex();
-  const state = createTransitions(repo, index, now, ttl, logger);
+  const state = createTransitions(repo, index, now, ttlFor, logger);
   let loaded = false;
 
   async function ensureLoaded(): Promise<void> {
