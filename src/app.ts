@@ -27,6 +27,7 @@ import { isSummaryStale } from './summarize/staleness.js';
 import { createConversationProcessor } from './pipeline/process-conversation.js';
 import { createWorker, type Worker } from './pipeline/worker.js';
 import { createSummaryService, type SummaryService } from './pipeline/summary-service.js';
+import { createAdmission } from './pipeline/admission.js';
 import { createSnapshotIntake } from './pipeline/snapshot-intake.js';
 import { createBackfill, streamHealthyUntil, type Backfill } from './pipeline/backfill.js';
 import { createHttpApp, startHttpServer, type CheckResult, type ReadinessCheck } from './http/app.js';
@@ -130,11 +131,14 @@ async function startCore(config: Config, logger: Logger, closers: Closer[]): Pro
   const summaries = createSummaryStore({
     keyv: backend.keyv('summaries'),
     ttlMs: config.store.summaryTtlSeconds * 1000 || undefined,
+    defaultMaxLength: config.summary.maxLength,
     logger: logger.child({ module: 'summary-store' }),
   });
   const queue = createEmbeddedTaskQueue({
     keyv: backend.keyv('tasks'),
     ttlMs: config.store.taskTtlSeconds * 1000 || undefined,
+    // An unknown conversation's failure is cheap to keep: a guessed id must not hold a record for days.
+    failedTtlMs: { CONVERSATION_NOT_FOUND: config.limits.notFoundTaskTtlSeconds * 1000 },
     logger: logger.child({ module: 'task-queue' }),
   });
   closers.push(async () => queue.close());
@@ -183,9 +187,20 @@ async function startCore(config: Config, logger: Logger, closers: Closer[]): Pro
     events: worker.events,
     defaultMaxLength: config.summary.maxLength,
     templateVersion: `${engine.template.id}@${engine.template.version}`,
+    admission: admissionFrom(config.limits),
     logger: logger.child({ module: 'service' }),
   });
   return { backend, queue, genesys, engine, worker, service };
+}
+
+/** The limits on what clients may make wrapup start (a rate of 0: that budget is off). */
+function admissionFrom(limits: Config['limits']) {
+  return createAdmission({
+    forceIntervalMs: limits.forceIntervalMs,
+    notFoundTtlMs: limits.notFoundTtlMs,
+    apiTasks: limits.apiTaskRatePerMin > 0 ? { ratePerMin: limits.apiTaskRatePerMin, burst: limits.apiTaskBurst } : undefined,
+    webhookTasks: limits.webhookTaskRatePerMin > 0 ? { ratePerMin: limits.webhookTaskRatePerMin, burst: limits.webhookTaskBurst } : undefined,
+  });
 }
 
 async function buildEngine(config: Config, logger: Logger): Promise<SummaryEngine> {
@@ -265,7 +280,7 @@ function httpApp(config: Config, logger: Logger, core: Core, intake: () => Intak
       ? {
           webhook: {
             token: config.webhookToken,
-            intake: (conversationId: string, source: 'webhook') => service.conversationEnded(conversationId, source),
+            intake: (conversationId: string, source: 'webhook', client: string) => service.conversationEnded(conversationId, source, client),
             isConversationOver: snapshotIsOver,
           },
         }

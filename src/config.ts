@@ -136,6 +136,21 @@ const ConfigSchema = z.object({
     retryBaseDelayMs: positiveInt,
     retryMaxDelayMs: positiveInt,
   }),
+  /** What one client may make wrapup spend (pipeline/admission.ts); a rate of 0 disables that budget. */
+  limits: z.object({
+    /** Tasks one API key may start per minute (steady rate), and at once (burst). */
+    apiTaskRatePerMin: nonNegativeInt,
+    apiTaskBurst: positiveInt,
+    /** Tasks the webhook token may start per minute, and at once. */
+    webhookTaskRatePerMin: nonNegativeInt,
+    webhookTaskBurst: positiveInt,
+    /** Per conversation, a `force: true` that starts work is accepted once per this many ms. */
+    forceIntervalMs: nonNegativeInt,
+    /** A conversation Genesys answered 404 for is answered 404 at once for this long. */
+    notFoundTtlMs: nonNegativeInt,
+    /** How long the failed task of a conversation Genesys does not know is kept (the task TTL otherwise). */
+    notFoundTaskTtlSeconds: positiveInt,
+  }),
   backfill: z.object({
     maxLookbackMs: nonNegativeInt,
     maxConversationMs: nonNegativeInt,
@@ -227,10 +242,18 @@ function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: string[]): 
   setIf(w, 'concurrency', env.WORKER_CONCURRENCY);
   setIf(w, 'taskTimeoutMs', env.WORKER_TASK_TIMEOUT_MS);
   setIf(w, 'retryWindowMs', env.WORKER_RETRY_WINDOW_MS);
+  const l = { ...d.limits };
+  setIf(l, 'apiTaskRatePerMin', env.API_TASK_RATE_PER_MIN);
+  setIf(l, 'apiTaskBurst', env.API_TASK_BURST);
+  setIf(l, 'webhookTaskRatePerMin', env.WEBHOOK_TASK_RATE_PER_MIN);
+  setIf(l, 'webhookTaskBurst', env.WEBHOOK_TASK_BURST);
+  setIf(l, 'forceIntervalMs', env.FORCE_INTERVAL_MS);
+  setIf(l, 'notFoundTtlMs', env.NOT_FOUND_TTL_MS);
+  setIf(l, 'notFoundTaskTtlSeconds', env.NOT_FOUND_TASK_TTL_SECONDS);
   const b = { ...d.backfill };
   setIf(b, 'maxLookbackMs', env.BACKFILL_MAX_LOOKBACK_MS);
   setIf(b, 'maxConversationMs', env.MAX_CONVERSATION_MS);
-  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
+  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, limits: l, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
   setIf(out, 'webhookToken', trimmed(env.WEBHOOK_TOKEN));
   return out;
 }
@@ -317,6 +340,13 @@ const ENV_NAMES: Record<string, string> = {
   'worker.concurrency': 'WORKER_CONCURRENCY',
   'worker.taskTimeoutMs': 'WORKER_TASK_TIMEOUT_MS',
   'worker.retryWindowMs': 'WORKER_RETRY_WINDOW_MS',
+  'limits.apiTaskRatePerMin': 'API_TASK_RATE_PER_MIN',
+  'limits.apiTaskBurst': 'API_TASK_BURST',
+  'limits.webhookTaskRatePerMin': 'WEBHOOK_TASK_RATE_PER_MIN',
+  'limits.webhookTaskBurst': 'WEBHOOK_TASK_BURST',
+  'limits.forceIntervalMs': 'FORCE_INTERVAL_MS',
+  'limits.notFoundTtlMs': 'NOT_FOUND_TTL_MS',
+  'limits.notFoundTaskTtlSeconds': 'NOT_FOUND_TASK_TTL_SECONDS',
   'backfill.maxLookbackMs': 'BACKFILL_MAX_LOOKBACK_MS',
   'backfill.maxConversationMs': 'MAX_CONVERSATION_MS',
   logLevel: 'LOG_LEVEL',

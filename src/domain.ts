@@ -169,6 +169,13 @@ export const TaskStatusSchema = z.enum(['pending', 'processing', 'completed', 'f
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
 
+/**
+ * Claim order: `low` is work a client's read started (source `api`), claimed only when no event work (socket, webhook,
+ * backfill) is claimable, so a burst of reads never delays a conversation that just ended.
+ */
+export const TaskPrioritySchema = z.enum(['normal', 'low']);
+export type TaskPriority = z.infer<typeof TaskPrioritySchema>;
+
 /** A unit of summarization work, persisted before it is acknowledged. */
 export const TaskRecordSchema = z.object({
   schema_version: z.literal(1),
@@ -189,6 +196,8 @@ export const TaskRecordSchema = z.object({
   quality_score: z.number().optional(),
   /** Times an event (socket, webhook, backfill) revived this task after it failed for good; capped by the service. */
   revivals: z.number().int().nonnegative().optional(),
+  /** Absent means `normal` (and for records written before priorities existed). */
+  priority: TaskPrioritySchema.optional(),
 });
 export type TaskRecord = z.infer<typeof TaskRecordSchema>;
 
@@ -226,6 +235,13 @@ export interface EnqueueRequest {
   idempotencyKey: string;
   maxLength: number;
   source: TaskSource;
+  /** @default 'normal' */
+  priority?: TaskPriority;
+}
+
+export interface ClaimOptions {
+  /** Whether a low-priority task may be claimed (only ever when no normal one is claimable). @default true */
+  includeLow?: boolean;
 }
 
 /**
@@ -233,12 +249,15 @@ export interface EnqueueRequest {
  * The embedded adapter lives in store/; a BullMQ adapter can replace it without touching the pipeline.
  */
 export interface TaskQueue {
-  /** Persists a pending task unless one with this key exists; returns the task either way. */
+  /**
+   * Persists a pending task unless one with this key exists; returns the task either way. A normal-priority request
+   * joining a pending low-priority task raises it (an event about a conversation a client asked for first).
+   */
   enqueue(request: EnqueueRequest): Promise<{ task: TaskRecord; created: boolean }>;
   get(taskId: string): Promise<TaskRecord | undefined>;
   findByKey(idempotencyKey: string): Promise<TaskRecord | undefined>;
-  /** Moves the oldest claimable pending task to processing and returns it. */
-  claim(): Promise<TaskRecord | undefined>;
+  /** Moves the oldest claimable pending normal-priority task (else, if allowed, low-priority one) to processing. */
+  claim(options?: ClaimOptions): Promise<TaskRecord | undefined>;
   complete(taskId: string, result: { latencyMs: number; qualityScore: number }): Promise<TaskRecord>;
   /** Fails a task for good, or (with retryAt) puts it back to pending until that time. */
   fail(taskId: string, error: TaskError, retryAt?: number): Promise<TaskRecord>;
@@ -246,9 +265,9 @@ export interface TaskQueue {
   skip(taskId: string, reason: TaskError): Promise<TaskRecord>;
   /**
    * Re-queues a settled task with a fresh attempt budget (an explicit client request, or with `revival` an event
-   * about its conversation, which also counts `revivals` up by one).
+   * about its conversation, which also counts `revivals` up by one), at `priority` (else the one it had).
    */
-  retry(taskId: string, options?: { revival?: boolean }): Promise<TaskRecord>;
+  retry(taskId: string, options?: { revival?: boolean; priority?: TaskPriority }): Promise<TaskRecord>;
   /** On start: tasks left processing by a dead process go back to pending. Returns how many. */
   recover(): Promise<number>;
   /** Called whenever a task becomes claimable, so workers need not poll tightly. */
@@ -256,9 +275,14 @@ export interface TaskQueue {
   counts(): Promise<Record<TaskStatus, number>>;
 }
 
-/** The summary-store port (zod-parsed on read; an unreadable record is reported, never thrown at a request). */
+/**
+ * The summary-store port (zod-parsed on read; an unreadable record is reported, never thrown at a request). Every
+ * conversation has one summary at the default length; summaries made at other lengths are kept beside it.
+ */
 export interface SummaryStore {
-  get(conversationId: ConversationId): Promise<SummaryRecord | undefined>;
+  /** Without `maxLength` (or with the default one): the conversation's summary; else the one made at exactly that length. */
+  get(conversationId: ConversationId, maxLength?: number): Promise<SummaryRecord | undefined>;
+  /** Stores under the record's `max_length`: the default length replaces the conversation's summary, others sit beside it. */
   put(record: SummaryRecord): Promise<void>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;

@@ -18,8 +18,11 @@ import { loadTemplateRouter, templateRef } from './summarize/template-routing.js
 export interface RerunStaleDeps {
   summaries: Pick<IndexedSummaryStore, 'get' | 'listIds'>;
   isStale: (record: SummaryRecord) => boolean;
-  /** Re-queues one conversation with force (a new task even though a summary exists). */
-  enqueue: (conversationId: string, maxLength: number) => Promise<unknown>;
+  /**
+   * Re-queues one conversation with force (a new task even though a summary exists) at the default length: the
+   * re-run replaces the conversation's summary, whatever length the stale one was written at.
+   */
+  enqueue: (conversationId: string) => Promise<unknown>;
   /** Estimated cost of summarizing again, from the old record's usage; undefined when no usage was recorded. */
   estimateCostUsd: (record: SummaryRecord) => number | undefined;
 }
@@ -62,7 +65,7 @@ export async function rerunStale(deps: RerunStaleDeps, options: RerunStaleOption
       report.stoppedBy = 'cost';
       break;
     }
-    if (!options.dryRun) await deps.enqueue(record.conversation_id, record.max_length);
+    if (!options.dryRun) await deps.enqueue(record.conversation_id);
     report.queued += 1;
     if (cost === undefined) report.unpriced += 1;
     else report.estimatedCostUsd = Math.round((report.estimatedCostUsd + cost) * 1e8) / 1e8;
@@ -114,15 +117,31 @@ export function parseCliArgs(argv: string[]): CliArgs {
   return { maxCount, maxCostUsd, dryRun: values['dry-run'] === true, apiUrl };
 }
 
-/** Enqueues through a running wrapup's API (its own queue and worker): safe while the service runs. */
-function apiEnqueue(apiUrl: string, apiKey: string) {
-  return async (conversationId: string, maxLength: number): Promise<void> => {
-    const res = await fetch(`${apiUrl}/api/summary/submit`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ conversation_id: conversationId, max_length: maxLength, force: true }),
-    });
-    if (!res.ok) throw new AppError('INTERNAL', `submit answered HTTP ${res.status}`, { upstreamStatus: res.status });
+/** 429s waited out per conversation before giving up (the key's task budget refills at API_TASK_RATE_PER_MIN). */
+const MAX_WAITS = 10;
+
+/**
+ * Enqueues through a running wrapup's API (its own queue and worker): safe while the service runs. Every forced
+ * re-run starts a task, so it spends the key's task budget: a 429 is waited out (its Retry-After, at most 2 min).
+ */
+export function apiEnqueue(apiUrl: string, apiKey: string) {
+  return async (conversationId: string): Promise<void> => {
+    for (let waits = 0; ; waits += 1) {
+      const res = await fetch(`${apiUrl}/api/summary/submit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ conversation_id: conversationId, force: true }),
+      });
+      await res.body?.cancel();
+      if (res.ok) return;
+      if (res.status !== 429 || waits >= MAX_WAITS) {
+        throw new AppError('INTERNAL', `submit answered HTTP ${res.status}`, { upstreamStatus: res.status });
+      }
+      const header = res.headers.get('retry-after');
+      const asked = header === null ? Number.NaN : Number(header);
+      const seconds = Number.isFinite(asked) && asked >= 0 ? Math.min(120, asked) : 1;
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
   };
 }
 
@@ -132,7 +151,7 @@ export async function runFromConfig(config: Config, args: CliArgs, logger: Logge
   const backend = await createKeyvBackend(config.store.url, { logger });
   const queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: logger.child({ module: 'task-queue' }) });
   try {
-    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), logger: logger.child({ module: 'summary-store' }) });
+    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: config.summary.maxLength, logger: logger.child({ module: 'summary-store' }) });
     const service = createSummaryService({
       queue,
       summaries,
@@ -144,7 +163,7 @@ export async function runFromConfig(config: Config, args: CliArgs, logger: Logge
     const model = config.openai.apiKey ? config.openai.model : undefined;
     const enqueue = args.apiUrl
       ? apiEnqueue(args.apiUrl, config.http.apiKeys[0] ?? '')
-      : (id: string, maxLength: number) => service.request(id, { maxLength, force: true, source: 'api' });
+      : (id: string) => service.request(id, { force: true, source: 'api' });
     return await rerunStale(
       {
         summaries,

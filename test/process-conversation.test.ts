@@ -31,7 +31,7 @@ afterEach(async () => backend?.close());
 describe('processConversation with wrap-up codes', () => {
   it('offers the union of the queues’ codes (a failing queue costs only its codes) and stores a v2 record', async () => {
     backend = await createKeyvBackend('memory://');
-    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), logger: silentLogger() });
+    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
     const asked: string[] = [];
     const wrapupCodes = {
       forQueue: async (queueId: string) => {
@@ -53,6 +53,8 @@ describe('processConversation with wrap-up codes', () => {
     });
     expect(record).not.toHaveProperty('wrapup_code_id');
     expect(record.stage_latency_ms).toHaveProperty('wrapup_codes');
-    expect(await summaries.get(CONVERSATION)).toEqual(record);
+    // Made at 300 characters: stored beside the conversation's default-length summary, not in its place.
+    expect(await summaries.get(CONVERSATION, 300)).toEqual(record);
+    expect(await summaries.get(CONVERSATION)).toBeUndefined();
   });
 });

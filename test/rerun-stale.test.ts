@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import type { SummaryRecord } from '../src/domain.js';
 import { silentLogger } from '../src/logger.js';
-import { formatReport, parseCliArgs, rerunStale, runFromConfig, type RerunStaleDeps } from '../src/rerun-stale.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { apiEnqueue, formatReport, parseCliArgs, rerunStale, runFromConfig, type RerunStaleDeps } from '../src/rerun-stale.js';
 import { createKeyvBackend, type KeyvBackend } from '../src/store/keyv-backend.js';
 import { createSummaryStore, type IndexedSummaryStore } from '../src/store/summary-store.js';
 import { createEmbeddedTaskQueue } from '../src/store/task-queue.js';
@@ -24,7 +26,7 @@ let dir: string;
 
 beforeEach(async () => {
   backend = await createKeyvBackend('memory://');
-  store = createSummaryStore({ keyv: backend.keyv('summaries'), logger: silentLogger() });
+  store = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
   enqueued = [];
   dir = await mkdtemp(path.join(tmpdir(), 'rerun-stale-'));
 });
@@ -85,8 +87,10 @@ describe('rerunStale', () => {
     const url = `sqlite://${path.join(dir, 'db.sqlite')}`;
     const config = loadConfig({ GENESYS_CLIENT_ID: 'id', GENESYS_CLIENT_SECRET: 'secret', API_KEYS: 'rerun-api-key-5f1c8a3e7b9d2046a8c3e1f7b5d9', STORE_URL: url });
     const seeded = await createKeyvBackend(url);
-    const summaries = createSummaryStore({ keyv: seeded.keyv('summaries'), logger: silentLogger() });
-    await summaries.put(sampleRecord({ conversation_id: id(1), template: STALE, max_length: 300 }));
+    // id(1) was summarized while SUMMARY_MAX_LENGTH was 300: its re-run is at today's default, so it replaces it.
+    const earlier = createSummaryStore({ keyv: seeded.keyv('summaries'), defaultMaxLength: 300, logger: silentLogger() });
+    await earlier.put(sampleRecord({ conversation_id: id(1), template: STALE, max_length: 300 }));
+    const summaries = createSummaryStore({ keyv: seeded.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
     await summaries.put(sampleRecord({ conversation_id: id(2), template: STALE }));
     await seeded.close();
 
@@ -97,10 +101,33 @@ describe('rerunStale', () => {
     const after = await createKeyvBackend(url);
     const queue = createEmbeddedTaskQueue({ keyv: after.keyv('tasks'), logger: silentLogger() });
     const task = await queue.claim();
-    expect(task).toMatchObject({ conversation_id: id(1), max_length: 300, status: 'processing' });
+    expect(task).toMatchObject({ conversation_id: id(1), max_length: 500, status: 'processing' });
     expect(task?.idempotency_key).toMatch(/:force:/);
     expect(await queue.claim()).toBeUndefined();
     queue.close();
     await after.close();
+  });
+
+  it('through the API, waits out a 429 (the key’s task budget) and gives up after ten of them', async () => {
+    const answers: number[] = [];
+    let refuse = 2;
+    const server = createServer((req, res) => {
+      req.resume();
+      const status = refuse-- > 0 ? 429 : 202;
+      answers.push(status);
+      res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '0' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const enqueue = apiEnqueue(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'k');
+      await enqueue(id(1));
+      expect(answers).toEqual([429, 429, 202]);
+      refuse = 100;
+      await expect(enqueue(id(2))).rejects.toMatchObject({ upstreamStatus: 429 });
+      expect(answers.length).toBe(3 + 11);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

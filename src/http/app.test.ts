@@ -125,7 +125,7 @@ const submit = (body: unknown) =>
 beforeEach(async () => {
   backend = await createKeyvBackend('memory://');
   queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: silentLogger() });
-  summaries = createSummaryStore({ keyv: backend.keyv('summaries'), logger: silentLogger() });
+  summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
   fake = createFakeApi(queue, summaries, new Set([KNOWN]), 30);
   ready = { ok: true };
   await summaries.put(summaryRecord(CACHED, 'c1a4f3d2-0a8b-4f7e-9a61-3b9e1d2c4f50', 'Cached summary text for the CRM.'));

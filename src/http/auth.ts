@@ -1,7 +1,15 @@
-// Bearer API-key authentication for /api/*: constant-time comparison of SHA-256 digests, never logging the token.
+// Bearer API-key authentication for /api/*: constant-time comparison of SHA-256 digests, never logging the token; the
+// request then carries an opaque id of its key (`client`), whose task budget it spends.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** clientIdOf(the key or token that authenticated the request). */
+    client: string;
+  }
+}
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
@@ -16,6 +24,17 @@ export function createKeyMatcher(apiKeys: readonly string[]): (candidate: string
   };
 }
 
+/**
+ * An opaque id of a key or token (the first 16 hex digits of a domain-separated SHA-256): identifies a client's
+ * budget without keeping or logging the secret, and cannot be turned back into it.
+ */
+export function clientIdOf(secret: string): string {
+  return createHash('sha256').update('wrapup-client:').update(secret, 'utf8').digest('hex').slice(0, 16);
+}
+
+/** The authenticated client's id (set by the auth middleware), or undefined on a public route. */
+export const clientOf = (c: Context): string | undefined => c.get('client');
+
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {
   return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
@@ -29,6 +48,7 @@ export function bearerAuth(apiKeys: readonly string[]): MiddlewareHandler {
     if (token === undefined || !matches(token)) {
       throw new AppError('UNAUTHORIZED', 'missing or invalid bearer token');
     }
+    c.set('client', clientIdOf(token));
     await next();
   };
 }

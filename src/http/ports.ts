@@ -9,9 +9,11 @@ export interface SummaryApi {
   getSummary(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined>;
   /**
    * Starts or joins the summarization task for this conversation and length. Never re-runs a settled task unless
-   * `force` (rate-limited per conversation: AppError TOO_MANY_REQUESTS).
+   * `force`. Starting work is limited (AppError TOO_MANY_REQUESTS with retryAfterMs): per conversation for a force,
+   * per `client` (the API key's id) for every task; a conversation Genesys recently did not know is refused at once
+   * (CONVERSATION_NOT_FOUND). Joining a task is never limited.
    */
-  request(conversationId: string, options: { maxLength: number; force?: boolean }): Promise<TaskRecord>;
+  request(conversationId: string, options: { maxLength: number; force?: boolean; client?: string | undefined }): Promise<TaskRecord>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
   /** Resolves early when the task completes or fails; with the latest record after `timeoutMs` otherwise. */
   waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined>;
@@ -42,8 +44,12 @@ export interface WebhookTask {
 export interface WebhookDeps {
   /** Shared secret the sender presents as `Authorization: Bearer <token>` or `x-api-key: <token>` (WEBHOOK_TOKEN). */
   token: string;
-  /** Durably records "this conversation ended"; returns its new or joined task (SummaryService.conversationEnded). */
-  intake: (conversationId: string, source: 'webhook') => Promise<WebhookTask>;
+  /**
+   * Durably records "this conversation ended"; returns its new or joined task (SummaryService.conversationEnded).
+   * `client` is the token's id, whose task budget a new task spends. Throws TOO_MANY_REQUESTS when that budget is
+   * spent and CONVERSATION_NOT_FOUND for a conversation Genesys recently did not know.
+   */
+  intake: (conversationId: string, source: 'webhook', client: string) => Promise<WebhookTask>;
   /** True when a queue conversation snapshot (`eventBody` of v2.routing.queues.{id}.conversations) shows it is over. */
   isConversationOver: (eventBody: unknown) => boolean;
 }

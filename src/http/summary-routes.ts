@@ -2,6 +2,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { isTaskSettled, type SummaryRecord, type TaskRecord } from '../domain.js';
 import { AppError } from '../errors.js';
+import { clientOf } from './auth.js';
 import type { HttpDeps, SummaryApi } from './ports.js';
 
 /** The routes' dependencies (the staleness check is optional: absent → every summary reads `stale: false`). */
@@ -38,7 +39,7 @@ const submitRoute = createRoute({
     413: problem('Body too large'),
     415: problem('Body is not JSON'),
     422: problem('Conversation cannot be summarized'),
-    429: problem('force: true again too soon for this conversation (see Retry-After)'),
+    429: problem('force: true again too soon for this conversation, or this API key started too many summaries (see Retry-After)'),
     502: problem('An upstream dependency failed'),
   },
 });
@@ -67,6 +68,7 @@ const summaryRoute = createRoute({
     404: problem('Unknown conversation, or its summary expired'),
     409: problem('Conversation not ended'),
     422: problem('Conversation cannot be summarized'),
+    429: problem('A new summary would be started, and this API key started too many (see Retry-After)'),
     502: problem('An upstream dependency failed'),
   },
 });
@@ -181,13 +183,14 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps)
     const body = c.req.valid('json');
     const maxLength = body.max_length ?? deps.defaultMaxLength;
     if (body.force) {
-      // An explicit re-run, limited per conversation (429 + Retry-After when too soon).
-      const task = await api.request(body.conversation_id, { maxLength, force: true });
+      // An explicit re-run, limited per conversation and by the key's task budget (429 + Retry-After).
+      const task = await api.request(body.conversation_id, { maxLength, force: true, client: clientOf(c) });
       return c.json(acceptedBody(task), 202);
     }
     const stored = await api.getSummary(body.conversation_id, maxLength);
     if (stored) return c.json(summaryBody(stored, 'cache', isStale), 200);
-    const answer = await settledAnswer(api, await api.request(body.conversation_id, defaultLength), maxLength);
+    const task = await api.request(body.conversation_id, { ...defaultLength, client: clientOf(c) });
+    const answer = await settledAnswer(api, task, maxLength);
     if (isRecord(answer)) return c.json(summaryBody(answer, 'cache', isStale), 200);
     return c.json(acceptedBody(answer), 202);
   });
@@ -207,7 +210,7 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps)
     const stored = await api.getSummary(conversation_id, maxLength);
     if (stored) return c.json(summaryBody(stored, 'cache', isStale), 200);
     // Starts the first summarization of a conversation nobody reported yet; joins (never re-runs) an existing one.
-    let task = await api.request(conversation_id, defaultLength);
+    let task = await api.request(conversation_id, { ...defaultLength, client: clientOf(c) });
     const waitMs = Math.min(query.wait ?? 0, deps.maxWaitMs);
     if (!isTaskSettled(task) && waitMs > 0) task = (await api.waitForTask(task.task_id, waitMs)) ?? task;
     const answer = await settledAnswer(api, task, maxLength);

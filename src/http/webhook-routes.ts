@@ -5,7 +5,7 @@ import { bodyLimit } from './body-limit.js';
 import { ConversationIdSchema } from '../domain.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { bearerToken, createKeyMatcher } from './auth.js';
+import { bearerToken, clientIdOf, clientOf, createKeyMatcher } from './auth.js';
 import type { HttpDeps, WebhookDeps, WebhookTask } from './ports.js';
 import { HttpProblem, problemResponse, STATUS_BY_CODE } from './problem.js';
 import { problem } from './schemas.js';
@@ -51,6 +51,7 @@ const webhookRoute = createRoute({
     404: problem('Webhook intake disabled (no WEBHOOK_TOKEN)'),
     413: problem('Body too large'),
     415: problem('Body is not JSON'),
+    429: problem('The token started too many summaries: events before the limit are recorded; retry after Retry-After'),
     503: problem('Could not record the events (retry)'),
   },
 });
@@ -105,27 +106,47 @@ function logEvent(log: Logger, event: Classified): void {
   else log.debug({ topic }, 'event ignored');
 }
 
-/** Records each distinct conversation in turn; any failure means "not recorded, send again" (503). */
-async function recordAll(webhook: WebhookDeps, conversationIds: string[], log: Logger): Promise<WebhookTask[]> {
-  const tasks: WebhookTask[] = [];
+interface Recorded {
+  tasks: WebhookTask[];
+  /** Conversations Genesys recently answered 404 for: acknowledged, nothing started. */
+  notFound: string[];
+}
+
+/**
+ * Records each distinct conversation in turn. A spent task budget stops the batch with 429 (Retry-After): what was
+ * recorded stays recorded, and the sender's redelivery joins it for free. Any other failure means "not recorded,
+ * send again" (503).
+ */
+async function recordAll(webhook: WebhookDeps, conversationIds: string[], client: string, log: Logger): Promise<Recorded> {
+  const recorded: Recorded = { tasks: [], notFound: [] };
   for (const conversationId of conversationIds) {
     try {
-      const { task_id, status, conversation_id } = await webhook.intake(conversationId, 'webhook');
-      tasks.push({ conversation_id, task_id, status });
+      const { task_id, status, conversation_id } = await webhook.intake(conversationId, 'webhook', client);
+      recorded.tasks.push({ conversation_id, task_id, status });
     } catch (err) {
+      if (isAppError(err, 'CONVERSATION_NOT_FOUND')) {
+        recorded.notFound.push(conversationId);
+        continue;
+      }
+      if (isAppError(err, 'TOO_MANY_REQUESTS')) {
+        const left = conversationIds.length - recorded.tasks.length - recorded.notFound.length;
+        log.info({ recorded: recorded.tasks.length, left }, 'webhook task budget spent; asking the sender to retry');
+        throw err;
+      }
       log.warn({ conversationId }, 'could not record an ended conversation; asking the sender to retry');
       if (isAppError(err) && STATUS_BY_CODE[err.code] === 503) throw err;
       const message = 'could not record the event; retry later';
       throw new AppError('STORE_UNAVAILABLE', message, { cause: err, retryable: true });
     }
   }
-  return tasks;
+  return recorded;
 }
 
 /** 404 while disabled (no token), then `Authorization: Bearer <token>` or `x-api-key: <token>`, constant-time. */
 function webhookAuth(webhook: WebhookDeps | undefined): MiddlewareHandler {
   const token = webhook?.token ?? '';
   const matches = createKeyMatcher(token ? [token] : []);
+  const client = clientIdOf(token);
   return async (c, next) => {
     if (!token) return problemResponse(c, 404, 'NOT_FOUND', 'webhook intake is disabled (no WEBHOOK_TOKEN configured)');
     const bearer = bearerToken(c.req.header('authorization'));
@@ -134,6 +155,7 @@ function webhookAuth(webhook: WebhookDeps | undefined): MiddlewareHandler {
     const viaBearer = bearer !== undefined && matches(bearer);
     const viaApiKey = apiKey !== undefined && matches(apiKey);
     if (!viaBearer && !viaApiKey) throw new AppError('UNAUTHORIZED', 'missing or invalid webhook token');
+    c.set('client', client);
     await next();
   };
 }
@@ -158,8 +180,10 @@ export function registerWebhookRoutes(app: OpenAPIHono, deps: HttpDeps): void {
       const classified = events.map((event, i) => classifyEvent(event, at(i), webhook.isConversationOver));
       const ended = classified.filter((e) => e.kind === 'ended');
       for (const e of classified) logEvent(log, e);
-      const tasks = await recordAll(webhook, [...new Set(ended.map((e) => e.conversationId))], log);
-      return c.json({ accepted: ended.length, ignored: classified.length - ended.length, tasks }, 202);
+      const ids = [...new Set(ended.map((e) => e.conversationId))];
+      const { tasks, notFound } = await recordAll(webhook, ids, clientOf(c) ?? '', log);
+      const accepted = { accepted: ended.length, ignored: classified.length - ended.length, tasks };
+      return c.json(notFound.length > 0 ? { ...accepted, not_found: notFound } : accepted, 202);
     },
     // Problems are plain Responses, not typed route responses (the library types its own defaultHook as `any`).
     (result, c) => webhookValidationHook(result, c) as never,

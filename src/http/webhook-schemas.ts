@@ -58,6 +58,9 @@ export const WebhookAcceptedSchema = z
     tasks: z.array(
       z.object({ conversation_id: z.string(), task_id: z.string(), status: z.string() }),
     ).openapi({ description: 'One entry per distinct conversation, each durably recorded before this answer' }),
+    not_found: z.array(z.string()).optional().openapi({
+      description: 'Conversations Genesys recently answered 404 for: acknowledged, no task started (absent when none)',
+    }),
   })
   .openapi('WebhookAccepted');
 

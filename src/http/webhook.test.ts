@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { createLogger, silentLogger, type Logger } from '../logger.js';
 import { createSummaryService, type SummaryService } from '../pipeline/summary-service.js';
+import { createAdmission } from '../pipeline/admission.js';
 import { createWorker } from '../pipeline/worker.js';
 import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
 import { createSummaryStore } from '../store/summary-store.js';
@@ -86,7 +87,7 @@ function buildService(tasks: Keyv): { queue: EmbeddedTaskQueue; service: Summary
   const q = createEmbeddedTaskQueue({ keyv: tasks, logger: silentLogger() });
   // A real worker that is never started: only its 'settled' emitter is used by the service.
   const worker = createWorker({ queue: q, process: () => Promise.reject(new Error('not started')), logger: silentLogger() });
-  const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), logger: silentLogger() });
+  const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
   const svc = createSummaryService({ queue: q, summaries, events: worker.events, defaultMaxLength: 500,
     templateVersion: 'default@1', logger: silentLogger() });
   return { queue: q, service: svc };
@@ -342,6 +343,52 @@ describe('POST /webhooks/genesys: durability', () => {
     const webhook = { token: TOKEN, intake: () => Promise.reject(new TypeError('boom')), isConversationOver: allPartiesLeft };
     const res = await app({ webhook }).request('/webhooks/genesys', post(eventBridgeEvent()));
     await expectProblem(res, 503, 'STORE_UNAVAILABLE');
+  });
+});
+
+describe('POST /webhooks/genesys: what a delivery may start', () => {
+  const ids = Array.from({ length: 5 }, (_, i) => `3c1e9a7f-0b2d-4e6a-8c15-${String(i).padStart(12, '0')}`);
+  let clock = 0;
+
+  /** The real service with a webhook budget of 3 tasks at once, then one a minute. */
+  function limited() {
+    const worker = createWorker({ queue, process: () => Promise.reject(new Error('not started')), logger: silentLogger() });
+    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
+    const admission = createAdmission({ now: () => clock, webhookTasks: { ratePerMin: 1, burst: 3 } });
+    const svc = createSummaryService({ queue, summaries, events: worker.events, defaultMaxLength: 500, templateVersion: 'default@1', logger: silentLogger(), admission, now: () => clock });
+    const webhook = { token: TOKEN, intake: svc.conversationEnded, isConversationOver: allPartiesLeft };
+    return { svc, worker, http: app({ api: svc, webhook }, svc) };
+  }
+
+  it('a batch that would start more tasks than the token may: 429 + Retry-After, what came first stays recorded', async () => {
+    clock = Date.parse('2026-12-01T10:00:00Z');
+    const { http } = limited();
+    const batch = ids.map((id) => eventBridgeEvent(id));
+    const first = await http.request('/webhooks/genesys', post(batch));
+    await expectProblem(first, 429, 'TOO_MANY_REQUESTS');
+    expect(first.headers.get('retry-after')).toBe('60');
+    expect((await queue.counts()).pending).toBe(3);
+    // The sender redelivers: the recorded three join their tasks for free; the rest wait for the budget.
+    await expectProblem(await http.request('/webhooks/genesys', post(batch)), 429, 'TOO_MANY_REQUESTS');
+    expect((await queue.counts()).pending).toBe(3);
+    clock += 120_000;
+    const later = await accepted(await http.request('/webhooks/genesys', post(batch)));
+    expect(later.tasks.map((t) => t.conversation_id)).toEqual(ids);
+    expect((await queue.counts()).pending).toBe(5);
+    // Joining recorded conversations never spends anything.
+    expect((await accepted(await http.request('/webhooks/genesys', post(batch)))).tasks).toHaveLength(5);
+  });
+
+  it('acknowledges a conversation Genesys just did not know without starting work, and lists it', async () => {
+    clock = Date.parse('2026-12-01T10:00:00Z');
+    const { svc, worker, http } = limited();
+    // A client forced it at another length; Genesys answered 404.
+    const forced = await svc.request(ids[0]!, { maxLength: 300, force: true });
+    await queue.claim();
+    worker.events.emit('settled', await queue.fail(forced.task_id, { code: 'CONVERSATION_NOT_FOUND', message: 'no such conversation' }));
+    const body = await accepted(await http.request('/webhooks/genesys', post([eventBridgeEvent(ids[0]), eventBridgeEvent(ids[1])])));
+    expect(body).toMatchObject({ accepted: 2, not_found: [ids[0]], tasks: [{ conversation_id: ids[1] }] });
+    expect((await queue.counts()).pending).toBe(1);
   });
 });
 

@@ -5,6 +5,7 @@ import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-q
 import { silentLogger } from '../logger.js';
 import type { SummaryRecord, SummaryStore, TaskError, TaskRecord } from '../domain.js';
 import { createSummaryService, type SummaryService } from './summary-service.js';
+import { createAdmission } from './admission.js';
 
 const ID = '00000000-0000-4000-8000-000000000001';
 
@@ -75,6 +76,11 @@ describe('summary service: revival and force keys', () => {
       expect((await service.conversationEnded(ID, 'webhook')).status, code).toBe('failed');
       // ...nor does a plain client request; only force does.
       expect((await service.request(ID)).status, code).toBe('failed');
+      if (code === 'CONVERSATION_NOT_FOUND') {
+        // Genesys said it does not exist: even a force is refused for a while (no Genesys call to ask again).
+        await expect(service.request(ID, { force: true })).rejects.toMatchObject({ code });
+        clock += 10 * 60_000;
+      }
       clock += 61_000;
       expect((await service.request(ID, { force: true })).status, code).toBe('pending');
       await failForGood((await queue.findByKey(`${ID}:default@1:len500:force:none`))!, { code: 'TOO_LONG', message: 'out of the way', retryable: false });
@@ -166,5 +172,63 @@ describe('summary service: revival and force keys', () => {
       expect((await service.request(ID)).status).toBe('failed');
     }
     expect((await queue.counts()).pending).toBe(0);
+  });
+});
+
+describe('summary service: what starting work costs', () => {
+  let backend: KeyvBackend;
+  let queue: EmbeddedTaskQueue;
+  let events: EventEmitter;
+  let service: SummaryService;
+  let now = 0;
+
+  beforeEach(async () => {
+    now = Date.parse('2026-12-01T10:00:00Z');
+    backend = await createKeyvBackend('memory://');
+    queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: silentLogger() });
+    events = new EventEmitter();
+    const summaries: SummaryStore = { get: async () => undefined, put: async () => undefined, ping: async () => true };
+    const admission = createAdmission({ now: () => now, apiTasks: { ratePerMin: 1, burst: 2 } });
+    service = createSummaryService({ queue, summaries, events, defaultMaxLength: 500, templateVersion: 'default@1', logger: silentLogger(), admission, now: () => now });
+  });
+  afterEach(async () => {
+    queue.close();
+    await backend.close();
+  });
+
+  const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+  it('spends a key’s budget only on new tasks: joining one (pending or settled) is free, for any key', async () => {
+    const first = await service.request(id(1), { client: 'k1' });
+    await service.request(id(2), { client: 'k1' });
+    await expect(service.request(id(3), { client: 'k1' })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterMs: 60_000 });
+    for (let i = 0; i < 20; i++) expect((await service.request(id(1), { client: 'k1' })).task_id).toBe(first.task_id);
+    await expect(service.request(id(3), { client: 'k2' }), 'another key has its own budget').resolves.toMatchObject({ status: 'pending' });
+    // Events from Genesys are never limited, and an event joining a read's task raises its priority.
+    for (let n = 10; n < 40; n++) await service.conversationEnded(id(n), 'socket');
+    expect((await service.conversationEnded(id(1), 'socket')).priority).toBeUndefined();
+    expect((await queue.counts()).pending).toBe(33);
+  });
+
+  it('remembers a conversation Genesys does not know, whatever the length or force: no new task for any of them', async () => {
+    const task = await service.request(id(1), { client: 'k1' });
+    expect(task.priority).toBe('low');
+    expect((await queue.claim())?.task_id).toBe(task.task_id);
+    events.emit('settled', await queue.fail(task.task_id, { code: 'CONVERSATION_NOT_FOUND', message: 'no such conversation' }));
+    for (let length = 50; length < 80; length++) {
+      for (const force of [false, true]) {
+        const answer = await service.request(id(1), { maxLength: length, force, client: 'k2' }).catch((e: unknown) => e);
+        expect(answer, `length ${length}, force ${force}`).toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+      }
+    }
+    // The default-length read still joins the failed task (its failure is the answer); nothing new was queued.
+    expect(await service.request(id(1))).toMatchObject({ task_id: task.task_id, status: 'failed' });
+    expect((await queue.counts()).pending).toBe(0);
+    // k2 spent nothing on the refusals.
+    await service.request(id(2), { client: 'k2' });
+    await service.request(id(3), { client: 'k2' });
+    // Ten minutes later Genesys is asked again (once), e.g. for a force.
+    now += 10 * 60_000;
+    expect(await service.request(id(1), { force: true, client: 'k3' })).toMatchObject({ status: 'pending' });
   });
 });

@@ -1,9 +1,9 @@
 // Summary service: the intake every source shares (socket, API, webhook, backfill) and the read side the HTTP API uses.
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
-import { AppError } from '../errors.js';
 import { hasTransientFailure, isTaskSettled, type SummaryRecord, type SummaryStore, type TaskQueue, type TaskRecord, type TaskSource } from '../domain.js';
 import { adjustmentPenalty, shortenAtSentence } from '../summarize/index.js';
+import { createAdmission, type Admission } from './admission.js';
 
 export interface SummaryServiceDeps {
   queue: TaskQueue;
@@ -15,10 +15,11 @@ export interface SummaryServiceDeps {
   templateVersion: string;
   logger: Logger;
   /**
-   * Per conversation, a `force` that starts or restarts work is accepted once per this many ms; sooner ones get
-   * AppError TOO_MANY_REQUESTS with the wait (joining a forced task still pending is always free). @default 60000
+   * What may start work (admission.ts): recently unknown conversations, the per-conversation force interval (a force
+   * that starts or restarts work; joining a forced task still pending is free) and per-client task budgets.
+   * @default createAdmission(): force once a minute, not-found remembered 10 min, no client budgets
    */
-  forceIntervalMs?: number;
+  admission?: Admission;
   /** Revivals by events (socket, webhook, backfill) of one task that failed for a transient reason. @default 3 */
   maxRevivals?: number;
   /** An event revives a failed task only once its failure is this old (ms). @default 600000 */
@@ -35,6 +36,8 @@ export interface RequestOptions {
   force?: boolean;
   /** @default 'api' */
   source?: TaskSource;
+  /** An opaque id (a hash) of the API key or webhook token asking: whose task budget starting work spends. */
+  client?: string | undefined;
 }
 
 /**
@@ -47,21 +50,23 @@ export function idempotencyKey(conversationId: string, templateVersion: string, 
 
 export interface SummaryService {
   /**
-   * The stored summary; with `maxLength` below its length, a copy shortened at a sentence boundary (marked
-   * `summary_shortened`). Never a model call.
+   * Without `maxLength`: the conversation's default-length summary, whatever other lengths were asked for. With it:
+   * the summary made at that length (a forced re-run, stored beside the default one), else the default one, or a copy
+   * of it shortened at a sentence boundary (marked `summary_shortened`) when it is longer. Never a model call.
    */
   getSummary(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined>;
   /**
    * Starts the conversation's task, or joins the one that exists. Only events (within the revival caps) and `force`
-   * (at most once per forceIntervalMs per conversation) run a settled task again: a client read never does.
+   * run a settled task again: a client read never does. Starting or re-running work must pass the admission (it
+   * throws CONVERSATION_NOT_FOUND or TOO_MANY_REQUESTS); joining a task never costs anything.
    */
   request(conversationId: string, options?: RequestOptions): Promise<TaskRecord>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
   /** The (unforced) task of a conversation at this length, without creating or reviving anything. */
   findTask(conversationId: string, maxLength?: number): Promise<TaskRecord | undefined>;
   waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined>;
-  /** Intake for ended conversations seen by the notification subscriber, webhooks or backfill. */
-  conversationEnded(conversationId: string, source: TaskSource): Promise<TaskRecord>;
+  /** Intake for ended conversations seen by the notification subscriber, webhooks (with the token's `client` id) or backfill. */
+  conversationEnded(conversationId: string, source: TaskSource, client?: string): Promise<TaskRecord>;
   /** At shutdown: every waitForTask answers now with the task as it is, and later ones answer at once. */
   releaseWaiters(): void;
   /** Long-polls (waitForTask calls) waiting right now. */
@@ -71,19 +76,25 @@ export interface SummaryService {
 /** Creates the service shared by the HTTP API and every event intake. */
 export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
   const now = deps.now ?? Date.now;
-  const forceIntervalMs = deps.forceIntervalMs ?? 60_000;
-  const lastForce = new Map<string, number>();
+  const admission = deps.admission ?? createAdmission({ now });
   const maxRevivals = deps.maxRevivals ?? 3;
   const reviveAfterMs = deps.reviveAfterMs ?? 600_000;
+  // Genesys does not know a conversation: further client requests are refused at once, whatever length or force.
+  deps.events.on('settled', (task: TaskRecord) => {
+    if (isNotFound(task)) admission.rememberNotFound(task.conversation_id);
+  });
   /** Ends a pending waitForTask with the task's current state. */
   const waiters = new Set<() => void>();
   let released = false;
 
-  /** The force key follows the current summary: forces join one pending task until it has replaced the summary. */
+  /**
+   * The force key follows the current summary at that length: forces join one pending task until it has replaced
+   * that summary (the default-length one, or the one stored beside it for another length).
+   */
   async function keyFor(conversationId: string, maxLength: number, force: boolean | undefined): Promise<string> {
     const base = idempotencyKey(conversationId, deps.templateVersion, maxLength);
     if (!force) return base;
-    return `${base}:force:${(await deps.summaries.get(conversationId))?.task_id ?? 'none'}`;
+    return `${base}:force:${(await deps.summaries.get(conversationId, maxLength))?.task_id ?? 'none'}`;
   }
 
   async function request(conversationId: string, options: RequestOptions = {}): Promise<TaskRecord> {
@@ -91,36 +102,22 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
     const key = await keyFor(conversationId, maxLength, options.force);
     const source = options.source ?? 'api';
     const force = options.force === true;
-    if (force) {
-      // A force only costs when it starts or restarts work: joining a pending forced task is free.
-      const existing = await deps.queue.findByKey(key);
-      if (!existing || isTaskSettled(existing)) takeForce(conversationId);
-    }
-    const { task, created } = await deps.queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source });
+    // Only starting work costs (a token, a force): joining a task, pending or settled, is free.
+    const existing = await deps.queue.findByKey(key);
+    if (!existing || (force && isTaskSettled(existing))) admission.admit({ conversationId, source, force, client: options.client });
+    // Work a client's read starts waits behind event work (and an event joining it raises it).
+    const priority = source === 'api' ? 'low' : 'normal';
+    const { task, created } = await deps.queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source, priority });
     if (created) {
       deps.logger.info({ conversationId, taskId: task.task_id, source }, 'summarization queued');
       return task;
     }
+    if (isNotFound(task)) admission.rememberNotFound(conversationId);
     if (shouldRevive(task, source, force)) {
       deps.logger.info({ conversationId, taskId: task.task_id, source, status: task.status }, 'retrying settled task');
-      return deps.queue.retry(task.task_id, { revival: source !== 'api' });
+      return deps.queue.retry(task.task_id, { revival: source !== 'api', priority });
     }
     return task;
-  }
-
-  /** Records a force for the conversation, or throws TOO_MANY_REQUESTS when the last one was too recent. */
-  function takeForce(conversationId: string): void {
-    const at = now();
-    const last = lastForce.get(conversationId);
-    if (last !== undefined && at - last < forceIntervalMs) {
-      const waitMs = forceIntervalMs - (at - last);
-      throw new AppError('TOO_MANY_REQUESTS', `this conversation was re-summarized less than ${Math.round(forceIntervalMs / 1000)} s ago`, {
-        retryAfterMs: waitMs,
-        details: { retry_after_ms: waitMs },
-      });
-    }
-    if (lastForce.size >= 10_000) for (const [id, t] of lastForce) if (at - t >= forceIntervalMs) lastForce.delete(id);
-    lastForce.set(conversationId, at);
   }
 
   /**
@@ -139,7 +136,12 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
     return hasTransientFailure(task) && (task.revivals ?? 0) < maxRevivals && age >= reviveAfterMs;
   }
 
+  /** The summary made at exactly `maxLength` when one was (a forced re-run), else the default one, cut to fit. */
   async function getSummary(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined> {
+    if (maxLength !== undefined && maxLength !== deps.defaultMaxLength) {
+      const exact = await deps.summaries.get(conversationId, maxLength);
+      if (exact) return exact;
+    }
     const record = await deps.summaries.get(conversationId);
     if (!record || maxLength === undefined || record.summary.length <= maxLength) return record;
     return shorterCopy(record, maxLength);
@@ -177,7 +179,7 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
     findTask: (conversationId, maxLength) =>
       deps.queue.findByKey(idempotencyKey(conversationId, deps.templateVersion, maxLength ?? deps.defaultMaxLength)),
     waitForTask,
-    conversationEnded: (conversationId, source) => request(conversationId, { source }),
+    conversationEnded: (conversationId, source, client) => request(conversationId, { source, client }),
     releaseWaiters() {
       released = true;
       for (const release of [...waiters]) release();
@@ -186,6 +188,8 @@ export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
     waiting: () => waiters.size,
   };
 }
+
+const isNotFound = (task: TaskRecord): boolean => task.status === 'failed' && task.error?.code === 'CONVERSATION_NOT_FOUND';
 
 /** A stored summary cut to `maxLength` at a sentence boundary, for a client that asked for less (never stored). */
 export function shorterCopy(record: SummaryRecord, maxLength: number): SummaryRecord {

@@ -171,6 +171,56 @@ describe('worker', () => {
     expect(peak).toBe(2);
   });
 
+  it('runs at most concurrency − 1 low-priority tasks, so event work always finds a slot at once', async () => {
+    const running = new Set<string>();
+    const releases = new Map<string, () => void>();
+    const started: string[] = [];
+    worker = createWorker({
+      queue,
+      logger: silentLogger(),
+      concurrency: 3,
+      process: async (task) => {
+        running.add(task.conversation_id);
+        started.push(task.conversation_id);
+        await new Promise<void>((resolve) => releases.set(task.conversation_id, resolve));
+        running.delete(task.conversation_id);
+        return ok(task);
+      },
+    });
+    const reads = [1, 2, 3, 4, 5].map(ID);
+    for (const id of reads) await queue.enqueue({ conversationId: id, idempotencyKey: id, maxLength: 500, source: 'api', priority: 'low' });
+    worker.start();
+    await expect.poll(() => running.size).toBe(2);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(running.size, 'the third slot stays free for event work').toBe(2);
+    const event = await queue.enqueue({ conversationId: ID(9), idempotencyKey: 'event', maxLength: 500, source: 'socket' });
+    const settled = settledOnce(worker, event.task.task_id);
+    await expect.poll(() => running.has(ID(9))).toBe(true);
+    releases.get(ID(9))!();
+    await settled;
+    // A finished read lets the next one in, still at most two at once; all of them end up done.
+    releases.get(reads[0]!)!();
+    await expect.poll(() => started.length).toBe(4);
+    expect(running.size).toBe(2);
+    for (const id of reads.slice(1)) {
+      await expect.poll(() => releases.has(id)).toBe(true);
+      releases.get(id)!();
+    }
+    await expect.poll(() => running.size).toBe(0);
+    expect(started).toEqual([reads[0], reads[1], ID(9), reads[2], reads[3], reads[4]]);
+  });
+
+  it('with one slot, low-priority work still runs (after event work)', async () => {
+    const order: string[] = [];
+    worker = createWorker({ queue, logger: silentLogger(), concurrency: 1, process: async (task) => (order.push(task.conversation_id), ok(task)) });
+    const read = await queue.enqueue({ conversationId: ID(1), idempotencyKey: 'read', maxLength: 500, source: 'api', priority: 'low' });
+    const event = await queue.enqueue({ conversationId: ID(2), idempotencyKey: 'event', maxLength: 500, source: 'backfill' });
+    const done = Promise.all([settledOnce(worker, read.task.task_id), settledOnce(worker, event.task.task_id)]);
+    worker.start();
+    await done;
+    expect(order).toEqual([ID(2), ID(1)]);
+  });
+
   it('stop() waits for running tasks up to the deadline and reports what is left', async () => {
     let release!: () => void;
     worker = createWorker({
@@ -294,7 +344,8 @@ describe('summary service', () => {
     }
     expect(runs).toBe(2);
     expect((await service.request(ID(3), { force: true })).status).toBe('pending');
-    await expect(service.request(ID(4), { force: true })).resolves.toMatchObject({ status: 'pending' });
+    // Genesys just said ID(4) does not exist: a force is answered at once, without starting work.
+    await expect(service.request(ID(4), { force: true })).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
     // The forced tasks are pending: forcing again joins them for free.
     expect((await service.request(ID(3), { force: true })).status).toBe('pending');
   });

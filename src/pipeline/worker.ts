@@ -46,6 +46,11 @@ export interface WorkerOptions {
   logger: Logger;
   /** Tasks run at once. @default 4 */
   concurrency?: number;
+  /**
+   * Low-priority tasks (work client reads started) run at once, so event work always finds a free slot.
+   * @default concurrency − 1 (at least 1)
+   */
+  maxLowPriority?: number;
   /** Tries every retryable failure gets at least, however short its retry window. @default 5 */
   maxAttempts?: number;
   /** Retry windows per error code and the backoff between tries. */
@@ -105,6 +110,7 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export function createWorker(options: WorkerOptions): Worker {
   const { queue, logger } = options;
   const concurrency = options.concurrency ?? 4;
+  const maxLow = options.maxLowPriority ?? Math.max(1, concurrency - 1);
   const taskTimeoutMs = options.taskTimeoutMs ?? 900_000;
   const abortGraceMs = options.abortGraceMs ?? 5000;
   const now = options.now ?? Date.now;
@@ -118,6 +124,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const running = new Set<Promise<void>>();
+  let lowRunning = 0;
   const controllers = new Set<AbortController>();
   let started = false;
   let stopping = false;
@@ -151,8 +158,10 @@ export function createWorker(options: WorkerOptions): Worker {
       return;
     }
     const failed = await queue.fail(task.task_id, { ...taskError, retryable: error.retryable });
-    // The check and its figures (field, length, limit; schema paths; PII types), never the text.
-    log.error({ code: error.code, attempts: task.attempts, retryable: error.retryable, ...(hasDetails ? { details } : {}) }, 'task failed');
+    // The check and its figures (field, length, limit; schema paths; PII types), never the text. An id Genesys does
+    // not know is a client's mistake (or a guess), not our failure: info, so guessing cannot flood the error log.
+    const level = error.code === 'CONVERSATION_NOT_FOUND' ? 'info' : 'error';
+    log[level]({ code: error.code, attempts: task.attempts, retryable: error.retryable, ...(hasDetails ? { details } : {}) }, 'task failed');
     events.emit('settled', failed);
   }
 
@@ -220,14 +229,17 @@ export function createWorker(options: WorkerOptions): Worker {
   async function drain(): Promise<void> {
     try {
       while (started && running.size < concurrency) {
-        const task = await queue.claim();
+        const task = await queue.claim({ includeLow: lowRunning < maxLow });
         if (!task) break;
         if (!started) {
           await handBack(task);
           break;
         }
+        const low = task.priority === 'low';
+        if (low) lowRunning += 1;
         const p: Promise<void> = run(task).finally(() => {
           running.delete(p);
+          if (low) lowRunning -= 1;
           void pump();
         });
         running.add(p);

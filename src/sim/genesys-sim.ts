@@ -71,7 +71,7 @@ export async function startGenesysSim(options: SimOptions = {}): Promise<Genesys
   };
   const faultState: FaultState = { rateLimit: { remaining: 0, retryAfterSeconds: 1 }, fail: { remaining: 0, status: 503, pathPrefix: undefined }, tokenDownUntilMs: 0 };
   const routes = [...platformRoutes(sim, DIVISION_ID), ...conversationRoutes(sim)];
-  const handler = createRequestHandler({ sim, auth, routes, faults: faultState, stats, logger });
+  const handler = createRequestHandler({ sim, auth, routes, faults: faultState, stats, logger, apiLatencyMs: options.apiLatencyMs ?? 0 });
   const lifecycle = createLifecycle({
     sim, scenarios: SCENARIOS, divisionId: DIVISION_ID, wrapupDelayMs: options.wrapupDelayMs ?? 0, publish: (topic, body) => void hub.publish(topic, body),
   });

@@ -21,6 +21,8 @@ export interface ServerDeps {
   faults: FaultState;
   stats: SimStats;
   logger: Logger;
+  /** Delay before each /api/v2 answer (SimOptions.apiLatencyMs). @default 0 */
+  apiLatencyMs?: number;
 }
 
 type Budget = ReturnType<SimAuth['consume']>;
@@ -77,6 +79,7 @@ export function createRequestHandler(deps: ServerDeps) {
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL, contextId: string): Promise<void> {
     const method = req.method ?? 'GET';
+    if (deps.apiLatencyMs) await new Promise((resolve) => setTimeout(resolve, deps.apiLatencyMs));
     const bearer = auth.check(req.headers.authorization);
     if (!bearer.ok) {
       sendJson(res, 401, errorBody(401, bearer.code, bearer.message, contextId), rateHeaders(auth.consume(undefined)));

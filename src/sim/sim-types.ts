@@ -51,6 +51,11 @@ export interface SimOptions {
   channelTtlMs?: number;
   /** Requests per token per minute; 0 disables the budget. @default 300 */
   rateLimitPerMinute?: number;
+  /**
+   * Time every /api/v2 call takes before it is answered. The real API answers in tens of milliseconds (more under
+   * load); 0 answers at once, which hides any ordering that depends on calls taking time. @default 0
+   */
+  apiLatencyMs?: number;
   /** How long after a conversation ends its voice transcript becomes available. @default 0 */
   transcriptDelayMs?: number;
   /** Lifetime of pre-signed transcript URLs (X-Amz-Expires). @default 600000 */

@@ -1,6 +1,7 @@
-// In-memory index of open (pending and processing) tasks: claim order, per-status counts and marker slot allocation.
+// In-memory index of open (pending and processing) tasks: claim order (normal priority before low, then oldest first),
+// per-status counts and marker slot allocation.
 import type { TaskRecord } from '../domain.js';
-import { createMinHeap } from './min-heap.js';
+import { createMinHeap, type MinHeap } from './min-heap.js';
 
 /** What the queue keeps in memory about one open task (the task record in the store stays the source of truth). */
 export interface OpenEntry {
@@ -8,6 +9,8 @@ export interface OpenEntry {
   status: 'pending' | 'processing';
   createdAt: string;
   notBefore?: number | undefined;
+  /** Claimed only when no normal-priority task is claimable (work a client's read started). */
+  low: boolean;
   /** The store slot holding this task's open marker. */
   slot: number;
   /** Order in which tasks were opened: breaks created_at ties. */
@@ -25,8 +28,11 @@ export interface OpenIndex {
   /** Adds or replaces the entry for its task. */
   put(entry: OpenEntry): void;
   remove(taskId: string): void;
-  /** The pending task with the oldest created_at whose not_before has passed, left in the index. */
-  nextClaimable(now: number): OpenEntry | undefined;
+  /**
+   * The pending normal-priority task with the oldest created_at whose not_before has passed, else (with `includeLow`)
+   * such a low-priority task; left in the index.
+   */
+  nextClaimable(now: number, includeLow?: boolean): OpenEntry | undefined;
   entries(): OpenEntry[];
   counts(): { pending: number; processing: number };
   /** A free slot for a new marker: a released one, else the next never used. */
@@ -40,15 +46,22 @@ export interface OpenIndex {
 /** Builds an entry from a task record that is open. */
 export function entryFor(task: TaskRecord, slot: number, seq: number): OpenEntry {
   if (task.status !== 'pending' && task.status !== 'processing') throw new TypeError(`task ${task.task_id} is not open`);
-  return { taskId: task.task_id, status: task.status, createdAt: task.created_at, notBefore: task.not_before, slot, seq };
+  const low = task.priority === 'low';
+  return { taskId: task.task_id, status: task.status, createdAt: task.created_at, notBefore: task.not_before, low, slot, seq };
 }
 
-/** Creates an empty index. Heaps use lazy deletion: an item whose version is no longer current is skipped. */
+const oldestFirst = (a: HeapItem, b: HeapItem): boolean =>
+  a.entry.createdAt === b.entry.createdAt ? a.entry.seq < b.entry.seq : a.entry.createdAt < b.entry.createdAt;
+
+/**
+ * Creates an empty index: one ready heap per priority and one heap of delayed tasks (any priority), so every
+ * operation stays O(log n). Heaps use lazy deletion: an item whose version is no longer current is skipped.
+ */
 export function createOpenIndex(): OpenIndex {
   const byId = new Map<string, { entry: OpenEntry; version: number }>();
-  const ready = createMinHeap<HeapItem>((a, b) =>
-    a.entry.createdAt === b.entry.createdAt ? a.entry.seq < b.entry.seq : a.entry.createdAt < b.entry.createdAt,
-  );
+  const ready = createMinHeap<HeapItem>(oldestFirst);
+  const readyLow = createMinHeap<HeapItem>(oldestFirst);
+  const readyFor = (item: HeapItem) => (item.entry.low ? readyLow : ready);
   const delayed = createMinHeap<HeapItem>((a, b) => (a.entry.notBefore ?? 0) < (b.entry.notBefore ?? 0));
   let version = 0;
   let free: number[] = [];
@@ -71,20 +84,25 @@ export function createOpenIndex(): OpenIndex {
     byId.set(entry.taskId, { entry, version });
     tally[entry.status] += 1;
     if (entry.status !== 'pending') return;
-    (entry.notBefore === undefined ? ready : delayed).push({ entry, version });
+    const item = { entry, version };
+    (entry.notBefore === undefined ? readyFor(item) : delayed).push(item);
   }
 
-  function nextClaimable(now: number): OpenEntry | undefined {
-    for (let due = delayed.peek(); due && (due.entry.notBefore ?? 0) <= now; due = delayed.peek()) {
-      delayed.pop();
-      if (current(due)) ready.push(due);
-    }
-    for (let top = ready.peek(); top; top = ready.peek()) {
-      if (!current(top)) ready.pop();
-      else if ((top.entry.notBefore ?? 0) > now) delayed.push(ready.pop() as HeapItem); // the clock went back
+  function firstReady(heap: MinHeap<HeapItem>, now: number): OpenEntry | undefined {
+    for (let top = heap.peek(); top; top = heap.peek()) {
+      if (!current(top)) heap.pop();
+      else if ((top.entry.notBefore ?? 0) > now) delayed.push(heap.pop() as HeapItem); // the clock went back
       else return top.entry;
     }
     return undefined;
+  }
+
+  function nextClaimable(now: number, includeLow = true): OpenEntry | undefined {
+    for (let due = delayed.peek(); due && (due.entry.notBefore ?? 0) <= now; due = delayed.peek()) {
+      delayed.pop();
+      if (current(due)) readyFor(due).push(due);
+    }
+    return firstReady(ready, now) ?? (includeLow ? firstReady(readyLow, now) : undefined);
   }
 
   return {
@@ -102,6 +120,7 @@ export function createOpenIndex(): OpenIndex {
     reset(entries, nextHighWater, freeSlots, nextSeq) {
       byId.clear();
       ready.clear();
+      readyLow.clear();
       delayed.clear();
       tally.pending = 0;
       tally.processing = 0;

@@ -74,20 +74,39 @@ afterEach(async () => {
 
 describe('summary store', () => {
   it('round-trips a record on memory:// and misses unknown ids', async () => {
-    const store = createSummaryStore({ keyv: (await open('memory://')).keyv('summaries'), logger: silentLogger() });
+    const store = createSummaryStore({ keyv: (await open('memory://')).keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
     await store.put(record());
     expect(await store.get(CONVERSATION)).toEqual(record());
     expect(await store.get('00000000-0000-4000-8000-000000000000')).toBeUndefined();
     expect(await store.ping()).toBe(true);
   });
 
+  it('keeps a summary made at another length beside the default one, never replacing it', async () => {
+    const store = createSummaryStore({ keyv: (await open('memory://')).keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
+    const main = record();
+    await store.put(main);
+    for (const length of [300, 120, 50]) {
+      const shorter = record({ task_id: `task-${length}`, max_length: length, summary: 'Refund issued.'.slice(0, length) });
+      await store.put(shorter);
+      expect(await store.get(CONVERSATION), `after a ${length}-character summary`).toEqual(main);
+      expect(await store.get(CONVERSATION, 500)).toEqual(main);
+      expect(await store.get(CONVERSATION, length)).toEqual(shorter);
+    }
+    expect(await store.get(CONVERSATION, 200), 'no summary was made at 200').toBeUndefined();
+    // The default length replaces the conversation's summary; the index lists the conversation once.
+    const again = record({ task_id: 'task-again' });
+    await store.put(again);
+    expect(await store.get(CONVERSATION)).toEqual(again);
+    expect(await store.listIds()).toEqual([CONVERSATION]);
+  });
+
   it('survives close and reopen of a sqlite file', async () => {
     const url = `sqlite://${path.join(dir, 'db.sqlite')}`;
     const first = await open(url);
-    await createSummaryStore({ keyv: first.keyv('summaries'), logger: silentLogger() }).put(record());
+    await createSummaryStore({ keyv: first.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() }).put(record());
     await first.close();
     const second = await open(url);
-    const store = createSummaryStore({ keyv: second.keyv('summaries'), logger: silentLogger() });
+    const store = createSummaryStore({ keyv: second.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
     expect(await store.get(CONVERSATION)).toEqual(record());
     await second.close();
     expect(await store.ping()).toBe(false);
@@ -100,6 +119,7 @@ describe('summary store', () => {
     const store = createSummaryStore({
       keyv: (await open('memory://')).keyv('summaries'),
       ttlMs: 1000,
+      defaultMaxLength: 500,
       logger: silentLogger(),
     });
     await store.put(record());
@@ -112,7 +132,7 @@ describe('summary store', () => {
   it('migrates a v1 record to v2 on read without inventing content', async () => {
     const keyv = (await open('memory://')).keyv('summaries');
     await keyv.set(CONVERSATION, v1Record());
-    const migrated = await createSummaryStore({ keyv, logger: silentLogger() }).get(CONVERSATION);
+    const migrated = await createSummaryStore({ keyv, defaultMaxLength: 500, logger: silentLogger() }).get(CONVERSATION);
     expect(migrated).toMatchObject({
       schema_version: 2,
       summary: v1Record().summary,
@@ -133,7 +153,7 @@ describe('summary store', () => {
     const keyv = (await open('memory://')).keyv('summaries');
     const { schema_version, quality, redactions, stage_latency_ms, repaired, turn_count, template, language, ...v0 } = v1Record();
     await keyv.set(CONVERSATION, v0);
-    const migrated = await createSummaryStore({ keyv, logger: silentLogger() }).get(CONVERSATION);
+    const migrated = await createSummaryStore({ keyv, defaultMaxLength: 500, logger: silentLogger() }).get(CONVERSATION);
     expect(migrated).toMatchObject({ schema_version: 2, quality: {}, redactions: {}, stage_latency_ms: {}, language: 'und', headline: expect.any(String) });
     expect(migrated?.summary).toBe(v0.summary);
     expect(migrateSummaryRecord('not an object')).toBe('not an object');
@@ -145,7 +165,7 @@ describe('summary store', () => {
     vi.setSystemTime(new Date('2024-05-01T23:59:00Z'));
     const url = `sqlite://${path.join(dir, 'db.sqlite')}`;
     const first = await open(url);
-    const store = createSummaryStore({ keyv: first.keyv('summaries'), logger: silentLogger() });
+    const store = createSummaryStore({ keyv: first.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
     expect(await store.listIds()).toEqual([]);
     const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
     await Promise.all([store.put(record({ conversation_id: ids[0] })), store.put(record({ conversation_id: ids[1] }))]);
@@ -155,13 +175,13 @@ describe('summary store', () => {
     expect((await store.listIds()).sort()).toEqual([...ids, CONVERSATION].sort());
     await first.close();
     const second = await open(url);
-    expect((await createSummaryStore({ keyv: second.keyv('summaries'), logger: silentLogger() }).listIds()).sort()).toEqual([...ids, CONVERSATION].sort());
+    expect((await createSummaryStore({ keyv: second.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() }).listIds()).sort()).toEqual([...ids, CONVERSATION].sort());
   });
 
   it('drops expired days from the index', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2024-05-01T10:00:00Z'));
-    const store = createSummaryStore({ keyv: (await open('memory://')).keyv('summaries'), ttlMs: 1000, logger: silentLogger() });
+    const store = createSummaryStore({ keyv: (await open('memory://')).keyv('summaries'), ttlMs: 1000, defaultMaxLength: 500, logger: silentLogger() });
     await store.put(record());
     expect(await store.listIds()).toEqual([CONVERSATION]);
     vi.setSystemTime(new Date('2024-05-02T10:00:02Z'));
@@ -172,7 +192,7 @@ describe('summary store', () => {
     const keyv = (await open('memory://')).keyv('summaries');
     const { logger, lines } = capturingLogger();
     await keyv.set(CONVERSATION, { schema_version: 2, summary: 42 });
-    const store = createSummaryStore({ keyv, logger });
+    const store = createSummaryStore({ keyv, defaultMaxLength: 500, logger });
     await expect(store.get(CONVERSATION)).resolves.toBeUndefined();
     const warning = lines.find((line) => line.conversationId === CONVERSATION);
     expect(warning?.level).toBe(40);
@@ -181,7 +201,7 @@ describe('summary store', () => {
   });
 
   it('refuses to write an invalid record', async () => {
-    const store = createSummaryStore({ keyv: (await open('memory://')).keyv('summaries'), logger: silentLogger() });
+    const store = createSummaryStore({ keyv: (await open('memory://')).keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
     const bad = { ...record(), quality_score: 7 };
     await expect(store.put(bad)).rejects.toSatisfy((err) => isAppError(err, 'STORE_RECORD_INVALID'));
     expect(await store.get(CONVERSATION)).toBeUndefined();

@@ -1,5 +1,6 @@
-// Summary store: SummaryRecords in Keyv, keyed by conversation id, zod-validated on write and parsed (or migrated) on
-// read, plus an index of the conversation ids written (for bounded re-runs such as rerun-stale).
+// Summary store: SummaryRecords in Keyv, keyed by conversation id (the default-length summary) or by conversation id and
+// length (one made at another length, stored beside it), zod-validated on write and parsed (or migrated) on read, plus
+// an index of the conversation ids written (for bounded re-runs such as rerun-stale).
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
 import { SummaryRecordSchema, type SummaryRecord, type SummaryStore } from '../domain.js';
@@ -23,6 +24,8 @@ export interface IndexedSummaryStore extends SummaryStore {
  */
 export const INDEX_DAYS_KEY = '__index__:days';
 const dayKey = (day: string): string => `__index__:ids:${day}`;
+/** A summary made at a length other than the default one, beside the conversation's summary (ids are UUIDs). */
+const lengthKey = (conversationId: string, maxLength: number): string => `${conversationId}:len${maxLength}`;
 const IdListSchema = z.array(z.string());
 const DAY_MS = 86_400_000;
 
@@ -31,6 +34,11 @@ export interface SummaryStoreOptions {
   keyv: Keyv;
   /** How long a summary is kept, in milliseconds; 0 or undefined keeps it forever. @default undefined */
   ttlMs?: number;
+  /**
+   * The length of the conversation's own summary (SUMMARY_MAX_LENGTH): a record made at this length replaces it, one
+   * made at any other length is stored beside it and never replaces it.
+   */
+  defaultMaxLength: number;
   logger: Logger;
 }
 
@@ -103,8 +111,11 @@ export function createSummaryStore(options: SummaryStoreOptions): IndexedSummary
   const indexLock = createAsyncMutex();
   const ttl = options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined;
 
-  async function get(conversationId: string): Promise<SummaryRecord | undefined> {
-    const raw: unknown = await storeCall('read', () => keyv.get(conversationId));
+  const keyOf = (conversationId: string, maxLength: number | undefined): string =>
+    maxLength === undefined || maxLength === options.defaultMaxLength ? conversationId : lengthKey(conversationId, maxLength);
+
+  async function get(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined> {
+    const raw: unknown = await storeCall('read', () => keyv.get(keyOf(conversationId, maxLength)));
     if (raw === undefined || raw === null) return undefined;
     const parsed = SummaryRecordSchema.safeParse(migrateSummaryRecord(raw));
     if (!parsed.success) {
@@ -124,7 +135,10 @@ export function createSummaryStore(options: SummaryStoreOptions): IndexedSummary
         details: { issues: issuePaths(parsed.error.issues) },
       });
     }
-    await storeCall('write', () => keyv.set(parsed.data.conversation_id, parsed.data, ttl));
+    const key = keyOf(parsed.data.conversation_id, parsed.data.max_length);
+    await storeCall('write', () => keyv.set(key, parsed.data, ttl));
+    // The index lists conversations; a summary beside the default one is found through its conversation.
+    if (key !== parsed.data.conversation_id) return;
     await indexLock.run(() => addToIndex(parsed.data.conversation_id, new Date().toISOString().slice(0, 10)));
   }
 

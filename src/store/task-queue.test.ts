@@ -70,6 +70,60 @@ describe('embedded task queue', () => {
     expect(await queue.counts()).toEqual({ pending: 0, processing: 3, completed: 0, failed: 0, skipped: 0 });
   });
 
+  it('claims event work before low-priority work, whatever its age; low only when allowed', async () => {
+    const { queue } = await setup();
+    const low = (n: number) => queue.enqueue({ ...request(n), priority: 'low' }).then((r) => r.task.task_id);
+    const normal = (n: number) => queue.enqueue({ ...request(n), source: 'socket' }).then((r) => r.task.task_id);
+    const lows = [await low(1), await low(2)];
+    clockMs += 10;
+    const events = [await normal(3), await normal(4)];
+    expect((await queue.claim({ includeLow: false }))?.task_id).toBe(events[0]);
+    expect((await queue.claim())?.task_id).toBe(events[1]);
+    expect(await queue.claim({ includeLow: false }), 'only low-priority work is left').toBeUndefined();
+    // A low-priority retry that is due still waits behind event work.
+    expect((await queue.claim())?.task_id).toBe(lows[0]);
+    await queue.fail(lows[0]!, { code: 'GENESYS_UNAVAILABLE', message: 'down' }, clockMs + 100);
+    clockMs += 200;
+    const later = await normal(5);
+    expect((await queue.claim())?.task_id).toBe(later);
+    expect((await queue.claim())?.task_id).toBe(lows[0]);
+    expect((await queue.claim())?.task_id).toBe(lows[1]);
+  });
+
+  it('an event joining a pending low-priority task raises it (and wakes the worker); a read never lowers one', async () => {
+    const { queue } = await setup();
+    const older = (await queue.enqueue({ ...request(1), priority: 'low' })).task;
+    const asked = (await queue.enqueue({ ...request(2), priority: 'low' })).task;
+    expect(asked.priority).toBe('low');
+    const ready = vi.fn();
+    queue.onReady(ready);
+    const joined = await queue.enqueue({ ...request(2), source: 'socket' });
+    expect(joined).toMatchObject({ created: false, task: { task_id: asked.task_id, status: 'pending' } });
+    expect(joined.task.priority).toBeUndefined();
+    expect(ready).toHaveBeenCalledTimes(1);
+    expect((await queue.enqueue({ ...request(2), priority: 'low' })).task.priority).toBeUndefined();
+    expect((await queue.claim({ includeLow: false }))?.task_id).toBe(asked.task_id);
+    expect((await queue.claim())?.task_id).toBe(older.task_id);
+    // A re-queue takes the priority it is given (a client's force: low), else keeps the task's.
+    await queue.fail(asked.task_id, { code: 'TOO_LONG', message: 'long' });
+    expect((await queue.retry(asked.task_id, { priority: 'low' })).priority).toBe('low');
+    expect(await queue.claim({ includeLow: false })).toBeUndefined();
+  });
+
+  it('keeps priorities across a restart (the index is rebuilt from the records)', async () => {
+    const url = `sqlite://${path.join(dir, 'prio.sqlite')}`;
+    const first = await setup(url);
+    const low = (await first.queue.enqueue({ ...request(1), priority: 'low' })).task;
+    clockMs += 10;
+    const event = (await first.queue.enqueue({ ...request(2), source: 'webhook' })).task;
+    first.queue.close();
+    await first.backend.close();
+    const second = await setup(url);
+    expect((await second.queue.claim())?.task_id).toBe(event.task_id);
+    expect(await second.queue.claim({ includeLow: false })).toBeUndefined();
+    expect((await second.queue.claim())?.task_id).toBe(low.task_id);
+  });
+
   it('respects not_before on fail-with-retry and keeps the last error', async () => {
     const { queue } = await setup();
     const { task } = await queue.enqueue(request(1));
@@ -170,6 +224,27 @@ describe('embedded task queue', () => {
     expect(await queue.get(done.task_id)).toBeUndefined();
     expect(await queue.get(open.task_id)).toBeDefined();
     expect((await queue.enqueue(request(2))).created).toBe(true);
+  });
+
+  it('keeps a task that failed with a short-lived code (and its key) only as long as that code says', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(clockMs);
+    const hour = 3_600_000;
+    const { queue } = await setup('memory://', { ttlMs: 7 * 24 * hour, failedTtlMs: { CONVERSATION_NOT_FOUND: hour } });
+    const unknown = (await queue.enqueue(request(1))).task;
+    const outage = (await queue.enqueue(request(2))).task;
+    await queue.claim();
+    await queue.claim();
+    await queue.fail(unknown.task_id, { code: 'CONVERSATION_NOT_FOUND', message: 'no such conversation' });
+    await queue.fail(outage.task_id, { code: 'LLM_UNAVAILABLE', message: 'down', retryable: true });
+    vi.setSystemTime(clockMs + hour - 1000);
+    expect(await queue.get(unknown.task_id)).toBeDefined();
+    vi.setSystemTime(clockMs + hour + 1000);
+    expect(await queue.get(unknown.task_id)).toBeUndefined();
+    expect(await queue.findByKey(request(1).idempotencyKey)).toBeUndefined();
+    expect(await queue.get(outage.task_id), 'other failures keep the task TTL').toBeDefined();
+    vi.setSystemTime(clockMs + 7 * 24 * hour + 1000);
+    expect(await queue.get(outage.task_id)).toBeUndefined();
   });
 
   it('reports and drops an unreadable task record when it rebuilds the open-task index', async () => {

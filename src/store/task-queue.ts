@@ -5,7 +5,7 @@
 // key; the markers are read once, on the first operation (or recover()), to rebuild the index: O(open tasks).
 import { randomUUID } from 'node:crypto';
 import type { Keyv } from 'keyv';
-import type { EnqueueRequest, TaskError, TaskQueue, TaskRecord, TaskStatus } from '../domain.js';
+import type { ClaimOptions, EnqueueRequest, TaskError, TaskPriority, TaskQueue, TaskRecord, TaskStatus } from '../domain.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createAsyncMutex } from './async-mutex.js';
@@ -25,6 +25,11 @@ export interface EmbeddedTaskQueueOptions {
    * @default undefined (kept forever)
    */
   ttlMs?: number;
+  /**
+   * How long a task that failed for good with one of these error codes (and its idempotency key) is kept instead,
+   * in ms: e.g. an unknown conversation's failure need not stay as long as real work. @default {}
+   */
+  failedTtlMs?: Readonly<Record<string, number>>;
   /** Epoch-ms clock for timestamps and not_before. @default Date.now */
   clock?: () => number;
   /** @default crypto.randomUUID */
@@ -44,9 +49,14 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
   const now = options.clock ?? Date.now;
   const newId = options.idFactory ?? randomUUID;
   const ttl = options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined;
+  const failedTtl = options.failedTtlMs ?? {};
+  const ttlFor = (task: TaskRecord): number | undefined => {
+    const short = task.status === 'failed' && task.error ? failedTtl[task.error.code] : undefined;
+    return short !== undefined && short > 0 ? Math.min(short, ttl ?? short) : ttl;
+  };
   const wake = createWakeups(now, logger);
   const index = createOpenIndex();
-  const state = createTransitions(repo, index, now, ttl, logger);
+  const state = createTransitions(repo, index, now, ttlFor, logger);
   let loaded = false;
 
   async function ensureLoaded(): Promise<void> {
@@ -73,10 +83,13 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
     });
   }
 
-  async function enqueue(request: EnqueueRequest): Promise<{ task: TaskRecord; created: boolean }> {
+  async function enqueue(request: EnqueueRequest): Promise<{ task: TaskRecord; created: boolean; raised?: boolean }> {
     const result = await locked(async () => {
       const existingId = await repo.taskIdForKey(request.idempotencyKey);
       const existing = existingId === undefined ? undefined : await repo.read(existingId);
+      if (existing && existing.status === 'pending' && existing.priority === 'low' && request.priority !== 'low') {
+        return { task: await state.save(existing, { priority: undefined }), created: false, raised: true };
+      }
       if (existing) return { task: existing, created: false };
       const at = new Date(now()).toISOString();
       const task: TaskRecord = {
@@ -90,17 +103,19 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
         attempts: 0,
         created_at: at,
         updated_at: at,
+        ...(request.priority === 'low' ? { priority: 'low' as const } : {}),
       };
       await state.open(task);
       return { task, created: true };
     });
-    if (result.created) wake.now();
-    return result;
+    if (result.created || result.raised) wake.now();
+    return { task: result.task, created: result.created };
   }
 
-  async function claim(): Promise<TaskRecord | undefined> {
+  async function claim(options: ClaimOptions = {}): Promise<TaskRecord | undefined> {
+    const includeLow = options.includeLow ?? true;
     return locked(async () => {
-      for (let entry = index.nextClaimable(now()); entry; entry = index.nextClaimable(now())) {
+      for (let entry = index.nextClaimable(now(), includeLow); entry; entry = index.nextClaimable(now(), includeLow)) {
         const task = await repo.read(entry.taskId);
         if (task?.status === 'pending' && (task.not_before ?? 0) <= now()) {
           return state.save(task, { status: 'processing', attempts: task.attempts + 1 });
@@ -138,13 +153,14 @@ export function createEmbeddedTaskQueue(options: EmbeddedTaskQueueOptions): Embe
     return locked(async () => state.save(await state.mustRead(taskId), { status: 'skipped', error, not_before: undefined }));
   }
 
-  async function retry(taskId: string, options: { revival?: boolean } = {}): Promise<TaskRecord> {
+  async function retry(taskId: string, options: { revival?: boolean; priority?: TaskPriority } = {}): Promise<TaskRecord> {
     const { task, requeued } = await locked(async () => {
       const current = await state.mustRead(taskId);
       // Open tasks are returned as they are; completed ones are re-queued too (explicit re-generation).
       if (isOpen(current.status)) return { task: current, requeued: false };
       // A fresh attempt budget: this is an explicit client request, not the worker's backoff.
-      const patch = { status: 'pending', attempts: 0, error: undefined, not_before: undefined } as const;
+      const priority = options.priority === undefined ? current.priority : options.priority === 'low' ? 'low' : undefined;
+      const patch = { status: 'pending', attempts: 0, error: undefined, not_before: undefined, priority } as const;
       if (options.revival) return { task: await state.save(current, { ...patch, revivals: (current.revivals ?? 0) + 1 }), requeued: true };
       return { task: await state.save(current, patch), requeued: true };
     });

@@ -28,12 +28,15 @@ export interface Transitions {
   reset(capacity: number, counters: TerminalCounters): void;
 }
 
-/** Creates the transitions over `repo`, keeping `index` in step (memory is updated after the writes succeed). */
+/**
+ * Creates the transitions over `repo`, keeping `index` in step (memory is updated after the writes succeed).
+ * `ttlFor` says how long a task that has just become terminal (and its idempotency key) is kept; undefined: forever.
+ */
 export function createTransitions(
   repo: TaskRepo,
   index: OpenIndex,
   now: () => number,
-  ttl: number | undefined,
+  ttlFor: (task: TaskRecord) => number | undefined,
   logger: Logger,
 ): Transitions {
   let capacity = 0;
@@ -78,6 +81,7 @@ export function createTransitions(
       }
       return updated;
     }
+    const ttl = ttlFor(updated);
     await repo.write(updated, ttl);
     if (ttl !== undefined && isOpen(task.status)) await repo.setKey(updated.idempotency_key, updated.task_id, ttl);
     if (entry) await close(entry);

@@ -35,11 +35,12 @@ interface Result {
   drain: Phase;
 }
 
+/** Every third task is a client read's (low priority), so both claim heaps are exercised. */
 const request = (i: number): EnqueueRequest => ({
   conversationId: `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
   idempotencyKey: `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000:len500:default@3`,
   maxLength: 500,
-  source: 'backfill',
+  ...(i % 3 === 2 ? { source: 'api', priority: 'low' } : { source: 'backfill' }),
 });
 
 /** Raw keyv.set + keyv.get of a task-sized record: the store's own cost, per operation. */

@@ -136,7 +136,7 @@ export async function readStore(storeUrl: string, conversationId: string, taskId
   const backend = await createKeyvBackend(storeUrl);
   try {
     const logger = silentLogger();
-    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), logger });
+    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger });
     const queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger });
     try {
       const summary = await summaries.get(conversationId);

@@ -23,6 +23,8 @@ export interface RigOptions {
   tweak?: (config: Config) => void;
   /** Extra environment for loadConfig (e.g. WEBHOOK_TOKEN). */
   env?: Record<string, string>;
+  /** wrapup's logger. @default rigLogger() */
+  logger?: Logger;
 }
 
 export interface Rig {
@@ -76,7 +78,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     });
     fastConfig(config);
     options.tweak?.(config);
-    const wrapup = await startWrapup(config, rigLogger());
+    const wrapup = await startWrapup(config, options.logger ?? rigLogger());
     closers.push(() => wrapup.stop(1000));
     return rigOf(sim, fake, wrapup, config, closeAll);
   } catch (err) {

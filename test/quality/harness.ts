@@ -53,7 +53,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   let backend: KeyvBackend | undefined;
   try {
     backend = await createKeyvBackend('memory://');
-    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), logger: silentLogger() });
+    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: MAX_LENGTH, logger: silentLogger() });
     const engine = await createSummaryEngine({
       openai: { apiKey: 'test-key', baseUrl: fake.url, model: options.model ?? MODEL, timeoutMs: 10_000, maxRetries: 0, temperature: 0.2 },
       promptsDir: PROMPTS_DIR,
