@@ -11,9 +11,9 @@ import { createSummaryService } from './pipeline/summary-service.js';
 import { createKeyvBackend } from './store/keyv-backend.js';
 import { createSummaryStore, type IndexedSummaryStore } from './store/summary-store.js';
 import { createEmbeddedTaskQueue } from './store/task-queue.js';
-import { costUsd } from './summarize/pricing.js';
-import { isSummaryStale } from './summarize/staleness.js';
-import { loadTemplateRouter, templateRef } from './summarize/template-routing.js';
+import { costUsd } from './summarize/llm/pricing.js';
+import { isSummaryStale } from './summarize/prompts/staleness.js';
+import { loadTemplateRouter, templateRef } from './summarize/prompts/template-routing.js';
 
 export interface RerunStaleDeps {
   summaries: Pick<IndexedSummaryStore, 'get' | 'listIds'>;

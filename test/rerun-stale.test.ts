@@ -12,8 +12,8 @@ import { apiEnqueue, formatReport, parseCliArgs, rerunStale, runFromConfig, type
 import { createKeyvBackend, type KeyvBackend } from '../src/store/keyv-backend.js';
 import { createSummaryStore, type IndexedSummaryStore } from '../src/store/summary-store.js';
 import { createEmbeddedTaskQueue } from '../src/store/task-queue.js';
-import { costUsd } from '../src/summarize/pricing.js';
-import { sampleRecord } from '../src/summarize/test-fixtures.js';
+import { costUsd } from '../src/summarize/llm/pricing.js';
+import { sampleRecord } from './support/summaries.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const STALE = { id: 'default', version: '1.0.0', hash: 'old000000000' };

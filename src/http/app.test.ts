@@ -11,7 +11,7 @@ import { createHttpApp } from './app.js';
 import type { HttpDeps, SummaryApi } from './ports.js';
 import { startHttpServer, type RunningHttpServer } from './server.js';
 import type { SummaryRoutesDeps } from './summary-routes.js';
-import { sampleRecord } from '../summarize/test-fixtures.js';
+import { sampleRecord } from '../../test/support/summaries.js';
 
 const KEY = 'test-api-key-7f3c9a1e5b2d8046c1e9a7f3b5d2';
 const KNOWN = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';

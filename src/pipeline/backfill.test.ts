@@ -2,9 +2,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import type { SummaryRecord, TaskRecord } from '../domain.js';
-import { createGenesysClient, type GenesysClient } from '../genesys/client.js';
-import { queryEndedConversations } from '../genesys/analytics.js';
-import { fakeGenesysConfig, isolateSdkHome, startFakeGenesys, type FakeGenesys } from '../genesys/test-support.js';
+import { createGenesysClient, type GenesysClient } from '../genesys/rest/client.js';
+import { queryEndedConversations } from '../genesys/rest/analytics.js';
+import { fakeGenesysConfig, isolateSdkHome, startFakeGenesys, type FakeGenesys } from '../../test/support/genesys.js';
 import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
 import { createCheckpointStore, type CheckpointStore } from '../store/checkpoint-store.js';
 import { createBackfill, STREAM_CHECKPOINT, streamHealthyUntil, type Backfill, type BackfillOptions } from './backfill.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { silentLogger } from '../logger.js';
-import { QueueConversationSnapshotSchema } from '../genesys/schemas.js';
+import { QueueConversationSnapshotSchema } from '../genesys/notifications/schemas.js';
 import { createSnapshotIntake } from './snapshot-intake.js';
 
 const ID = '74a9811f-9eee-4b75-b53b-2cb4959b90f1';

@@ -2,7 +2,7 @@
 import platformClient from 'purecloud-platform-client-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGenesysSim, type GenesysSim, type SimOptions } from './genesys-sim.js';
-import { sdkClientFor } from './sim-test-support.js';
+import { sdkClientFor } from '../../test/support/sim.js';
 
 let sim: GenesysSim | undefined;
 afterEach(async () => {

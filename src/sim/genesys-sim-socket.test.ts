@@ -3,7 +3,7 @@ import platformClient from 'purecloud-platform-client-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startGenesysSim, type GenesysSim, type SimOptions } from './genesys-sim.js';
-import { sdkClientFor } from './sim-test-support.js';
+import { sdkClientFor } from '../../test/support/sim.js';
 
 interface Frame { topicName?: string; version?: string; eventBody?: Record<string, unknown>; metadata?: { CorrelationId?: string } }
 interface Client { ws: WebSocket; frames: Frame[]; closed: Promise<number>; waitFor(pred: (f: Frame) => boolean, ms?: number): Promise<Frame> }

@@ -7,7 +7,7 @@ import type { SummaryRecord } from '../domain.js';
 import { isAppError } from '../errors.js';
 import { createLogger, silentLogger } from '../logger.js';
 import { createKeyvBackend, type KeyvBackend } from './keyv-backend.js';
-import { sampleRecord } from '../summarize/test-fixtures.js';
+import { sampleRecord } from '../../test/support/summaries.js';
 import { createSummaryStore, migrateSummaryRecord } from './summary-store.js';
 
 const CONVERSATION = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';

@@ -5,7 +5,7 @@ import { AppError, isAppError } from '../errors.js';
 import { startOpenAiFake } from '../sim/openai-fake.js';
 import { silentLogger } from '../logger.js';
 import { createSummaryEngine } from './engine.js';
-import { sampleFields, startScriptedLlm, type ScriptedLlm } from './test-fixtures.js';
+import { sampleFields, startScriptedLlm, type ScriptedLlm } from '../../test/support/summaries.js';
 
 const PROMPTS = fileURLToPath(new URL('../../config/prompts/', import.meta.url));
 const PII = ['Dana Reyes', '4111 1111 1111 1111', '(212) 555-0199', 'dana.reyes@example.com', '42 Elm Street', '078-05-1120'];

@@ -3,20 +3,20 @@
 import type { GeneratedSummary, GenerateOptions, SummaryEngine, SummaryFields, TaskError, TokenUsage, Transcript, Turn, WrapupCode } from '../domain.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { assessContent } from './content-check.js';
-import { summarizeWithLlm } from './engine-llm.js';
-import { EXTRACTIVE_MODEL, extractiveSummarize } from './extractive.js';
-import { groundedness } from './grounding.js';
+import { assessContent } from './checks/content-check.js';
+import { summarizeWithLlm } from './llm/engine-llm.js';
+import { EXTRACTIVE_MODEL, extractiveSummarize } from './extractive/extractive.js';
+import { groundedness } from './checks/grounding.js';
 import { detectLanguage } from './language.js';
-import { issuesError, type Timed } from './llm-ask.js';
-import { createLlmClient, type LlmClient, type LlmOptions } from './llm-client.js';
-import { redactText, redactTurns } from './pii.js';
-import { costUsd } from './pricing.js';
-import { scoreSummary } from './quality.js';
-import { loadTemplateRouter, templateRef } from './template-routing.js';
-import { loadTemplate } from './templates.js';
+import { issuesError, type Timed } from './llm/llm-ask.js';
+import { createLlmClient, type LlmClient, type LlmOptions } from './llm/llm-client.js';
+import { redactText, redactTurns } from './redact/pii.js';
+import { costUsd } from './llm/pricing.js';
+import { scoreSummary } from './checks/quality.js';
+import { loadTemplateRouter, templateRef } from './prompts/template-routing.js';
+import { loadTemplate } from './prompts/templates.js';
 import { formatTranscript } from './transcript-format.js';
-import { stringFields, validateSummary } from './validate.js';
+import { stringFields, validateSummary } from './checks/validate.js';
 
 export interface SummaryEngineOptions {
   /** The OpenAI-compatible endpoint; undefined → the offline extractive summarizer. */

@@ -4,8 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OpenRedaction } from '@openredaction/openredaction';
 import type { Turn } from '../../src/domain.js';
-import { findPii, findTurnSpans, loadPiiConfig, PII_TYPES } from '../../src/summarize/pii.js';
-import { evaluateCorpus, evaluateRecall, evaluateSynthetic, labelKind, parseLabelledCorpus, type TypedSpan } from '../../src/summarize/pii-eval.js';
+import { findPii, findTurnSpans, loadPiiConfig, PII_TYPES } from '../../src/summarize/redact/pii.js';
+import { evaluateCorpus, evaluateRecall, evaluateSynthetic, labelKind, parseLabelledCorpus, type TypedSpan } from '../support/pii-eval.js';
 import { SYNTHETIC } from '../pii/synthetic.js';
 
 const root = (p: string): string => fileURLToPath(new URL(`../../${p}`, import.meta.url));

@@ -2,10 +2,10 @@
 // characters and prints the growth ratio per doubling (≈2 is linear, ≈4 quadratic). Run: npx tsx test/bench/pii-redos.ts
 // Prints only: no assertions on time (the machine's speed varies); test/pii asserts correctness on long inputs.
 import type { Turn } from '../../src/domain.js';
-import { findPii, redactTurns } from '../../src/summarize/pii.js';
-import { findIntroducedCredentials } from '../../src/summarize/pii-credentials.js';
-import { findIntroducedNames } from '../../src/summarize/pii-names.js';
-import { findPatternPii } from '../../src/summarize/pii-patterns.js';
+import { findPii, redactTurns } from '../../src/summarize/redact/pii.js';
+import { findIntroducedCredentials } from '../../src/summarize/redact/pii-credentials.js';
+import { findIntroducedNames } from '../../src/summarize/redact/pii-names.js';
+import { findPatternPii } from '../../src/summarize/redact/pii-patterns.js';
 
 /** Adversarial shapes: long whitespace runs after a keyword, long words, long separator chains. */
 const CASES: Array<[string, (n: number) => string]> = [

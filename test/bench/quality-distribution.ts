@@ -7,7 +7,7 @@ import { isAppError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { startOpenAiFake } from '../../src/sim/openai-fake.js';
 import { createSummaryEngine } from '../../src/summarize/engine.js';
-import { QUALITY_WEIGHTS } from '../../src/summarize/quality.js';
+import { QUALITY_WEIGHTS } from '../../src/summarize/checks/quality.js';
 import { CORPUS_PATH, conversationUuid, loadCorpus, PROMPTS_DIR, toTranscript } from '../quality/corpus.js';
 
 const MAX_LENGTH = 500;

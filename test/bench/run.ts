@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { startWrapup, type Wrapup } from '../../src/app.js';
 import { startGenesysSim, type GenesysSim } from '../../src/sim/genesys-sim.js';
-import { redactText } from '../../src/summarize/pii.js';
+import { redactText } from '../../src/summarize/redact/pii.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const KEY = 'bench-api-key-8c2f5a9e1d7b4063f9c1e7a4b2d5';

@@ -2,8 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findTurnSpans } from '../../src/summarize/pii.js';
-import { evaluateCorpus, evaluateRecall, labelKind, parseLabelledCorpus } from '../../src/summarize/pii-eval.js';
+import { findTurnSpans } from '../../src/summarize/redact/pii.js';
+import { evaluateCorpus, evaluateRecall, labelKind, parseLabelledCorpus } from '../support/pii-eval.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/data/abcd/conversations.jsonl', import.meta.url));
 const present = existsSync(CORPUS);

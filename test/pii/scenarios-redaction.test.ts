@@ -2,7 +2,7 @@
 // these are the conversations the demo and the end-to-end tests send to a model.
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../src/sim/genesys-sim.js';
-import { redactTurns } from '../../src/summarize/pii.js';
+import { redactTurns } from '../../src/summarize/redact/pii.js';
 
 describe('simulator scenarios', () => {
   it('plant PII (so the check below is not vacuous)', () => {

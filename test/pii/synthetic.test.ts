@@ -1,8 +1,8 @@
 // Precision and recall per PII type on the labelled synthetic set, plus the configurable allow patterns.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findPii, loadPiiConfig, PII_TYPES, redactText, type PiiType } from '../../src/summarize/pii.js';
-import { evaluateSynthetic } from '../../src/summarize/pii-eval.js';
+import { findPii, loadPiiConfig, PII_TYPES, redactText, type PiiType } from '../../src/summarize/redact/pii.js';
+import { evaluateSynthetic } from '../support/pii-eval.js';
 import { SYNTHETIC } from './synthetic.js';
 
 const options = loadPiiConfig(fileURLToPath(new URL('../../config/pii.json', import.meta.url)));

@@ -1,7 +1,7 @@
 // A labelled synthetic PII set: each text lists the values a redactor must find (by type); an empty list means
 // the text holds only look-alikes (order numbers, ticket ids, amounts, times, non-Luhn cards) that must stay.
 // Account ids, PINs and security answers are labelled only where the text itself introduces them.
-import type { PiiType } from '../../src/summarize/pii.js';
+import type { PiiType } from '../../src/summarize/redact/pii.js';
 
 export interface LabelledText {
   text: string;

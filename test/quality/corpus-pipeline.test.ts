@@ -3,8 +3,8 @@
 // record validates, empty conversations cost no LLM call, outages are retryable and long calls are map-reduced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transcript } from '../../src/domain.js';
-import { redactTurns } from '../../src/summarize/pii.js';
-import { countTokens, inputBudget } from '../../src/summarize/tokens.js';
+import { redactTurns } from '../../src/summarize/redact/pii.js';
+import { countTokens, inputBudget } from '../../src/summarize/llm/tokens.js';
 import { formatTranscript } from '../../src/summarize/transcript-format.js';
 import {
   concatenate, conversationUuid, leakedIn, loadCorpus, requestText, secretsOf, syntheticConversations, toTranscript,

@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Transcript, Turn } from '../../src/domain.js';
-import { containsWord, labelKind, parseLabelledCorpus, type LabelledConversation } from '../../src/summarize/pii-eval.js';
-import { redactTurns } from '../../src/summarize/pii.js';
+import { containsWord, labelKind, parseLabelledCorpus, type LabelledConversation } from '../support/pii-eval.js';
+import { redactTurns } from '../../src/summarize/redact/pii.js';
 import { SYNTHETIC } from '../pii/synthetic.js';
 
 /** The corpus, relative to the repo (../shared/data/abcd from /work/main). */

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { SummaryRecordSchema, type SummaryRecord } from '../../src/domain.js';
-import { HEADLINE_MAX } from '../../src/summarize/output-schema.js';
-import { PII_TYPES } from '../../src/summarize/pii.js';
-import { adjustmentPenalty, QUALITY_WEIGHTS } from '../../src/summarize/quality.js';
-import { validateSummary } from '../../src/summarize/validate.js';
+import { HEADLINE_MAX } from '../../src/summarize/checks/output-schema.js';
+import { PII_TYPES } from '../../src/summarize/redact/pii.js';
+import { adjustmentPenalty, QUALITY_WEIGHTS } from '../../src/summarize/checks/quality.js';
+import { validateSummary } from '../../src/summarize/checks/validate.js';
 import { PROMPTS_DIR } from './corpus.js';
 import { CODES } from './harness.js';
 
