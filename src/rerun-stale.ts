@@ -7,13 +7,11 @@ import { loadConfig, type Config } from './config.js';
 import type { SummaryRecord } from './domain.js';
 import { AppError, toAppError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
-import { createSummaryService } from './pipeline/summary-service.js';
-import { createKeyvBackend } from './store/keyv-backend.js';
-import { createSummaryStore, type IndexedSummaryStore } from './store/summary-store.js';
-import { createEmbeddedTaskQueue } from './store/task-queue.js';
-import { costUsd } from './summarize/llm/pricing.js';
-import { isSummaryStale } from './summarize/prompts/staleness.js';
-import { loadTemplateRouter, templateRef } from './summarize/prompts/template-routing.js';
+import { createSummaryService } from './pipeline/index.js';
+import { createKeyvBackend } from './store/index.js';
+import { createSummaryStore, type IndexedSummaryStore } from './store/index.js';
+import { createEmbeddedTaskQueue } from './store/index.js';
+import { costUsd, isSummaryStale, loadTemplateRouter, templateRef } from './summarize/index.js';
 
 export interface RerunStaleDeps {
   summaries: Pick<IndexedSummaryStore, 'get' | 'listIds'>;

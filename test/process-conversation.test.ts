@@ -1,7 +1,8 @@
 // The processor: queue → template route + the union of the queues' wrap-up codes → engine → v2 record in the store.
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConversationInfo, ConversationSource, TaskRecord, Transcript } from '../src/domain.js';
+import type { ConversationInfo, TaskRecord, Transcript } from '../src/domain.js';
+import type { ConversationSource } from '../src/ports.js';
 import { AppError } from '../src/errors.js';
 import { silentLogger } from '../src/logger.js';
 import { createConversationProcessor } from '../src/pipeline/process-conversation.js';

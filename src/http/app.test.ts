@@ -1,7 +1,8 @@
 // Main flows through a real socket: startHttpServer on port 0, fetch, a SummaryApi fake over the real store and queue.
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SummaryRecord, SummaryStore, TaskRecord } from '../domain.js';
+import type { SummaryRecord, TaskRecord } from '../domain.js';
+import type { SummaryStore } from '../ports.js';
 import { silentLogger } from '../logger.js';
 import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
 import { createSummaryStore } from '../store/summary-store.js';

@@ -8,9 +8,6 @@ import { createErrorHandler, notFoundProblem, validationHook } from './problem.j
 import { registerSummaryRoutes } from './summary-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
-export { startHttpServer, type RunningHttpServer, type StartHttpServerOptions } from './server.js';
-export type { CheckResult, HttpDeps, ReadinessCheck, SummaryApi, WebhookDeps, WebhookTask } from './ports.js';
-export { WEBHOOK_PATH } from './webhook-routes.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 

@@ -6,8 +6,8 @@ import type { Logger } from '../logger.js';
 import { toAppError } from '../errors.js';
 import { backoffDelay, type BackoffBounds } from '../backoff.js';
 import { within } from '../deadline.js';
-import type { EndedConversation, EndedQuery } from '../genesys/rest/analytics.js';
-import type { CheckpointStore } from '../store/checkpoint-store.js';
+import type { EndedConversation, EndedQuery } from '../genesys/rest/index.js';
+import type { CheckpointStore } from '../store/index.js';
 import type { SummaryService } from './summary-service.js';
 
 export const STREAM_CHECKPOINT = 'notifications.healthy_until';

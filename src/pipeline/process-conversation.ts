@@ -1,18 +1,8 @@
 // The one use case: a task's conversation → confirm ended → transcript → summarize (redact, LLM, validate, score) → store.
 import type { Logger } from '../logger.js';
 import { AppError } from '../errors.js';
-import type {
-  ConversationInfo,
-  ConversationSource,
-  GeneratedSummary,
-  SummaryEngine,
-  SummaryRecord,
-  SummaryStore,
-  TaskQueue,
-  TaskRecord,
-  Transcript,
-  WrapupCode,
-} from '../domain.js';
+import type { ConversationInfo, SummaryRecord, TaskRecord, Transcript, WrapupCode } from '../domain.js';
+import type { ConversationSource, GeneratedSummary, SummaryEngine, SummaryStore, TaskQueue } from '../ports.js';
 
 /** Where a queue's wrap-up codes come from (genesys/wrapup-codes.ts createWrapupCodeCache). */
 export interface WrapupCodeSource {

@@ -1,8 +1,8 @@
 // Snapshot intake: queue-conversation snapshots from the notification socket → "this conversation is over" → one task.
 import type { Logger } from '../logger.js';
 import { toAppError, type AppError } from '../errors.js';
-import { createEndedFilter, isConversationOver } from '../genesys/notifications/end-detection.js';
-import type { QueueConversationSnapshot } from '../genesys/notifications/schemas.js';
+import { createEndedFilter, isConversationOver } from '../genesys/notifications/index.js';
+import type { QueueConversationSnapshot } from '../genesys/notifications/index.js';
 import type { SummaryService } from './summary-service.js';
 
 export interface SnapshotIntakeDeps {

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
 import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-queue.js';
 import { silentLogger } from '../logger.js';
-import type { SummaryRecord, SummaryStore, TaskError, TaskRecord } from '../domain.js';
+import type { SummaryRecord, TaskError, TaskRecord } from '../domain.js';
+import type { SummaryStore } from '../ports.js';
 import { createSummaryService, type SummaryService } from './summary-service.js';
 import { createAdmission } from './admission.js';
 

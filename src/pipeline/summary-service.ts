@@ -1,7 +1,8 @@
 // Summary service: the intake every source shares (socket, API, webhook, backfill) and the read side the HTTP API uses.
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
-import { hasTransientFailure, isTaskSettled, type SummaryRecord, type SummaryStore, type TaskQueue, type TaskRecord, type TaskSource } from '../domain.js';
+import { hasTransientFailure, isTaskSettled, type SummaryRecord, type TaskRecord, type TaskSource } from '../domain.js';
+import { type SummaryStore, type TaskQueue } from '../ports.js';
 import { adjustmentPenalty, shortenAtSentence } from '../summarize/index.js';
 import { createAdmission, type Admission } from './admission.js';
 

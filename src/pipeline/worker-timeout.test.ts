@@ -5,7 +5,8 @@ import { createKeyvBackend, type KeyvBackend } from '../store/keyv-backend.js';
 import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-queue.js';
 import { silentLogger } from '../logger.js';
 import { isAppError } from '../errors.js';
-import type { ConversationSource, GeneratedSummary, SummaryEngine, SummaryRecord, SummaryStore, TaskRecord } from '../domain.js';
+import type { SummaryRecord, TaskRecord } from '../domain.js';
+import type { ConversationSource, GeneratedSummary, SummaryEngine, SummaryStore } from '../ports.js';
 import { createConversationProcessor } from './process-conversation.js';
 import { createWorker, type Worker } from './worker.js';
 

@@ -4,7 +4,8 @@ import type { Logger } from '../logger.js';
 import { AppError, isAppError, toAppError } from '../errors.js';
 import { backoffDelay } from '../backoff.js';
 import { delay, within } from '../deadline.js';
-import type { TaskQueue, TaskRecord } from '../domain.js';
+import type { TaskRecord } from '../domain.js';
+import type { TaskQueue } from '../ports.js';
 
 /** What the worker tells a run: `lastChance` when a retryable LLM outage would now fail the task for good. */
 export interface RunContext {

@@ -3,7 +3,8 @@
 // an index of the conversation ids written (for bounded re-runs such as rerun-stale).
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
-import { SummaryRecordSchema, type SummaryRecord, type SummaryStore } from '../domain.js';
+import { SummaryRecordSchema, type SummaryRecord } from '../domain.js';
+import { type SummaryStore } from '../ports.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createAsyncMutex } from './async-mutex.js';

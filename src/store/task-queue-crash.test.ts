@@ -1,6 +1,7 @@
 import { Keyv } from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TaskRecordSchema, type EnqueueRequest, type TaskRecord, type TaskStatus } from '../domain.js';
+import { TaskRecordSchema, type TaskRecord, type TaskStatus } from '../domain.js';
+import { type EnqueueRequest } from '../ports.js';
 import { isAppError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from './task-queue.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EnqueueRequest } from '../domain.js';
+import type { EnqueueRequest } from '../ports.js';
 import { isAppError } from '../errors.js';
 import { createLogger, silentLogger } from '../logger.js';
 import { createKeyvBackend, type KeyvBackend } from './keyv-backend.js';

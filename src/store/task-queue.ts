@@ -5,7 +5,8 @@
 // key; the markers are read once, on the first operation (or recover()), to rebuild the index: O(open tasks).
 import { randomUUID } from 'node:crypto';
 import type { Keyv } from 'keyv';
-import type { ClaimOptions, EnqueueRequest, TaskError, TaskPriority, TaskQueue, TaskRecord, TaskStatus } from '../domain.js';
+import type { TaskError, TaskPriority, TaskRecord, TaskStatus } from '../domain.js';
+import type { ClaimOptions, EnqueueRequest, TaskQueue } from '../ports.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createAsyncMutex } from './async-mutex.js';

@@ -1,22 +1,23 @@
 // The SummaryEngine: route template → redact → content check → (condense) → prompt → LLM json_schema (or extractive)
 // → validate → re-ask at most N times → ground → score.
-import type { GeneratedSummary, GenerateOptions, SummaryEngine, SummaryFields, TaskError, TokenUsage, Transcript, Turn, WrapupCode } from '../domain.js';
+import type { SummaryFields, TaskError, TokenUsage, Transcript, Turn, WrapupCode } from '../domain.js';
+import type { GeneratedSummary, GenerateOptions, SummaryEngine } from '../ports.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { assessContent } from './checks/content-check.js';
-import { summarizeWithLlm } from './llm/engine-llm.js';
-import { EXTRACTIVE_MODEL, extractiveSummarize } from './extractive/extractive.js';
-import { groundedness } from './checks/grounding.js';
+import { assessContent } from './checks/index.js';
+import { summarizeWithLlm } from './llm/index.js';
+import { EXTRACTIVE_MODEL, extractiveSummarize } from './extractive/index.js';
+import { groundedness } from './checks/index.js';
 import { detectLanguage } from './language.js';
-import { issuesError, type Timed } from './llm/llm-ask.js';
-import { createLlmClient, type LlmClient, type LlmOptions } from './llm/llm-client.js';
-import { redactText, redactTurns } from './redact/pii.js';
-import { costUsd } from './llm/pricing.js';
-import { scoreSummary } from './checks/quality.js';
-import { loadTemplateRouter, templateRef } from './prompts/template-routing.js';
-import { loadTemplate } from './prompts/templates.js';
+import { issuesError, type Timed } from './llm/index.js';
+import { createLlmClient, type LlmClient, type LlmOptions } from './llm/index.js';
+import { redactText, redactTurns } from './redact/index.js';
+import { costUsd } from './llm/index.js';
+import { scoreSummary } from './checks/index.js';
+import { loadTemplateRouter, templateRef } from './prompts/index.js';
+import { loadTemplate } from './prompts/index.js';
 import { formatTranscript } from './transcript-format.js';
-import { stringFields, validateSummary } from './checks/validate.js';
+import { stringFields, validateSummary } from './checks/index.js';
 
 export interface SummaryEngineOptions {
   /** The OpenAI-compatible endpoint; undefined → the offline extractive summarizer. */

@@ -1,12 +1,9 @@
-// Public surface of the summarize module.
+// Public surface of the summarize module: the engine, and what the composition root and the pipeline need besides.
 export { createSummaryEngine, type SummaryEngineOptions } from './engine.js';
-export type { LlmOptions } from './llm/llm-client.js';
-export { EXTRACTIVE_MODEL } from './extractive/extractive.js';
-export { findPii, redactText, redactTurns, type PiiSpan, type PiiType, type RedactionCounts } from './redact/pii.js';
-export { loadTemplate, type PromptTemplate } from './prompts/templates.js';
-export { loadTemplateRouter, type RouteInput, type TemplateRouter } from './prompts/template-routing.js';
-export { isSummaryStale, recordRoute, type TemplateResolver } from './prompts/staleness.js';
+export type { LlmOptions } from './llm/index.js';
+export { costUsd } from './llm/index.js';
+export { EXTRACTIVE_MODEL } from './extractive/index.js';
+export { findPii, loadPiiConfig, redactText, redactTurns, type PiiSpan, type PiiType, type RedactionCounts } from './redact/index.js';
+export { loadTemplate, loadTemplateRouter, templateRef, isSummaryStale, recordRoute, type PromptTemplate, type RouteInput, type TemplateRouter, type TemplateResolver } from './prompts/index.js';
 export { detectLanguage } from './language.js';
-export { validateSummary, type ValidationIssue } from './checks/validate.js';
-export { shortenAtSentence, FIELD_LIMITS } from './checks/output-limits.js';
-export { adjustmentPenalty } from './checks/quality.js';
+export { adjustmentPenalty, FIELD_LIMITS, shortenAtSentence, validateSummary, type ValidationIssue } from './checks/index.js';

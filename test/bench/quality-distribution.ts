@@ -2,7 +2,7 @@
 // through the real engine; writes test/bench/QUALITY.md. Run: npx tsx test/bench/quality-distribution.ts
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SummaryEngine } from '../../src/domain.js';
+import type { SummaryEngine } from '../../src/ports.js';
 import { isAppError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { startOpenAiFake } from '../../src/sim/openai-fake.js';

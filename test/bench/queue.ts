@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { EnqueueRequest, TaskQueue } from '../../src/domain.js';
+import type { EnqueueRequest, TaskQueue } from '../../src/ports.js';
 import { silentLogger } from '../../src/logger.js';
 import { createKeyvBackend, type KeyvBackend } from '../../src/store/keyv-backend.js';
 import type { EmbeddedTaskQueueOptions } from '../../src/store/task-queue.js';

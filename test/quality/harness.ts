@@ -1,5 +1,6 @@
 // The real pipeline under test: OpenAI fake on loopback → real engine (config/prompts) → real processor → memory store.
-import type { ConversationInfo, ConversationSource, SummaryRecord, TaskRecord, Transcript, WrapupCode } from '../../src/domain.js';
+import type { ConversationInfo, SummaryRecord, TaskRecord, Transcript, WrapupCode } from '../../src/domain.js';
+import type { ConversationSource } from '../../src/ports.js';
 import { AppError, isAppError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { createConversationProcessor } from '../../src/pipeline/process-conversation.js';
@@ -7,7 +8,7 @@ import { startOpenAiFake, type AdversarialFault, type FakeMode, type OpenAiFake 
 import { createKeyvBackend, type KeyvBackend } from '../../src/store/keyv-backend.js';
 import { createSummaryStore, type IndexedSummaryStore } from '../../src/store/summary-store.js';
 import { createSummaryEngine } from '../../src/summarize/engine.js';
-import type { SummaryEngine } from '../../src/domain.js';
+import type { SummaryEngine } from '../../src/ports.js';
 import { PROMPTS_DIR } from './corpus.js';
 
 export const MODEL = 'gpt-4o-mini';

@@ -1,6 +1,6 @@
 // Types of a channel slot: its dependencies, its public handle and the status it reports.
 import type { Logger } from '../../logger.js';
-import type { GenesysClient } from '../rest/client.js';
+import type { GenesysClient } from '../rest/index.js';
 import type { RejectedTopicRetryPolicy } from './rejected-topics.js';
 import type { QueueConversationSnapshot } from './schemas.js';
 import type { WebSocketFactory } from './socket.js';

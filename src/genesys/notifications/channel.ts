@@ -1,9 +1,9 @@
 // Notification channel REST: create a channel, subscribe its topics (reporting rejected ones), add topics, check it still exists.
 import type { Logger } from '../../logger.js';
 import { isAppError } from '../../errors.js';
-import type { GenesysClient } from '../rest/client.js';
+import type { GenesysClient } from '../rest/index.js';
 import { ChannelSchema, ChannelTopicListingSchema } from './schemas.js';
-import { parseUpstream } from '../rest/upstream-error.js';
+import { parseUpstream } from '../rest/index.js';
 
 /** Genesys rejects more than this many topics per channel with 400. */
 export const MAX_TOPICS_PER_CHANNEL = 1000;

@@ -3,7 +3,7 @@ import type { Logger } from '../../logger.js';
 import { chunkTopics } from './channel.js';
 import { createChannelSlot, type ChannelSlot, type ChannelStatus } from './channel-slot.js';
 import { DEFAULT_REJECTED_TOPIC_RETRY, type RejectedTopicRetryPolicy } from './rejected-topics.js';
-import type { GenesysClient } from '../rest/client.js';
+import type { GenesysClient } from '../rest/index.js';
 import { queueConversationsTopic, type QueueConversationSnapshot } from './schemas.js';
 import { defaultWebSocketFactory, type WebSocketFactory } from './socket.js';
 

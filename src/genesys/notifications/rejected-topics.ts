@@ -2,7 +2,7 @@
 import { backoffDelay } from '../../backoff.js';
 import type { Logger } from '../../logger.js';
 import { addSubscriptions } from './channel.js';
-import type { GenesysClient } from '../rest/client.js';
+import type { GenesysClient } from '../rest/index.js';
 
 /** How often and how patiently rejected topics are re-subscribed. */
 export interface RejectedTopicRetryPolicy {

@@ -1,6 +1,7 @@
 // The ConversationSource adapter: conversation metadata and normalized transcripts (voice, messaging, email) from Genesys.
 import type { Logger } from '../../logger.js';
-import type { ConversationInfo, ConversationSource, Transcript, Turn } from '../../domain.js';
+import type { ConversationInfo, Transcript, Turn } from '../../domain.js';
+import type { ConversationSource } from '../../ports.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { Sleep } from './backoff.js';
 import type { GenesysClient } from './client.js';

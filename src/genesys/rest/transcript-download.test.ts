@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, silentLogger } from '../../logger.js';
 import { AppError } from '../../errors.js';
-import type { ConversationSource } from '../../domain.js';
+import type { ConversationSource } from '../../ports.js';
 import { createGenesysClient, type GenesysClient } from './client.js';
 import { createConversationSource } from './source.js';
 import type { TranscriptDownloadOptions } from './transcript-download.js';

@@ -3,7 +3,7 @@
 // small, the tutorial's keyword heuristic.
 import type { SummaryFields, Turn } from '../../domain.js';
 import { keyTurnCoverage } from './grounding.js';
-import { NAME_STOPWORDS } from '../redact/name-stopwords.js';
+import { NAME_STOPWORDS } from '../redact/index.js';
 import { words } from '../text-utils.js';
 
 /** Weights of the parts; they sum to 1. Without a faithfulness score the others are rescaled to sum to 1. */

@@ -3,7 +3,7 @@
 import type { SummaryFields, WrapupCode } from '../../domain.js';
 import { FIELD_LIMITS } from './output-limits.js';
 import { parseSummaryContent, type FormRepair } from './output-schema.js';
-import { findOutputPii } from '../redact/pii.js';
+import { findOutputPii, redactText } from '../redact/index.js';
 
 export type ValidationCode = 'SCHEMA_INVALID' | 'TOO_LONG' | 'PII_IN_OUTPUT';
 
@@ -144,4 +144,9 @@ export function validateAnswer(
     return { repairs: [], issues: [{ code: 'SCHEMA_INVALID', message: parsed.message, details: { check: 'schema', ...(parsed.details.paths ? { paths: parsed.details.paths } : {}) } }] };
   }
   return { fields: parsed.fields, repairs: parsed.repairs, issues: validateSummary(parsed.fields, options) };
+}
+
+/** A rejected answer as it may be quoted back to the model in a re-ask: redacted, so nothing personal is sent again. */
+export function quotableAnswer(content: string | null | undefined): string {
+  return redactText(content ?? '').text;
 }

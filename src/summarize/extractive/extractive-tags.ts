@@ -2,7 +2,7 @@
 import type { Entity, WrapupCode } from '../../domain.js';
 import type { Line } from './extractive-lines.js';
 import type { Reference } from './extractive-analysis.js';
-import { findPii } from '../redact/pii.js';
+import { findPii } from '../redact/index.js';
 import { words } from '../text-utils.js';
 
 type TopicRule = [RegExp, string, string];

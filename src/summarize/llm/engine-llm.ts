@@ -4,10 +4,10 @@ import type { SummaryFields, TokenUsage, Transcript, Turn, WrapupCode } from '..
 import type { ChatMessage, LlmClient } from './llm-client.js';
 import { condenseTranscript } from './map-reduce.js';
 import { askWithRepair, type Adjustment, type Timed } from './llm-ask.js';
-import { promptTargets } from '../checks/output-limits.js';
-import { summaryResponseFormat } from '../checks/output-schema.js';
+import { promptTargets } from '../checks/index.js';
+import { summaryResponseFormat } from '../checks/index.js';
 import { addUsage } from './pricing.js';
-import { renderPrompt, type PromptTemplate } from '../prompts/templates.js';
+import { renderPrompt, type PromptTemplate } from '../prompts/index.js';
 import { answerTokenCap, inputBudget, modelSpec } from './tokens.js';
 import { formatTranscript } from '../transcript-format.js';
 

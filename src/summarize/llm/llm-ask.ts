@@ -6,10 +6,16 @@
 import type { SummaryFields, TokenUsage, WrapupCode } from '../../domain.js';
 import { AppError } from '../../errors.js';
 import type { ChatMessage, LlmAnswer, LlmClient, ResponseFormat } from './llm-client.js';
-import { fitLengths, promptTargets, type LengthAdjustment } from '../checks/output-limits.js';
-import type { FormRepair } from '../checks/output-schema.js';
-import { redactText } from '../redact/pii.js';
-import { validateAnswer, validateSummary, type ValidationIssue } from '../checks/validate.js';
+import {
+  fitLengths,
+  promptTargets,
+  quotableAnswer,
+  validateAnswer,
+  validateSummary,
+  type FormRepair,
+  type LengthAdjustment,
+  type ValidationIssue,
+} from '../checks/index.js';
 
 export type Timed = <T>(stage: string, fn: () => Promise<T> | T) => Promise<T>;
 
@@ -135,7 +141,7 @@ export async function askWithRepair(llm: LlmClient, messages: ChatMessage[], opt
     }
     issues = checked.issues;
     conversation.push(
-      { role: 'assistant', content: redactText(answer.content ?? '').text },
+      { role: 'assistant', content: quotableAnswer(answer.content) },
       { role: 'user', content: repairRequest(issues, options.maxLength) },
     );
   }

@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import PQueue from 'p-queue';
 import { AppError } from '../../errors.js';
 import type { TokenUsage } from '../../domain.js';
-import { summaryResponseFormat } from '../checks/output-schema.js';
+import { summaryResponseFormat } from '../checks/index.js';
 
 /** Settings for the OpenAI-compatible endpoint. */
 export interface LlmOptions {

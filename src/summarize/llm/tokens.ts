@@ -3,7 +3,7 @@ import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { z } from 'zod';
 import { loadConfigJsonSync } from '../config-file.js';
-import { FIELD_LIMITS } from '../checks/output-limits.js';
+import { FIELD_LIMITS } from '../checks/index.js';
 
 const ModelSpecSchema = z.object({
   contextTokens: z.number().int().positive(),

@@ -1,6 +1,7 @@
 // Staleness: a stored summary is stale when the template the routing picks now for its queue, media type and
 // language differs (id, version or content hash) from the one that wrote it.
-import type { SummaryEngine, SummaryRecord } from '../../domain.js';
+import type { SummaryRecord } from '../../domain.js';
+import type { SummaryEngine } from '../../ports.js';
 import { templateChanged } from './template-routing.js';
 
 /** What resolves the current template for a route (SummaryEngine.templateFor, or a TemplateRouter wrapped). */

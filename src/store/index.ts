@@ -1,0 +1,5 @@
+// The store: Keyv backend (SQLite or memory), summary store, embedded task queue and checkpoints.
+export { createCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
+export { createKeyvBackend, type KeyvBackend } from './keyv-backend.js';
+export { createSummaryStore, type IndexedSummaryStore } from './summary-store.js';
+export { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from './task-queue.js';
