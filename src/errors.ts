@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'INVALID_ID'
   | 'MALFORMED_JSON'
   | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'HEADERS_TOO_LARGE'
   | 'REQUEST_TIMEOUT'
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
@@ -44,6 +46,8 @@ export interface AppErrorOptions {
   cause?: unknown;
   /** Extra machine-readable detail safe to show to API clients (never secrets or transcript text). */
   details?: Record<string, unknown>;
+  /** Fields added to the HTTP problem+json body when this error answers a request (e.g. `invalid_params`). */
+  problem?: Record<string, unknown>;
 }
 
 /** The one error type that crosses module boundaries. */
@@ -53,6 +57,7 @@ export class AppError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly upstreamStatus: number | undefined;
   readonly details: Record<string, unknown> | undefined;
+  readonly problem: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -62,6 +67,7 @@ export class AppError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.upstreamStatus = options.upstreamStatus;
     this.details = options.details;
+    this.problem = options.problem;
   }
 }
 

@@ -1,8 +1,10 @@
-// Bearer API-key authentication for /api/*: constant-time comparison of SHA-256 digests, never logging the token; the
-// request then carries an opaque id of its key (`client`), whose task budget it spends.
+// Authentication, in one place: bearer API keys for /api/* and the webhook token (Bearer or x-api-key) for the Genesys
+// intake; constant-time comparison of SHA-256 digests, never logging a secret. The request then carries an opaque id
+// of its key (`client`), whose task budget it spends.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.js';
+import { problemResponse } from './problem.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -49,6 +51,23 @@ export function bearerAuth(apiKeys: readonly string[]): MiddlewareHandler {
       throw new AppError('UNAUTHORIZED', 'missing or invalid bearer token');
     }
     c.set('client', clientIdOf(token));
+    await next();
+  };
+}
+
+/** 404 while disabled (no token), then `Authorization: Bearer <token>` or `x-api-key: <token>`, constant-time. */
+export function webhookAuth(token: string | undefined): MiddlewareHandler {
+  const matches = createKeyMatcher(token ? [token] : []);
+  const client = clientIdOf(token ?? '');
+  return async (c, next) => {
+    if (!token) return problemResponse(c, 'NOT_FOUND', 'webhook intake is disabled (no WEBHOOK_TOKEN configured)');
+    const bearer = bearerToken(c.req.header('authorization'));
+    const apiKey = c.req.header('x-api-key');
+    // Both are checked (no short-circuit) so timing does not reveal which header matched.
+    const viaBearer = bearer !== undefined && matches(bearer);
+    const viaApiKey = apiKey !== undefined && matches(apiKey);
+    if (!viaBearer && !viaApiKey) throw new AppError('UNAUTHORIZED', 'missing or invalid webhook token');
+    c.set('client', client);
     await next();
   };
 }

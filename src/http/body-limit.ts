@@ -35,7 +35,7 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: 
 }
 
 function tooLarge(c: Context, maxBytes: number, drained: boolean): Response {
-  const res = problemResponse(c, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBytes} bytes`);
+  const res = problemResponse(c, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBytes} bytes`);
   // The connection is not reused: the client may still be writing, and a cut body leaves no framing to trust.
   if (!drained) res.headers.set('connection', 'close');
   return res;

@@ -92,9 +92,9 @@ describe('error matrix', () => {
     await expectProblem(await a.request('/api/summary/submit', post('{"conversation_id":')), 400, 'MALFORMED_JSON');
     await expectProblem(await a.request('/api/summary/submit', post('')), 400, 'MALFORMED_JSON');
     const untyped = post(JSON.stringify({ conversation_id: CONV }), {});
-    await expectProblem(await a.request('/api/summary/submit', untyped), 415, 'BAD_REQUEST');
+    await expectProblem(await a.request('/api/summary/submit', untyped), 415, 'UNSUPPORTED_MEDIA_TYPE');
     const wrongType = post(JSON.stringify({ conversation_id: CONV }), { 'content-type': 'text/plain' });
-    await expectProblem(await a.request('/api/summary/submit', wrongType), 415, 'BAD_REQUEST');
+    await expectProblem(await a.request('/api/summary/submit', wrongType), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('answers an oversize body with 413 PAYLOAD_TOO_LARGE', async () => {
@@ -121,19 +121,19 @@ describe('error matrix', () => {
     await expectProblem(await a.request('/api/summary/submit', { method: 'DELETE', headers: auth }), 404, 'NOT_FOUND');
   });
 
-  it('maps failed tasks: content problems 422, upstream and internal failures 502, not found 404', async () => {
+  it('maps failed tasks by the one table: content problems 422, upstream failures 502, internal 500, not found 404', async () => {
     const failed = (code: string) => task({ status: 'failed', error: { code, message: `${code} happened` } });
     const cases: Array<[string, number, string]> = [
       ['TRANSCRIPT_UNAVAILABLE', 422, 'TRANSCRIPT_UNAVAILABLE'],
       ['LLM_UNAVAILABLE', 502, 'LLM_UNAVAILABLE'],
       ['CONVERSATION_NOT_FOUND', 404, 'CONVERSATION_NOT_FOUND'],
-      ['SOMETHING_ELSE', 502, 'INTERNAL'],
+      ['SOMETHING_ELSE', 500, 'INTERNAL'],
     ];
     for (const [code, status, expected] of cases) {
       const res = await app(stubApi({ task: failed(code) })).request(`/api/summary/${CONV}?wait=10`, { headers: auth });
       await expectProblem(res, status, expected);
     }
-    expect(taskFailureProblem({ task_id: TASK, status: 'failed', attempts: 1, error: undefined }).status).toBe(502);
+    expect(taskFailureProblem({ task_id: TASK, status: 'failed', attempts: 1, error: undefined }).code).toBe('INTERNAL');
     const status = await app(stubApi({ task: failed('TOO_LONG') })).request(`/api/summary/status/${TASK}`, { headers: auth });
     expect(await status.json()).toMatchObject({ status: 'failed', error: { code: 'TOO_LONG' } });
   });

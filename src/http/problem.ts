@@ -2,20 +2,23 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
-import { isAppError, type ErrorCode } from '../errors.js';
+import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TaskRecord } from '../domain.js';
 
 /**
- * Every error code's HTTP status. Task-failure choices: content that cannot be summarized (transcript missing,
- * unsupported media, model output that fails validation) is 422; a conversation still in progress is 409; upstream
- * outages (Genesys, the LLM, their rate limits) are 502 — the request was fine, a dependency was not.
+ * Every error code's HTTP status: the only place a status is decided. Task-failure choices: content that cannot be
+ * summarized (transcript missing, unsupported media, model output that fails validation) is 422; a conversation still
+ * in progress is 409; upstream outages (Genesys, the LLM, their rate limits) are 502 — the request was fine, a
+ * dependency was not.
  */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
   INVALID_ID: 400,
   MALFORMED_JSON: 400,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  HEADERS_TOO_LARGE: 431,
   REQUEST_TIMEOUT: 408,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
@@ -63,19 +66,6 @@ const TITLES: Record<number, string> = {
 
 const GENERIC_DETAIL = 'an internal error occurred';
 
-/** An error that already knows its problem response (for statuses the code table does not decide). */
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    detail: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(detail);
-    this.name = 'HttpProblem';
-  }
-}
-
 /** True for strings that are one of our stable error codes. */
 export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(STATUS_BY_CODE, value);
@@ -87,24 +77,25 @@ export function isErrorCode(value: string): value is ErrorCode {
  * not (a read never re-runs it); a transient failure may be revived when Genesys reports the conversation again, and
  * `POST /api/summary/submit` with `force: true` runs it again.
  */
-export function taskFailureProblem(task: Pick<TaskRecord, 'task_id' | 'status' | 'attempts' | 'error'>): HttpProblem {
+export function taskFailureProblem(task: Pick<TaskRecord, 'task_id' | 'status' | 'attempts' | 'error'>): AppError {
   const error = task.error;
   const code: ErrorCode = error && isErrorCode(error.code) ? error.code : 'INTERNAL';
-  const mapped = STATUS_BY_CODE[code];
-  const status = mapped >= 500 ? 502 : mapped;
   const detail = code === 'INTERNAL' || !error ? 'summarization failed' : error.message;
-  return new HttpProblem(status, code, detail, {
-    task_id: task.task_id,
-    task_status: task.status,
-    attempts: task.attempts,
-    retryable: error?.retryable === true,
-    retry_at: null,
-    ...(error?.details ? { error_details: error.details } : {}),
+  return new AppError(code, detail, {
+    problem: {
+      task_id: task.task_id,
+      task_status: task.status,
+      attempts: task.attempts,
+      retryable: error?.retryable === true,
+      retry_at: null,
+      ...(error?.details ? { error_details: error.details } : {}),
+    },
   });
 }
 
-/** The problem+json body every error answer has. */
-export function problemBody(status: number, code: ErrorCode, detail: string, instance?: string, extra = {}): Record<string, unknown> {
+/** The problem+json body every error answer has; its status is the code's. */
+export function problemBody(code: ErrorCode, detail: string, instance?: string, extra = {}): Record<string, unknown> {
+  const status = STATUS_BY_CODE[code];
   return {
     type: `https://wrapup.dev/errors/${code.toLowerCase()}`,
     title: TITLES[status] ?? 'Error',
@@ -116,51 +107,49 @@ export function problemBody(status: number, code: ErrorCode, detail: string, ins
   };
 }
 
-/** Writes a problem+json response. 401 answers carry `WWW-Authenticate: Bearer`. */
-export function problemResponse(c: Context, status: number, code: ErrorCode, detail: string, extra = {}): Response {
-  const body = problemBody(status, code, detail, c.req.path, extra);
+/** Writes a problem+json response with the code's status. 401 answers carry `WWW-Authenticate: Bearer`. */
+export function problemResponse(c: Context, code: ErrorCode, detail: string, extra = {}): Response {
+  const status = STATUS_BY_CODE[code];
+  const body = problemBody(code, detail, c.req.path, extra);
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="wrapup"';
   return new Response(JSON.stringify(body), { status, headers });
 }
 
 interface ProblemParts {
-  status: number;
   code: ErrorCode;
   detail: string;
   extra?: Record<string, unknown>;
 }
 
+/** Hono's own exceptions (its validators and middleware), by the code that means the same. */
 function fromHttpException(err: HTTPException): ProblemParts {
-  if (err.status === 413) return { status: 413, code: 'PAYLOAD_TOO_LARGE', detail: 'request body too large' };
-  if (err.status === 415) return { status: 415, code: 'BAD_REQUEST', detail: 'Content-Type must be application/json' };
-  if (err.status === 401) return { status: 401, code: 'UNAUTHORIZED', detail: 'missing or invalid bearer token' };
-  if (err.status === 400 && /malformed json/i.test(err.message)) {
-    return { status: 400, code: 'MALFORMED_JSON', detail: 'request body is not valid JSON' };
-  }
-  if (err.status < 500) return { status: err.status, code: 'BAD_REQUEST', detail: err.message || 'bad request' };
-  return { status: 500, code: 'INTERNAL', detail: GENERIC_DETAIL };
+  if (err.status === 413) return { code: 'PAYLOAD_TOO_LARGE', detail: 'request body too large' };
+  if (err.status === 415) return { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Content-Type must be application/json' };
+  if (err.status === 401) return { code: 'UNAUTHORIZED', detail: 'missing or invalid bearer token' };
+  if (err.status === 400 && /malformed json/i.test(err.message)) return { code: 'MALFORMED_JSON', detail: 'request body is not valid JSON' };
+  if (err.status === 404) return { code: 'NOT_FOUND', detail: err.message || 'not found' };
+  if (err.status < 500) return { code: 'BAD_REQUEST', detail: err.message || 'bad request' };
+  return { code: 'INTERNAL', detail: GENERIC_DETAIL };
 }
 
 /** Maps anything thrown to a problem; unknown errors become a generic 500 INTERNAL. */
 export function toProblem(err: unknown): ProblemParts {
-  if (err instanceof HttpProblem) return { status: err.status, code: err.code, detail: err.message, extra: err.extra };
   if (isAppError(err)) {
-    const status = STATUS_BY_CODE[err.code];
-    const hidden = status === 500;
-    return { status, code: err.code, detail: hidden ? GENERIC_DETAIL : err.message };
+    const hidden = STATUS_BY_CODE[err.code] === 500;
+    return { code: err.code, detail: hidden ? GENERIC_DETAIL : err.message, ...(err.problem ? { extra: err.problem } : {}) };
   }
   if (err instanceof HTTPException) return fromHttpException(err);
-  return { status: 500, code: 'INTERNAL', detail: GENERIC_DETAIL };
+  return { code: 'INTERNAL', detail: GENERIC_DETAIL };
 }
 
 /** The app's single onError: logs server-side failures, answers every error with a problem. */
 export function createErrorHandler(logger: Logger): ErrorHandler {
   return (err, c) => {
     const problem = toProblem(err);
-    if (problem.status >= 500) logger.error({ err, code: problem.code, path: c.req.path }, 'request failed');
+    if (STATUS_BY_CODE[problem.code] >= 500) logger.error({ err, code: problem.code, path: c.req.path }, 'request failed');
     else logger.debug({ code: problem.code, path: c.req.path }, 'request rejected');
-    const response = problemResponse(c, problem.status, problem.code, problem.detail, problem.extra);
+    const response = problemResponse(c, problem.code, problem.detail, problem.extra);
     if (isAppError(err) && err.retryAfterMs !== undefined) {
       response.headers.set('retry-after', String(Math.ceil(err.retryAfterMs / 1000)));
     }
@@ -170,7 +159,7 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
 
 /** Unknown routes and unsupported methods. */
 export const notFoundProblem: NotFoundHandler = (c) =>
-  problemResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`);
+  problemResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`);
 
 const ID_FIELDS = new Set(['conversation_id', 'task_id']);
 
@@ -184,5 +173,5 @@ export function validationHook(result: { success: boolean; target: string; error
   const onlyIds = invalidParams.every((p) => ID_FIELDS.has(p.name));
   const code: ErrorCode = onlyIds ? 'INVALID_ID' : 'BAD_REQUEST';
   const detail = `invalid ${result.target}: ${invalidParams.map((p) => p.name).join(', ')}`;
-  return problemResponse(c, 400, code, detail, { invalid_params: invalidParams });
+  return problemResponse(c, code, detail, { invalid_params: invalidParams });
 }

@@ -7,7 +7,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { problemBody } from './problem.js';
+import { problemBody, STATUS_BY_CODE } from './problem.js';
 
 /** What one client may hold of the server (slowloris, slow bodies, connection floods). */
 export interface HttpLimits {
@@ -114,13 +114,14 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const [status, code, detail]: [number, ErrorCode, string] =
+  const [code, detail]: [ErrorCode, string] =
     err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'REQUEST_TIMEOUT', 'the request was not received in time']
+      ? ['REQUEST_TIMEOUT', 'the request was not received in time']
       : err.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'BAD_REQUEST', 'request headers too large']
-        : [400, 'BAD_REQUEST', 'malformed HTTP request'];
-  const body = JSON.stringify(problemBody(status, code, detail));
+        ? ['HEADERS_TOO_LARGE', 'request headers too large']
+        : ['BAD_REQUEST', 'malformed HTTP request'];
+  const status = STATUS_BY_CODE[code];
+  const body = JSON.stringify(problemBody(code, detail));
   socket.write(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -7,7 +7,7 @@ import type { HttpDeps, SummaryApi } from './ports.js';
 
 /** The routes' dependencies (the staleness check is optional: absent → every summary reads `stale: false`). */
 export type SummaryRoutesDeps = HttpDeps;
-import { HttpProblem, taskFailureProblem } from './problem.js';
+import { taskFailureProblem } from './problem.js';
 import {
   ConversationParamsSchema,
   problem,
@@ -160,8 +160,8 @@ async function settledAnswer(api: SummaryApi, task: TaskRecord, maxLength: numbe
   if (task.status === 'completed') {
     const record = await api.getSummary(task.conversation_id, maxLength);
     if (record) return record;
-    throw new HttpProblem(404, 'SUMMARY_EXPIRED', 'the summary of this conversation is no longer stored; submit with force: true to summarize it again', {
-      task_id: task.task_id,
+    throw new AppError('SUMMARY_EXPIRED', 'the summary of this conversation is no longer stored; submit with force: true to summarize it again', {
+      problem: { task_id: task.task_id },
     });
   }
   // A skipped task (too little content, error CONTENT_TOO_SHORT) is final like a failure: a 422 problem.

@@ -1,13 +1,12 @@
 // POST /webhooks/genesys: Genesys events (EventBridge API destination or a workflow's Data Action) → durable tasks.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from './body-limit.js';
 import { ConversationIdSchema } from '../domain.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { bearerToken, clientIdOf, clientOf, createKeyMatcher } from './auth.js';
+import { clientOf, webhookAuth } from './auth.js';
 import type { HttpDeps, WebhookDeps, WebhookTask } from './ports.js';
-import { HttpProblem, problemResponse, STATUS_BY_CODE } from './problem.js';
+import { problemResponse } from './problem.js';
 import { problem } from './schemas.js';
 import {
   envelopeOf,
@@ -59,8 +58,8 @@ const webhookRoute = createRoute({
 /** What one event means for intake. */
 export type Classified = { kind: 'ended'; conversationId: string; topic: string } | { kind: 'ignored'; topic: string };
 
-function badEvent(code: 'BAD_REQUEST' | 'INVALID_ID', name: string, reason: string): HttpProblem {
-  return new HttpProblem(400, code, `invalid event: ${name}`, { invalid_params: [{ name, reason }] });
+function badEvent(code: 'BAD_REQUEST' | 'INVALID_ID', name: string, reason: string): AppError {
+  return new AppError(code, `invalid event: ${name}`, { problem: { invalid_params: [{ name, reason }] } });
 }
 
 /** A conversation id from an event body field: a string (BAD_REQUEST) holding a UUID (INVALID_ID), lower-cased. */
@@ -71,7 +70,7 @@ function conversationIdAt(eventBody: Record<string, unknown>, field: string, nam
   return value.toLowerCase();
 }
 
-/** Decides what one event means; throws a 400 HttpProblem for bad input. `at` names the event in messages. */
+/** Decides what one event means; throws a 400 AppError for bad input. `at` names the event in messages. */
 export function classifyEvent(
   event: WebhookEvent,
   at: string,
@@ -134,7 +133,8 @@ async function recordAll(webhook: WebhookDeps, conversationIds: string[], client
         throw err;
       }
       log.warn({ conversationId }, 'could not record an ended conversation; asking the sender to retry');
-      if (isAppError(err) && STATUS_BY_CODE[err.code] === 503) throw err;
+      // An outage that says so (store down, shutting down) goes out as it is; anything else is asked to be retried.
+      if (isAppError(err) && err.retryable) throw err;
       const message = 'could not record the event; retry later';
       throw new AppError('STORE_UNAVAILABLE', message, { cause: err, retryable: true });
     }
@@ -142,29 +142,12 @@ async function recordAll(webhook: WebhookDeps, conversationIds: string[], client
   return recorded;
 }
 
-/** 404 while disabled (no token), then `Authorization: Bearer <token>` or `x-api-key: <token>`, constant-time. */
-function webhookAuth(webhook: WebhookDeps | undefined): MiddlewareHandler {
-  const token = webhook?.token ?? '';
-  const matches = createKeyMatcher(token ? [token] : []);
-  const client = clientIdOf(token);
-  return async (c, next) => {
-    if (!token) return problemResponse(c, 404, 'NOT_FOUND', 'webhook intake is disabled (no WEBHOOK_TOKEN configured)');
-    const bearer = bearerToken(c.req.header('authorization'));
-    const apiKey = c.req.header('x-api-key');
-    // Both are checked (no short-circuit) so timing does not reveal which header matched.
-    const viaBearer = bearer !== undefined && matches(bearer);
-    const viaApiKey = apiKey !== undefined && matches(apiKey);
-    if (!viaBearer && !viaApiKey) throw new AppError('UNAUTHORIZED', 'missing or invalid webhook token');
-    c.set('client', client);
-    await next();
-  };
-}
 
 /** Adds POST /webhooks/genesys with its own auth and body limit (it is outside /api/*). */
 export function registerWebhookRoutes(app: OpenAPIHono, deps: HttpDeps): void {
   const log = deps.logger.child({ module: 'webhook' });
   const limit = deps.webhookBodyLimitBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT;
-  app.use(WEBHOOK_PATH, webhookAuth(deps.webhook));
+  app.use(WEBHOOK_PATH, webhookAuth(deps.webhook?.token));
   app.use(WEBHOOK_PATH, bodyLimit({ maxBytes: limit }));
   const apiKeyScheme = { type: 'apiKey', in: 'header', name: 'x-api-key' } as const;
   app.openAPIRegistry.registerComponent('securitySchemes', 'WebhookApiKey', apiKeyScheme);

@@ -274,7 +274,7 @@ describe('POST /webhooks/genesys: bad input never 500s', () => {
     await expectProblem(await a.request('/webhooks/genesys', post(tooMany, { 'x-api-key': TOKEN })), 400, 'BAD_REQUEST');
     await expectProblem(await a.request('/webhooks/genesys', post([])), 400, 'BAD_REQUEST');
     const text = { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain', authorization: `Bearer ${TOKEN}` } };
-    await expectProblem(await a.request('/webhooks/genesys', text), 415, 'BAD_REQUEST');
+    await expectProblem(await a.request('/webhooks/genesys', text), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('rejects a topic/id mismatch, non-UUID ids and unreadable snapshots; a bad batch records nothing', async () => {
