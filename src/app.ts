@@ -21,7 +21,7 @@ import { createWrapupCodeCache } from './genesys/rest/index.js';
 import { queryEndedConversations } from './genesys/rest/index.js';
 import { isConversationOver } from './genesys/notifications/index.js';
 import { QueueConversationSnapshotSchema } from './genesys/notifications/index.js';
-import { createSummaryEngine, isSummaryStale, loadPiiConfig } from './summarize/index.js';
+import { createSummaryEngine, isSummaryStale, loadModelTable, loadPiiConfig } from './summarize/index.js';
 import { createConversationProcessor } from './pipeline/index.js';
 import { createWorker, type Worker } from './pipeline/index.js';
 import { createSummaryService, type SummaryService } from './pipeline/index.js';
@@ -220,7 +220,9 @@ async function buildEngine(config: Config, logger: Logger): Promise<SummaryEngin
     promptsDir: config.summary.promptsDir,
     templateId: config.summary.template,
     maxRepairs: config.summary.maxRepairs,
+    // Config files are read once, here, and passed down as values.
     piiAllow: loadPiiConfig(path.join(CONFIG_DIR, 'pii.json')).allow,
+    models: loadModelTable(path.join(CONFIG_DIR, 'models.json')),
     logger: logger.child({ module: 'summarize' }),
   });
   logger.info({ model: engine.model }, engine.model === 'extractive' ? 'no OPENAI_API_KEY: offline extractive summarizer' : 'LLM summarizer ready');

@@ -1,17 +1,16 @@
 // `npm run rerun-stale -- --max-count N --max-cost-usd X [--dry-run] [--api-url URL]`: re-queues (force) summaries
 // whose prompt template is stale, bounded by a count cap and an estimated cost cap, and prints one summary line.
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from './config.js';
+import { CONFIG_DIR, loadConfig, type Config } from './config.js';
 import type { SummaryRecord } from './domain.js';
 import { AppError, toAppError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSummaryService } from './pipeline/index.js';
-import { createKeyvBackend } from './store/index.js';
-import { createSummaryStore, type IndexedSummaryStore } from './store/index.js';
-import { createEmbeddedTaskQueue } from './store/index.js';
-import { costUsd, isSummaryStale, loadTemplateRouter, templateRef } from './summarize/index.js';
+import { createEmbeddedTaskQueue, createKeyvBackend, createSummaryStore, type IndexedSummaryStore } from './store/index.js';
+import { costUsd, isSummaryStale, loadModelTable, loadTemplateRouter, templateRef } from './summarize/index.js';
 
 export interface RerunStaleDeps {
   summaries: Pick<IndexedSummaryStore, 'get' | 'listIds'>;
@@ -159,6 +158,7 @@ export async function runFromConfig(config: Config, args: CliArgs, logger: Logge
       logger: logger.child({ module: 'service' }),
     });
     const model = config.openai.apiKey ? config.openai.model : undefined;
+    const models = loadModelTable(path.join(CONFIG_DIR, 'models.json'));
     const enqueue = args.apiUrl
       ? apiEnqueue(args.apiUrl, config.http.apiKeys[0] ?? '')
       : (id: string) => service.request(id, { force: true, source: 'api' });
@@ -168,7 +168,7 @@ export async function runFromConfig(config: Config, args: CliArgs, logger: Logge
         isStale: (record) => isSummaryStale(record, (route) => templateRef(router.resolve(route))),
         enqueue,
         // The re-run uses the configured model; the offline summarizer costs nothing.
-        estimateCostUsd: (record) => (record.usage === undefined ? undefined : model ? costUsd(model, record.usage) : 0),
+        estimateCostUsd: (record) => (record.usage === undefined ? undefined : model ? costUsd(model, record.usage, models) : 0),
       },
       args,
     );

@@ -9,6 +9,7 @@ import { createConversationProcessor } from '../src/pipeline/process-conversatio
 import { createKeyvBackend, type KeyvBackend } from '../src/store/keyv-backend.js';
 import { createSummaryStore } from '../src/store/summary-store.js';
 import { createSummaryEngine } from '../src/summarize/engine.js';
+import { MODELS } from './support/models.js';
 
 const PROMPTS = fileURLToPath(new URL('../config/prompts/', import.meta.url));
 const CONVERSATION = '7d1e5c3a-1b2c-4d5e-8f90-123456789abc';
@@ -41,7 +42,7 @@ describe('processConversation with wrap-up codes', () => {
         return queueId === 'q-billing' ? [{ id: 'c1', name: 'Refund issued' }] : [{ id: 'c1', name: 'Refund issued' }, { id: 'c2', name: 'Account updated' }];
       },
     };
-    const engine = await createSummaryEngine({ promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
+    const engine = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
     const process = createConversationProcessor({ source, engine, summaries, logger: silentLogger(), wrapupCodes });
     const { record } = await process(task);
     expect(asked).toEqual(['q-billing', 'q-broken', 'q-care']);

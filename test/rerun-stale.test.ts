@@ -14,6 +14,7 @@ import { createSummaryStore, type IndexedSummaryStore } from '../src/store/summa
 import { createEmbeddedTaskQueue } from '../src/store/task-queue.js';
 import { costUsd } from '../src/summarize/llm/pricing.js';
 import { sampleRecord } from './support/summaries.js';
+import { MODELS } from './support/models.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const STALE = { id: 'default', version: '1.0.0', hash: 'old000000000' };
@@ -44,7 +45,7 @@ function deps(): RerunStaleDeps {
     summaries: store,
     isStale: (r) => r.template.hash === STALE.hash,
     enqueue: async (conversationId) => void enqueued.push(conversationId),
-    estimateCostUsd: (r) => (r.usage ? costUsd('gpt-4o-mini', r.usage) : undefined),
+    estimateCostUsd: (r) => (r.usage ? costUsd('gpt-4o-mini', r.usage, MODELS) : undefined),
   };
 }
 
@@ -57,7 +58,7 @@ describe('rerunStale', () => {
   });
 
   it('stops before the estimated cost would pass the cap; records without usage count only', async () => {
-    const each = costUsd('gpt-4o-mini', usage);
+    const each = costUsd('gpt-4o-mini', usage, MODELS);
     expect(each).toBeGreaterThan(0);
     await seed([{ template: STALE, usage }, { template: STALE, usage: undefined }, { template: STALE, usage }, { template: STALE, usage }]);
     const report = await rerunStale(deps(), { maxCount: 10, maxCostUsd: each * 2.5, dryRun: false });

@@ -6,6 +6,7 @@ import { startOpenAiFake } from '../sim/openai-fake.js';
 import { silentLogger } from '../logger.js';
 import { createSummaryEngine } from './engine.js';
 import { sampleFields, startScriptedLlm, type ScriptedLlm } from '../../test/support/summaries.js';
+import { MODELS } from '../../test/support/models.js';
 
 const PROMPTS = fileURLToPath(new URL('../../config/prompts/', import.meta.url));
 const PII = ['Dana Reyes', '4111 1111 1111 1111', '(212) 555-0199', 'dana.reyes@example.com', '42 Elm Street', '078-05-1120'];
@@ -51,7 +52,7 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
   });
 
   const engine = (options: { maxRepairs?: number; model?: string; fallback?: 'extractive' | 'none' } = {}) =>
-    createSummaryEngine({
+    createSummaryEngine({ models: MODELS,
       openai: { apiKey: 'test', baseUrl: llm.url, model: options.model ?? 'gpt-4o-mini', timeoutMs: 5000, maxRetries: 0, temperature: 0.2 },
       promptsDir: PROMPTS,
       templateId: 'default',
@@ -225,7 +226,7 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
     const slow = await startOpenAiFake();
     try {
       slow.setDelay(600_000);
-      const e = await createSummaryEngine({
+      const e = await createSummaryEngine({ models: MODELS,
         openai: { apiKey: 'test', baseUrl: slow.url, model: 'gpt-4o-mini', timeoutMs: 600_000, maxRetries: 0, temperature: 0.2 },
         promptsDir: PROMPTS,
         templateId: 'default',
@@ -243,7 +244,7 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
   });
 
   it('maps an unreachable endpoint to LLM_UNAVAILABLE retryable', async () => {
-    const down = await createSummaryEngine({
+    const down = await createSummaryEngine({ models: MODELS,
       openai: { apiKey: 'test', baseUrl: 'http://127.0.0.1:1/v1', model: 'm', timeoutMs: 2000, maxRetries: 0, temperature: 0 },
       promptsDir: PROMPTS,
       templateId: 'default',
@@ -255,7 +256,7 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
 
 describe('SummaryEngine without an API key (extractive)', () => {
   it('summarizes offline through the same validate, ground and score path, choosing no code it cannot see', async () => {
-    const engine = await createSummaryEngine({ promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
+    const engine = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
     expect(engine.model).toBe('extractive');
     const result = await engine.generate({ ...transcript, language: 'en-GB' }, { maxLength: 200, allowedWrapupCodes: CODES });
     expect(result).toMatchObject({ model: 'extractive', repaired: false, language: 'en-GB', wrapup_code: null, template: { id: 'default' } });
@@ -268,6 +269,6 @@ describe('SummaryEngine without an API key (extractive)', () => {
   });
 
   it('fails fast on a missing template', async () => {
-    await expect(createSummaryEngine({ promptsDir: PROMPTS, templateId: 'missing', logger: silentLogger() })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'missing', logger: silentLogger() })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });

@@ -5,14 +5,11 @@ import type { GeneratedSummary, GenerateOptions, SummaryEngine } from '../ports.
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { assessContent } from './checks/index.js';
-import { summarizeWithLlm } from './llm/index.js';
+import { costUsd, createLlmClient, issuesError, type LlmClient, type LlmOptions, type ModelTable, summarizeWithLlm, type Timed } from './llm/index.js';
 import { EXTRACTIVE_MODEL, extractiveSummarize } from './extractive/index.js';
 import { groundedness } from './checks/index.js';
 import { detectLanguage } from './language.js';
-import { issuesError, type Timed } from './llm/index.js';
-import { createLlmClient, type LlmClient, type LlmOptions } from './llm/index.js';
 import { redactText, redactTurns } from './redact/index.js';
-import { costUsd } from './llm/index.js';
 import { scoreSummary } from './checks/index.js';
 import { loadTemplateRouter, templateRef } from './prompts/index.js';
 import { loadTemplate } from './prompts/index.js';
@@ -26,6 +23,8 @@ export interface SummaryEngineOptions {
   promptsDir: string;
   /** The default template's file name without .json (used when no routing rule matches). */
   templateId: string;
+  /** The model table (config/models.json, read once at start-up): budgets, output caps and prices. */
+  models: ModelTable;
   /** Re-asks after an answer that failed validation. @default 1 */
   maxRepairs?: number;
   /**
@@ -139,7 +138,7 @@ export async function createSummaryEngine(options: SummaryEngineOptions): Promis
     let fallback: GeneratedSummary['fallback'];
     if (llm && mapTemplate) {
       try {
-        ({ fields, repaired, usage, chunks, adjustments } = await summarizeWithLlm({ llm, template, mapTemplate, transcript, turns, language, maxLength, codes, piiAllow, maxRepairs, timed, signal: opts.signal }));
+        ({ fields, repaired, usage, chunks, adjustments } = await summarizeWithLlm({ llm, models: options.models, template, mapTemplate, transcript, turns, language, maxLength, codes, piiAllow, maxRepairs, timed, signal: opts.signal }));
       } catch (err) {
         const reason = fallbackMode === 'extractive' ? fallbackReasonOf(err, opts.lastChance === true) : undefined;
         if (!reason || opts.signal?.aborted) throw err;
@@ -155,7 +154,7 @@ export async function createSummaryEngine(options: SummaryEngineOptions): Promis
     const quality = await timed('score', () => scoreSummary({ fields, turns, maxLength, faithfulness: grounding.score, adjustments }));
     const wrapupCode = codes.find((c) => c.id === fields.wrapup_code_id) ?? null;
     const writer = fallback ? EXTRACTIVE_MODEL : model;
-    const cost = usage ? costUsd(model, usage) : undefined;
+    const cost = usage ? costUsd(model, usage, options.models) : undefined;
     logger.info({ conversationId: transcript.conversationId, model: writer, template: template.id, repaired, adjustments, fallback: fallback?.reason.code, chunks, quality: quality.score, stages }, 'summary generated');
     return {
       fields,

@@ -9,6 +9,7 @@ import { startOpenAiFake } from '../../src/sim/openai-fake.js';
 import { createSummaryEngine } from '../../src/summarize/engine.js';
 import { QUALITY_WEIGHTS } from '../../src/summarize/checks/quality.js';
 import { CORPUS_PATH, conversationUuid, loadCorpus, PROMPTS_DIR, toTranscript } from '../quality/corpus.js';
+import { MODELS } from '../support/models.js';
 
 const MAX_LENGTH = 500;
 const PARTS = Object.keys(QUALITY_WEIGHTS);
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   }
   const fake = await startOpenAiFake({ mode: 'ok' });
   try {
-    const common = { promptsDir: PROMPTS_DIR, templateId: 'default', logger: silentLogger() };
+    const common = { models: MODELS, promptsDir: PROMPTS_DIR, templateId: 'default', logger: silentLogger() };
     const extractive = await createSummaryEngine(common);
     const llm = await createSummaryEngine({ ...common, openai: { apiKey: 'bench', baseUrl: fake.url, model: 'gpt-4o-mini', timeoutMs: 10_000, maxRetries: 0, temperature: 0.2 } });
     const runs = [await runCorpus('extractive', extractive, corpus), await runCorpus("LLM (OpenAI fake, 'ok')", llm, corpus)];

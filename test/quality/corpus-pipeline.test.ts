@@ -12,6 +12,7 @@ import {
 } from './corpus.js';
 import { createHarness, MAX_LENGTH, MODEL, type Harness, type Outcome } from './harness.js';
 import { expectValidRecord } from './record-checks.js';
+import { MODELS } from '../support/models.js';
 
 const corpus = loadCorpus();
 
@@ -180,7 +181,7 @@ describe.skipIf(!corpus)('a very long transcript (many dialogues back to back, s
     const long = concatenate(longest);
     const transcript = toTranscript(conversationUuid(1, 8), long.turns);
     const redacted = formatTranscript(redactTurns(transcript.turns).turns);
-    expect(countTokens(redacted, SMALL_MODEL)).toBeGreaterThan(2 * inputBudget(SMALL_MODEL));
+    expect(countTokens(redacted, SMALL_MODEL)).toBeGreaterThan(2 * inputBudget(SMALL_MODEL, MODELS));
 
     const outcome = await h.run(transcript);
     expect(outcome.error?.code).toBeUndefined();

@@ -10,6 +10,7 @@ import { createSummaryStore, type IndexedSummaryStore } from '../../src/store/su
 import { createSummaryEngine } from '../../src/summarize/engine.js';
 import type { SummaryEngine } from '../../src/ports.js';
 import { PROMPTS_DIR } from './corpus.js';
+import { MODELS } from '../support/models.js';
 
 export const MODEL = 'gpt-4o-mini';
 export const MAX_LENGTH = 500;
@@ -55,7 +56,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   try {
     backend = await createKeyvBackend('memory://');
     const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: MAX_LENGTH, logger: silentLogger() });
-    const engine = await createSummaryEngine({
+    const engine = await createSummaryEngine({ models: MODELS,
       openai: { apiKey: 'test-key', baseUrl: fake.url, model: options.model ?? MODEL, timeoutMs: 10_000, maxRetries: 0, temperature: 0.2 },
       promptsDir: PROMPTS_DIR,
       templateId: 'default',

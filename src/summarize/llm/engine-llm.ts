@@ -8,11 +8,13 @@ import { promptTargets } from '../checks/index.js';
 import { summaryResponseFormat } from '../checks/index.js';
 import { addUsage } from './pricing.js';
 import { renderPrompt, type PromptTemplate } from '../prompts/index.js';
-import { answerTokenCap, inputBudget, modelSpec } from './tokens.js';
+import { answerTokenCap, inputBudget, modelSpec, type ModelTable } from './tokens.js';
 import { formatTranscript } from '../transcript-format.js';
 
 export interface LlmPathInput {
   llm: LlmClient;
+  /** The model table (config/models.json, read at start-up): budgets and output caps. */
+  models: ModelTable;
   template: PromptTemplate;
   /** The chunk-map template for transcripts over the model's input budget. */
   mapTemplate: PromptTemplate;
@@ -49,7 +51,7 @@ export async function summarizeWithLlm(input: LlmPathInput): Promise<LlmPathResu
     condenseTranscript({
       turns,
       model: llm.model,
-      budgetTokens: inputBudget(llm.model),
+      budgetTokens: inputBudget(llm.model, input.models),
       complete: (messages) => llm.completeText(messages, { signal: input.signal }),
       mapTemplate: input.mapTemplate,
       formatTurns: formatTranscript,
@@ -87,8 +89,8 @@ export async function summarizeWithLlm(input: LlmPathInput): Promise<LlmPathResu
     timed,
     signal: input.signal,
     language,
-    maxTokens: answerTokenCap(maxLength, llm.model),
-    maxTokensCeiling: modelSpec(llm.model).maxOutputTokens,
+    maxTokens: answerTokenCap(maxLength, llm.model, input.models),
+    maxTokensCeiling: modelSpec(llm.model, input.models).maxOutputTokens,
   });
   const chunked = condensed.chunks > 1;
   const usage = chunked || condensed.usage.total_tokens > 0 ? addUsage(condensed.usage, asked.usage) : asked.usage;

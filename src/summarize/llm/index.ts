@@ -3,3 +3,4 @@ export { summarizeWithLlm } from './engine-llm.js';
 export { issuesError, type Timed } from './llm-ask.js';
 export { createLlmClient, type LlmClient, type LlmOptions } from './llm-client.js';
 export { costUsd } from './pricing.js';
+export { loadModelTable, type ModelTable } from './tokens.js';

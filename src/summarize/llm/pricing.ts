@@ -1,5 +1,5 @@
 // What an LLM call cost, from the per-1M-token list prices in config/models.json.
-import { bundledModelTable, modelSpec, type ModelTable } from './tokens.js';
+import { modelSpec, type ModelTable } from './tokens.js';
 
 /** Token usage as the chat-completions API reports it. */
 export interface TokenUsage {
@@ -13,7 +13,7 @@ export interface TokenUsage {
  * self-hosted model has no list price). Rounded to 1e-8 dollars so sums stay readable.
  * @param table @default config/models.json
  */
-export function costUsd(model: string, usage: TokenUsage, table: ModelTable = bundledModelTable()): number {
+export function costUsd(model: string, usage: TokenUsage, table: ModelTable): number {
   const spec = modelSpec(model, table);
   const dollars = (usage.prompt_tokens * spec.inputPer1M + usage.completion_tokens * spec.outputPer1M) / 1_000_000;
   return Math.round(dollars * 1e8) / 1e8;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../errors.js';
 import { costUsd, addUsage } from './pricing.js';
-import { bundledModelTable, countMessageTokens, countTokens, encodingFor, inputBudget, loadModelTable, modelSpec } from './tokens.js';
+import { countMessageTokens, countTokens, encodingFor, inputBudget, loadModelTable, modelSpec } from './tokens.js';
+import { MODELS } from '../../../test/support/models.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'models-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,22 +27,22 @@ describe('countTokens', () => {
 
 describe('model table and budgets', () => {
   it('loads config/models.json with a source and sane entries', () => {
-    const table = bundledModelTable();
+    const table = MODELS;
     expect(table.source).toMatch(/openai\.com/);
     expect(table.models['gpt-4o-mini']).toMatchObject({ contextTokens: 128000, inputPer1M: 0.15, outputPer1M: 0.6 });
     expect(table.default.contextTokens).toBe(8192);
   });
 
   it('matches dated model names by prefix and falls back to default', () => {
-    expect(modelSpec('gpt-4o-mini-2024-07-18')).toMatchObject({ known: true, inputPer1M: 0.15 });
-    expect(modelSpec('gpt-4o-2024-08-06')).toMatchObject({ known: true, inputPer1M: 2.5 });
-    expect(modelSpec('llama3.1:8b')).toMatchObject({ known: false, contextTokens: 8192 });
+    expect(modelSpec('gpt-4o-mini-2024-07-18', MODELS)).toMatchObject({ known: true, inputPer1M: 0.15 });
+    expect(modelSpec('gpt-4o-2024-08-06', MODELS)).toMatchObject({ known: true, inputPer1M: 2.5 });
+    expect(modelSpec('llama3.1:8b', MODELS)).toMatchObject({ known: false, contextTokens: 8192 });
   });
 
   it('budget = context − reserved output − prompt overhead', () => {
-    const t = bundledModelTable();
-    expect(inputBudget('gpt-4o-mini')).toBe(128000 - t.reserveOutputTokens - t.promptOverheadTokens);
-    expect(inputBudget('some-local-model')).toBe(8192 - Math.min(t.reserveOutputTokens, 1024) - t.promptOverheadTokens);
+    const t = MODELS;
+    expect(inputBudget('gpt-4o-mini', MODELS)).toBe(128000 - t.reserveOutputTokens - t.promptOverheadTokens);
+    expect(inputBudget('some-local-model', MODELS)).toBe(8192 - Math.min(t.reserveOutputTokens, 1024) - t.promptOverheadTokens);
   });
 
   it('rejects an invalid table with CONFIG_INVALID naming the field', () => {
@@ -61,9 +62,9 @@ describe('model table and budgets', () => {
 
 describe('costUsd', () => {
   it('prices prompt and completion tokens per 1M from the table', () => {
-    expect(costUsd('gpt-4o-mini', { prompt_tokens: 1_000_000, completion_tokens: 0 })).toBeCloseTo(0.15, 10);
-    expect(costUsd('gpt-4o', { prompt_tokens: 2000, completion_tokens: 500 })).toBeCloseTo((2000 * 2.5 + 500 * 10) / 1e6, 10);
-    expect(costUsd('my-vllm-model', { prompt_tokens: 5000, completion_tokens: 5000 })).toBe(0);
+    expect(costUsd('gpt-4o-mini', { prompt_tokens: 1_000_000, completion_tokens: 0 }, MODELS)).toBeCloseTo(0.15, 10);
+    expect(costUsd('gpt-4o', { prompt_tokens: 2000, completion_tokens: 500 }, MODELS)).toBeCloseTo((2000 * 2.5 + 500 * 10) / 1e6, 10);
+    expect(costUsd('my-vllm-model', { prompt_tokens: 5000, completion_tokens: 5000 }, MODELS)).toBe(0);
   });
 
   it('adds usages', () => {

@@ -51,19 +51,11 @@ export function loadModelTable(path: string | URL): ModelTable {
   return loadConfigJsonSync('model table', path, ModelTableSchema);
 }
 
-let bundled: ModelTable | undefined;
-
-/** config/models.json of this package (resolved from src/ or dist/ alike), read once on first use. */
-export function bundledModelTable(): ModelTable {
-  bundled ??= loadModelTable(new URL('../../../config/models.json', import.meta.url));
-  return bundled;
-}
-
 /**
  * The table entry for `model`: exact name, else the longest listed name it starts with ("gpt-4o-mini-2024-07-18" →
  * "gpt-4o-mini"), else `default`. Provider prefixes such as "openai/" are ignored.
  */
-export function modelSpec(model: string, table: ModelTable = bundledModelTable()): ModelSpec & { known: boolean } {
+export function modelSpec(model: string, table: ModelTable): ModelSpec & { known: boolean } {
   const name = model.toLowerCase().replace(/^.*\//, '');
   const exact = table.models[name];
   if (exact) return { ...exact, known: true };
@@ -78,7 +70,7 @@ export function modelSpec(model: string, table: ModelTable = bundledModelTable()
  * Tokens of transcript that fit one request: context window − reserved output (min of the table's reserve and the
  * model's max output) − prompt overhead. Never below 256.
  */
-export function inputBudget(model: string, models: ModelTable = bundledModelTable()): number {
+export function inputBudget(model: string, models: ModelTable): number {
   const spec = modelSpec(model, models);
   const reserve = Math.min(models.reserveOutputTokens, spec.maxOutputTokens);
   return Math.max(256, spec.contextTokens - reserve - models.promptOverheadTokens);
@@ -89,7 +81,7 @@ export function inputBudget(model: string, models: ModelTable = bundledModelTabl
  * to those limits, lists included) plus the JSON framing, at ~3 characters a token; never above the model's max
  * output. A ceiling, not a cost: only what the model writes is paid.
  */
-export function answerTokenCap(maxLength: number, model: string, models: ModelTable = bundledModelTable()): number {
+export function answerTokenCap(maxLength: number, model: string, models: ModelTable): number {
   const L = FIELD_LIMITS;
   const fieldChars =
     maxLength + L.headline + L.intent + L.resolutionText + L.followUps * (L.followUpAction + L.followUpDue) + L.topics * L.topic + L.entities * L.entityValue;

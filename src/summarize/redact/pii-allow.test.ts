@@ -7,6 +7,7 @@ import { createSummaryEngine } from '../engine.js';
 import { loadPiiConfig } from './pii.js';
 import { sampleFields } from '../../../test/support/summaries.js';
 import { validateSummary } from '../checks/validate.js';
+import { MODELS } from '../../../test/support/models.js';
 
 const PROMPTS = fileURLToPath(new URL('../../../config/prompts/', import.meta.url));
 const STORE_LINE = /^555-010-4477$/;
@@ -30,8 +31,8 @@ describe('PII allow patterns', () => {
   });
 
   it('leave an allowed number in the redacted transcript while the customer phone is still redacted', async () => {
-    const plain = await createSummaryEngine({ promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
-    const allowing = await createSummaryEngine({ promptsDir: PROMPTS, templateId: 'default', logger: silentLogger(), piiAllow: [STORE_LINE] });
+    const plain = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
+    const allowing = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger(), piiAllow: [STORE_LINE] });
     const a = await plain.generate(transcript, { maxLength: 400 });
     const b = await allowing.generate(transcript, { maxLength: 400 });
     expect(a.redactions.phone).toBe(2);
