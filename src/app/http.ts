@@ -1,0 +1,94 @@
+// The HTTP side of the composition root: the Hono app's dependencies and the readiness checks behind /readyz.
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { ChannelStatus } from '../genesys/notifications/index.js';
+import type { BackfillState } from '../pipeline/index.js';
+import { createHttpApp, type CheckResult, type ReadinessCheck } from '../http/index.js';
+import { isSummaryStale } from '../summarize/index.js';
+import { snapshotIsOver } from './intake.js';
+import type { Core, Intake } from './types.js';
+
+/** The HTTP app over the core (the intake appears once started: readiness reads it lazily). */
+export function httpApp(config: Config, logger: Logger, core: Core, intake: () => Intake | undefined) {
+  const { service, engine } = core;
+  return createHttpApp({
+    api: service,
+    readiness: readinessChecks(core, intake),
+    apiKeys: config.http.apiKeys,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    maxWaitMs: config.http.maxWaitMs,
+    defaultMaxLength: config.summary.maxLength,
+    isStale: (record) => isSummaryStale(record, engine.templateFor),
+    logger: logger.child({ module: 'http' }),
+    ...(config.webhookToken
+      ? {
+          webhook: {
+            token: config.webhookToken,
+            intake: (conversationId: string, source: 'webhook', client: string) => service.conversationEnded(conversationId, source, client),
+            isConversationOver: snapshotIsOver,
+          },
+        }
+      : {}),
+  });
+}
+
+/**
+ * /readyz: the store answers, the Genesys token is valid, every channel is open with every topic permitted. Public
+ * answers show only ok and the state word; ids, queue counts, error texts and backfill windows are details
+ * (GET /api/status, behind the API key).
+ */
+function readinessChecks(core: Core, intake: () => Intake | undefined): ReadinessCheck[] {
+  return [
+    { name: 'store', check: async () => ((await core.backend.ping()) ? { ok: true, state: 'up' } : { ok: false, state: 'down' }) },
+    { name: 'genesys_auth', check: async () => genesysAuthCheck(core.genesys.authState()) },
+    {
+      name: 'notifications',
+      check: async () => {
+        const current = intake();
+        return current ? socketCheck(current.subscriber.state(), current.queues) : { ok: false, state: 'starting' };
+      },
+    },
+    {
+      name: 'backfill',
+      // Informational: a gap being filled is normal operation, not a reason to take the instance out of service.
+      check: async () => backfillCheck(intake()?.backfill.state()),
+    },
+  ];
+}
+
+function genesysAuthCheck(state: { ok: boolean; lastError?: string | undefined }): CheckResult {
+  return state.ok ? { ok: true, state: 'valid' } : { ok: false, state: 'invalid', detail: { error: state.lastError ?? 'not logged in' } };
+}
+
+const SEVERITY: Record<ChannelStatus['state'], number> = { open: 0, connecting: 1, reconnecting: 2, closed: 3 };
+
+/** The worst channel's state (then topics_rejected when all are open); the channels themselves are details. */
+function socketCheck(channels: ChannelStatus[], queues: number): CheckResult {
+  const detail = {
+    queues,
+    channels: channels.map((c) => ({
+      channel_id: c.channelId,
+      state: c.state,
+      topics: c.topics,
+      expires: c.expires,
+      ...(c.lastMessageAt !== undefined ? { last_message_at: new Date(c.lastMessageAt).toISOString() } : {}),
+      rejected_topics: c.rejectedTopicIds,
+    })),
+  };
+  if (channels.length === 0) return { ok: false, state: 'no_channel', detail };
+  const worst = channels.reduce((w, c) => (SEVERITY[c.state] > SEVERITY[w] ? c.state : w), 'open' as ChannelStatus['state']);
+  if (worst !== 'open') return { ok: false, state: worst, detail };
+  const rejected = channels.some((c) => c.rejectedTopics > 0);
+  return rejected ? { ok: false, state: 'topics_rejected', detail } : { ok: true, state: 'open', detail };
+}
+
+function backfillCheck(state: BackfillState | undefined): CheckResult {
+  if (!state) return { ok: true, state: 'starting' };
+  const detail = {
+    gap_open: state.gapOpen,
+    queued: state.queued,
+    ...(state.lastPassAt ? { last_pass_at: state.lastPassAt } : {}),
+    ...(state.lastError ? { last_error: state.lastError } : {}),
+  };
+  return { ok: true, state: state.lastError ? 'failing' : state.gapOpen ? 'filling' : 'idle', detail };
+}

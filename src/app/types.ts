@@ -1,0 +1,37 @@
+// The composition root's shared shapes: the running service, its core parts, its intake, and what closes them.
+import type { Backfill, SummaryService, Worker } from '../pipeline/index.js';
+import type { EmbeddedTaskQueue, KeyvBackend } from '../store/index.js';
+import type { GenesysClient } from '../genesys/rest/index.js';
+import type { NotificationSubscriber } from '../genesys/notifications/index.js';
+import type { SummaryEngine } from '../ports.js';
+
+export interface Wrapup {
+  /** Base URL of the HTTP API once started. */
+  readonly url: string;
+  readonly service: SummaryService;
+  /**
+   * Graceful stop within `deadlineMs` in all (each step gets what remains): intake → HTTP (long-polls answered at
+   * once) → in-flight tasks → store. Tasks still running at the deadline stay persisted and resume on the next start.
+   * @default 8000
+   */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+export type Closer = () => Promise<unknown>;
+
+export interface Core {
+  backend: KeyvBackend;
+  queue: EmbeddedTaskQueue;
+  genesys: GenesysClient;
+  engine: SummaryEngine;
+  worker: Worker;
+  service: SummaryService;
+}
+
+export interface Intake {
+  subscriber: NotificationSubscriber;
+  backfill: Backfill;
+  /** How many queues are watched (discovered or configured). */
+  queues: number;
+}
+
