@@ -148,6 +148,7 @@ async function login(t: TokenRecord): Promise<number> {
   }
 }
 
+/** One login attempt; a failure comes back as loginError's AppError (retryable when transient). */
 async function loginOnce(t: TokenRecord): Promise<void> {
   const { opts } = t;
   try {
@@ -165,6 +166,7 @@ function scheduleRenewal(t: TokenRecord): void {
   arm(t, Math.max(t.expiresAt - t.opts.refreshMarginMs - now, (t.expiresAt - now) / 2));
 }
 
+/** (Re)sets the renewal timer, unless the manager is closed. */
 function arm(t: TokenRecord, delayMs: number): void {
   clearTimeout(t.renewTimer);
   if (t.closed) return;
