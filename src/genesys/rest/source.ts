@@ -10,7 +10,7 @@ import { ConversationSchema, type ConversationBody } from './rest-schemas.js';
 import type { TranscriptDownloadOptions } from './transcript-download.js';
 import { fetchEmailTurns, normalizeAddress } from './transcript-email.js';
 import { fetchMessagingTurns } from './transcript-messaging.js';
-import { abortableSleep, fetchVoiceTurns } from './transcript-voice.js';
+import { abortableSleep, fetchVoiceTurns, type VoiceTranscriptDeps } from './transcript-voice.js';
 import { parseUpstream } from './upstream-error.js';
 
 export interface ConversationSourceOptions {
@@ -48,72 +48,80 @@ function normalizeTurns(turns: Turn[]): Turn[] {
 
 /** Creates the Genesys-backed ConversationSource. */
 export function createConversationSource(options: ConversationSourceOptions): ConversationSource {
-  const { client } = options;
-  const logger = options.logger.child({ module: 'conversation-source' });
-  const now = options.now ?? Date.now;
-  const voiceDeps = {
-    client,
-    logger,
+  const deps = sourceDeps(options);
+  return {
+    async getConversation(conversationId) {
+      return toConversationInfo(await fetchConversation(deps.client, conversationId));
+    },
+    getTranscript: (info, signal) => fetchTranscript(deps, info, signal),
+  };
+}
+
+/** The options with their defaults, in the shape the voice path takes (client and logger serve every medium). */
+function sourceDeps(options: ConversationSourceOptions): VoiceTranscriptDeps {
+  return {
+    client: options.client,
+    logger: options.logger.child({ module: 'conversation-source' }),
     fetchImpl: options.fetchImpl ?? globalThis.fetch,
     sleep: options.sleep ?? abortableSleep,
-    now,
+    now: options.now ?? Date.now,
     retryWindowMs: options.transcriptRetryWindowMs,
     retryBaseMs: options.transcriptRetryBaseMs,
     maxWaitMs: options.maxTranscriptWaitMs ?? options.transcriptRetryWindowMs,
     download: options.transcriptDownload,
   };
+}
 
-  async function fetchConversation(conversationId: string): Promise<ConversationBody> {
-    try {
-      const raw = await client.call('getConversation', (apis) => apis.conversations.getConversation(conversationId));
-      return parseUpstream(ConversationSchema, raw, 'getConversation');
-    } catch (err) {
-      if (isAppError(err, 'NOT_FOUND')) {
-        throw new AppError('CONVERSATION_NOT_FOUND', `Genesys has no conversation ${conversationId}`, { upstreamStatus: 404, cause: err });
-      }
-      throw err;
+/** GET /api/v2/conversations/{id}; 404 is CONVERSATION_NOT_FOUND. */
+async function fetchConversation(client: GenesysClient, conversationId: string): Promise<ConversationBody> {
+  try {
+    const raw = await client.call('getConversation', (apis) => apis.conversations.getConversation(conversationId));
+    return parseUpstream(ConversationSchema, raw, 'getConversation');
+  } catch (err) {
+    if (isAppError(err, 'NOT_FOUND')) {
+      throw new AppError('CONVERSATION_NOT_FOUND', `Genesys has no conversation ${conversationId}`, { upstreamStatus: 404, cause: err });
     }
+    throw err;
   }
+}
 
-  async function customerAddresses(conversationId: string): Promise<Set<string>> {
-    const body = await fetchConversation(conversationId);
-    const addresses = body.participants.filter((p) => CUSTOMER_PURPOSES.has((p.purpose ?? '').toLowerCase()) && p.address);
-    return new Set(addresses.map((p) => normalizeAddress(p.address ?? '')));
-  }
-
-  async function turnsFor(info: ConversationInfo, signal: AbortSignal | undefined): Promise<{ turns: Turn[]; language?: string }> {
-    switch (info.mediaType) {
-      case 'voice':
-        return fetchVoiceTurns(voiceDeps, info, signal);
-      case 'message':
-        return { turns: await fetchMessagingTurns(client, info.conversationId) };
-      case 'email':
-        return { turns: await fetchEmailTurns(client, info.conversationId, await customerAddresses(info.conversationId)) };
-      default:
-        throw new AppError('UNSUPPORTED_MEDIA', `no transcript source for media type ${info.mediaType}`, { details: { mediaType: info.mediaType } });
+/** The normalized transcript of a conversation; 404 or no text turns is TRANSCRIPT_UNAVAILABLE. */
+async function fetchTranscript(deps: VoiceTranscriptDeps, info: ConversationInfo, signal: AbortSignal | undefined): Promise<Transcript> {
+  let result: { turns: Turn[]; language?: string };
+  try {
+    result = await turnsFor(deps, info, signal);
+  } catch (err) {
+    if (isAppError(err, 'NOT_FOUND')) {
+      throw new AppError('TRANSCRIPT_UNAVAILABLE', `Genesys has no ${info.mediaType} content for this conversation`, { upstreamStatus: 404, cause: err });
     }
+    throw err;
   }
+  const turns = normalizeTurns(result.turns);
+  if (turns.length === 0) throw new AppError('TRANSCRIPT_UNAVAILABLE', 'conversation has no text turns');
+  deps.logger.debug({ conversationId: info.conversationId, turns: turns.length, mediaType: info.mediaType }, 'transcript fetched');
+  const transcript: Transcript = { conversationId: info.conversationId, mediaType: info.mediaType, turns };
+  if (result.language) transcript.language = result.language;
+  return transcript;
+}
 
-  return {
-    async getConversation(conversationId) {
-      return toConversationInfo(await fetchConversation(conversationId));
-    },
-    async getTranscript(info, signal) {
-      let result: { turns: Turn[]; language?: string };
-      try {
-        result = await turnsFor(info, signal);
-      } catch (err) {
-        if (isAppError(err, 'NOT_FOUND')) {
-          throw new AppError('TRANSCRIPT_UNAVAILABLE', `Genesys has no ${info.mediaType} content for this conversation`, { upstreamStatus: 404, cause: err });
-        }
-        throw err;
-      }
-      const turns = normalizeTurns(result.turns);
-      if (turns.length === 0) throw new AppError('TRANSCRIPT_UNAVAILABLE', 'conversation has no text turns');
-      logger.debug({ conversationId: info.conversationId, turns: turns.length, mediaType: info.mediaType }, 'transcript fetched');
-      const transcript: Transcript = { conversationId: info.conversationId, mediaType: info.mediaType, turns };
-      if (result.language) transcript.language = result.language;
-      return transcript;
-    },
-  };
+/** The raw turns from the media type's own source. */
+async function turnsFor(deps: VoiceTranscriptDeps, info: ConversationInfo, signal: AbortSignal | undefined): Promise<{ turns: Turn[]; language?: string }> {
+  const { client } = deps;
+  switch (info.mediaType) {
+    case 'voice':
+      return fetchVoiceTurns(deps, info, signal);
+    case 'message':
+      return { turns: await fetchMessagingTurns(client, info.conversationId) };
+    case 'email':
+      return { turns: await fetchEmailTurns(client, info.conversationId, await customerAddresses(client, info.conversationId)) };
+    default:
+      throw new AppError('UNSUPPORTED_MEDIA', `no transcript source for media type ${info.mediaType}`, { details: { mediaType: info.mediaType } });
+  }
+}
+
+/** The customer participants' addresses: an email from one of them is a customer turn, any other an agent turn. */
+async function customerAddresses(client: GenesysClient, conversationId: string): Promise<Set<string>> {
+  const body = await fetchConversation(client, conversationId);
+  const addresses = body.participants.filter((p) => CUSTOMER_PURPOSES.has((p.purpose ?? '').toLowerCase()) && p.address);
+  return new Set(addresses.map((p) => normalizeAddress(p.address ?? '')));
 }

@@ -52,110 +52,139 @@ export function loginError(err: unknown): AppError {
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** One manager's bookkeeping; the token itself lives only inside the SDK ApiClient. */
+interface TokenRecord {
+  readonly opts: TokenManagerOptions;
+  /** Epoch ms the current token expires. */
+  expiresAt: number | undefined;
+  /** Bumped by every login, so a 401 on an old token does not drop a newer one. */
+  generation: number;
+  valid: boolean;
+  lastError: string | undefined;
+  /** The login in flight (single-flight). */
+  inflight: Promise<number> | undefined;
+  renewTimer: NodeJS.Timeout | undefined;
+  renewFailures: number;
+  closed: boolean;
+}
+
 /**
  * Creates the token manager; the token itself lives only inside the SDK ApiClient and is never logged. After every
  * login a timer (unref'd) renews the token when it enters the refresh margin, so an idle service never runs on an
  * expiring token; a failed renewal is retried with backoff while the current token stays in use until it expires.
  */
 export function createTokenManager(opts: TokenManagerOptions): TokenManager {
-  let expiresAt: number | undefined;
-  let generation = 0;
-  let valid = false;
-  let lastError: string | undefined;
-  let inflight: Promise<number> | undefined;
-  let renewTimer: NodeJS.Timeout | undefined;
-  let renewFailures = 0;
-  let closed = false;
-
-  const fresh = (): boolean => valid && expiresAt !== undefined && opts.now() < expiresAt - opts.refreshMarginMs;
-  /** The current token can still be sent (it may be inside the refresh margin). */
-  const usable = (): boolean => valid && expiresAt !== undefined && opts.now() < expiresAt;
-
-  async function loginOnce(): Promise<void> {
-    try {
-      const auth = await opts.apiClient.loginClientCredentialsGrant(opts.clientId, opts.clientSecret);
-      expiresAt = typeof auth.tokenExpiryTime === 'number' ? auth.tokenExpiryTime : opts.now() + 3_600_000;
-    } catch (err) {
-      throw loginError(err);
-    }
-  }
-
-  async function login(): Promise<number> {
-    try {
-      await withRetry(() => loginOnce(), opts.retry, {
-        sleep: opts.sleep,
-        ...(opts.random ? { random: opts.random } : {}),
-        onRetry: ({ attempt, delayMs }) => opts.logger.warn({ attempt, delayMs }, 'genesys login failed; retrying'),
-      });
-      generation += 1;
-      valid = true;
-      lastError = undefined;
-      renewFailures = 0;
-      opts.logger.info({ expiresAt: expiresAt === undefined ? undefined : new Date(expiresAt).toISOString() }, 'genesys login ok');
-      scheduleRenewal();
-      return generation;
-    } catch (err) {
-      lastError = err instanceof Error ? err.message : String(err);
-      throw err;
-    }
-  }
-
-  /** Single-flight login. */
-  function renew(): Promise<number> {
-    inflight ??= login().finally(() => {
-      inflight = undefined;
-    });
-    return inflight;
-  }
-
-  function arm(delayMs: number): void {
-    clearTimeout(renewTimer);
-    if (closed) return;
-    renewTimer = setTimeout(() => void proactiveRenewal(), Math.min(MAX_TIMER_MS, Math.max(0, delayMs)));
-    renewTimer.unref();
-  }
-
-  /** At the start of the refresh margin, or halfway through what is left when the token lives shorter than that. */
-  function scheduleRenewal(): void {
-    if (expiresAt === undefined || !Number.isFinite(expiresAt)) return;
-    const now = opts.now();
-    arm(Math.max(expiresAt - opts.refreshMarginMs - now, (expiresAt - now) / 2));
-  }
-
-  async function proactiveRenewal(): Promise<void> {
-    if (closed) return;
-    try {
-      await renew();
-    } catch {
-      renewFailures += 1;
-      const bounds = { baseDelayMs: Math.max(1000, opts.retry.baseDelayMs), maxDelayMs: Math.max(60_000, opts.retry.maxDelayMs) };
-      const delayMs = backoffDelay(renewFailures, bounds, opts.random);
-      opts.logger.warn({ failures: renewFailures, retryInMs: delayMs, tokenStillValid: usable() }, 'genesys token renewal failed');
-      arm(delayMs);
-    }
-  }
-
+  const t: TokenRecord = {
+    opts,
+    expiresAt: undefined,
+    generation: 0,
+    valid: false,
+    lastError: undefined,
+    inflight: undefined,
+    renewTimer: undefined,
+    renewFailures: 0,
+    closed: false,
+  };
   return {
-    ensure() {
-      if (fresh()) return Promise.resolve(generation);
-      if (renewFailures > 0 && usable()) return Promise.resolve(generation); // the renewal timer keeps retrying
-      // Inside the refresh margin a failed renewal is not fatal: the current token still works until it expires.
-      const current = generation;
-      return renew().catch((err: unknown) => {
-        if (usable() && generation === current) return current;
-        throw err;
-      });
-    },
+    ensure: () => ensure(t),
     invalidate(gen) {
-      if (gen === undefined || gen === generation) valid = false;
+      if (gen === undefined || gen === t.generation) t.valid = false;
     },
     state() {
-      return { ok: usable(), ...(expiresAt !== undefined ? { expiresAt } : {}), ...(lastError ? { lastError } : {}) };
+      return { ok: usable(t), ...(t.expiresAt !== undefined ? { expiresAt: t.expiresAt } : {}), ...(t.lastError ? { lastError: t.lastError } : {}) };
     },
     close() {
-      closed = true;
-      clearTimeout(renewTimer);
-      renewTimer = undefined;
+      t.closed = true;
+      clearTimeout(t.renewTimer);
+      t.renewTimer = undefined;
     },
   };
+}
+
+/** The current token is outside the refresh margin: no renewal needed. */
+const fresh = (t: TokenRecord): boolean => t.valid && t.expiresAt !== undefined && t.opts.now() < t.expiresAt - t.opts.refreshMarginMs;
+/** The current token can still be sent (it may be inside the refresh margin). */
+const usable = (t: TokenRecord): boolean => t.valid && t.expiresAt !== undefined && t.opts.now() < t.expiresAt;
+
+/** A usable token's generation: the current one, or a new login (which may fail) when it needs renewing. */
+function ensure(t: TokenRecord): Promise<number> {
+  if (fresh(t)) return Promise.resolve(t.generation);
+  if (t.renewFailures > 0 && usable(t)) return Promise.resolve(t.generation); // the renewal timer keeps retrying
+  // Inside the refresh margin a failed renewal is not fatal: the current token still works until it expires.
+  const current = t.generation;
+  return renew(t).catch((err: unknown) => {
+    if (usable(t) && t.generation === current) return current;
+    throw err;
+  });
+}
+
+/** Single-flight login. */
+function renew(t: TokenRecord): Promise<number> {
+  t.inflight ??= login(t).finally(() => {
+    t.inflight = undefined;
+  });
+  return t.inflight;
+}
+
+/** Logs in with retries; on success bumps the generation and plans the next renewal. */
+async function login(t: TokenRecord): Promise<number> {
+  const { opts } = t;
+  try {
+    await withRetry(() => loginOnce(t), opts.retry, {
+      sleep: opts.sleep,
+      ...(opts.random ? { random: opts.random } : {}),
+      onRetry: ({ attempt, delayMs }) => opts.logger.warn({ attempt, delayMs }, 'genesys login failed; retrying'),
+    });
+    t.generation += 1;
+    t.valid = true;
+    t.lastError = undefined;
+    t.renewFailures = 0;
+    opts.logger.info({ expiresAt: t.expiresAt === undefined ? undefined : new Date(t.expiresAt).toISOString() }, 'genesys login ok');
+    scheduleRenewal(t);
+    return t.generation;
+  } catch (err) {
+    t.lastError = err instanceof Error ? err.message : String(err);
+    throw err;
+  }
+}
+
+/** One login attempt; a failure comes back as loginError's AppError (retryable when transient). */
+async function loginOnce(t: TokenRecord): Promise<void> {
+  const { opts } = t;
+  try {
+    const auth = await opts.apiClient.loginClientCredentialsGrant(opts.clientId, opts.clientSecret);
+    t.expiresAt = typeof auth.tokenExpiryTime === 'number' ? auth.tokenExpiryTime : opts.now() + 3_600_000;
+  } catch (err) {
+    throw loginError(err);
+  }
+}
+
+/** At the start of the refresh margin, or halfway through what is left when the token lives shorter than that. */
+function scheduleRenewal(t: TokenRecord): void {
+  if (t.expiresAt === undefined || !Number.isFinite(t.expiresAt)) return;
+  const now = t.opts.now();
+  arm(t, Math.max(t.expiresAt - t.opts.refreshMarginMs - now, (t.expiresAt - now) / 2));
+}
+
+/** (Re)sets the renewal timer, unless the manager is closed. */
+function arm(t: TokenRecord, delayMs: number): void {
+  clearTimeout(t.renewTimer);
+  if (t.closed) return;
+  t.renewTimer = setTimeout(() => void proactiveRenewal(t), Math.min(MAX_TIMER_MS, Math.max(0, delayMs)));
+  t.renewTimer.unref();
+}
+
+/** The renewal timer fired: log in again; on failure retry with backoff while the current token lasts. */
+async function proactiveRenewal(t: TokenRecord): Promise<void> {
+  const { opts } = t;
+  if (t.closed) return;
+  try {
+    await renew(t);
+  } catch {
+    t.renewFailures += 1;
+    const bounds = { baseDelayMs: Math.max(1000, opts.retry.baseDelayMs), maxDelayMs: Math.max(60_000, opts.retry.maxDelayMs) };
+    const delayMs = backoffDelay(t.renewFailures, bounds, opts.random);
+    opts.logger.warn({ failures: t.renewFailures, retryInMs: delayMs, tokenStillValid: usable(t) }, 'genesys token renewal failed');
+    arm(t, delayMs);
+  }
 }
