@@ -23,7 +23,7 @@ export const DEFAULT_WEBHOOK_BODY_LIMIT = 262_144;
 /**
  * Analytics detail events that mean "a party left": customer.end (also with TRANSFER-like disconnectTypes — the
  * pipeline confirms the end with GET /api/v2/conversations/{id} and retries while it is active, so early is safe),
- * user.end and acw (genesys-api.md §3.1).
+ * user.end and acw (docs/genesys.md §5).
  */
 const DETAIL_END_TOPIC = /^v2\.detail\.events\.conversation\.([^.]+)\.(?:customer\.end|user\.end|acw)$/;
 /** Queue conversation snapshots (§3.2): the whole conversation, ended or not. */

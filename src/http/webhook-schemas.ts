@@ -9,7 +9,7 @@ export const MAX_WEBHOOK_BATCH = 100;
 
 const uuidExample = '2f7bf00a-0fc2-4d6a-9b56-92238191433e';
 
-/** The Genesys notification envelope (genesys-api.md §2.7): the same on the WebSocket, in EventBridge, in triggers. */
+/** The Genesys notification envelope (docs/genesys.md §4): the same on the WebSocket, in EventBridge, in triggers. */
 export const NotificationEnvelopeSchema = z
   .object({
     topicName: z.string().min(1).openapi({ example: `v2.detail.events.conversation.${uuidExample}.customer.end` }),

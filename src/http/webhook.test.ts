@@ -20,7 +20,7 @@ const CONV = '2f7bf00a-0fc2-4d6a-9b56-92238191433e';
 const OTHER = '74a9811f-9eee-4b75-b53b-2cb4959b90f1';
 const QUEUE = 'a6f03f8d-bb75-4bcf-8304-2d73a0f21572';
 
-/** The blueprint fixture aws-event-bridge-conversation-end-event.json (genesys-api.md §7.1 envelope, §2.7 detail). */
+/** The blueprint fixture aws-event-bridge-conversation-end-event.json (docs/genesys.md §10 envelope, §4 detail). */
 function eventBridgeEvent(conversationId = CONV, event = 'customer.end', body: Record<string, unknown> = {}) {
   return {
     version: '0',

@@ -125,7 +125,7 @@ describe('conversations', () => {
     const messaging = await api.getConversationsMessage(conv.id);
     const ids = messaging.participants?.flatMap((p) => (p.messages ?? []).map((m) => m.messageId ?? '')) ?? [];
     expect(ids).toHaveLength(conv.scenario.turns.length);
-    // SDK 262's wrapper drops useNormalizedMessage: without it only textBody etc. come back (genesys-api.md §4.5).
+    // SDK 262's wrapper drops useNormalizedMessage: without it only textBody etc. come back (docs/genesys.md §7).
     const plain = await api.postConversationsMessageMessagesBulk(conv.id, { body: ids });
     expect(plain.entities?.every((m) => m.normalizedMessage === undefined && typeof (m as { textBody?: unknown }).textBody === 'string')).toBe(true);
     const bulk = (await client.callApi(

@@ -17,7 +17,7 @@ export function nullify<T>(value: T): T {
 
 /**
  * When the conversation ended as REST `endTime` / analytics `conversationEnd` report it: when the agent left, or with
- * `endTimeAfterAcw` only once the agent's wrap-up is applied (genesys-api.md §3.4 leaves this open). null while active.
+ * `endTimeAfterAcw` only once the agent's wrap-up is applied (docs/genesys.md §6 leaves this open). null while active.
  */
 export function conversationEndMs(record: ConvRecord, endTimeAfterAcw: boolean): number | null {
   if (endTimeAfterAcw) return record.phase === 'wrapped' ? record.wrapupEndMs : null;

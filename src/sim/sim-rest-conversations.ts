@@ -32,7 +32,7 @@ export function conversationRoutes(sim: SimContext): Route[] {
   const bulk = withRecord((ctx, record) => {
     if (!Array.isArray(ctx.body) || !ctx.body.every((id) => typeof id === 'string')) return badRequest(ctx, 'Request body must be an array of message ids');
     if (ctx.body.length > 1000) return badRequest(ctx, 'The max messages you can request in the body is 1,000');
-    // genesys-api.md §4.5: `useNormalizedMessage=true` adds normalizedMessage; without it only textBody etc. (SDK 262's
+    // docs/genesys.md §7: `useNormalizedMessage=true` adds normalizedMessage; without it only textBody etc. (SDK 262's
     // wrapper drops the parameter, so our client sends it through ApiClient.callApi).
     const normalized = ctx.query.get('useNormalizedMessage') === 'true';
     const byId = new Map(record.turns.map((turn) => [turn.id, turn]));

@@ -67,7 +67,7 @@ export interface SimOptions {
   nullFields?: boolean;
   /**
    * GET /api/v2/conversations/{id} `endTime` and analytics `conversationEnd` are only set once the agent's wrap-up is
-   * applied, instead of when the agent leaves (genesys-api.md §3.4 leaves this open). @default false
+   * applied, instead of when the agent leaves (docs/genesys.md §6 leaves this open). @default false
    */
   endTimeAfterAcw?: boolean;
   /** Time between the agent leaving and applying the wrap-up (ACW), after endConversation. @default 0 */

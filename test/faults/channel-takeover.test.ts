@@ -1,5 +1,5 @@
 // An attacker with no credentials who learns wrapup's notification channel id connects a raw socket to it (a channel
-// serves one socket: the second disconnects the first, genesys-api.md §2.3) and reconnects whenever it is kicked.
+// serves one socket: the second disconnects the first, docs/genesys.md §4) and reconnects whenever it is kicked.
 // wrapup must not publish the id, must not fight for the channel, and must lose no conversation.
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';

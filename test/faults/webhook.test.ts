@@ -9,7 +9,7 @@ import { expectAllSummarizedOnce, responses, startRig, SUMMARY_TIMEOUT_MS, waitC
 const WEBHOOK_TOKEN = 'webhook-token-9e4a7c2f1b8d5036a9e1c7f4b2d8';
 const WEBHOOK_PATH = '/webhooks/genesys';
 
-/** The Amazon EventBridge event Genesys' partner source emits for a customer.end detail event (genesys-api.md §7.1). */
+/** The Amazon EventBridge event Genesys' partner source emits for a customer.end detail event (docs/genesys.md §10). */
 function customerEndEvent(conversation: SimConversation, eventId = randomUUID()): Record<string, unknown> {
   const topicName = `v2.detail.events.conversation.${conversation.id}.customer.end`;
   const endMs = Date.parse(conversation.endTime ?? new Date().toISOString());

@@ -179,7 +179,7 @@ describe('createNotificationSubscriber', () => {
     const { subscriber: s, reconnects } = makeSubscriber();
     await s.start();
     await waitFor(() => conns.length === 1 && open(conns[0]));
-    // What a second socket on the channel does to the first (genesys-api.md §2.3; no documented close code).
+    // What a second socket on the channel does to the first (docs/genesys.md §4; no documented close code).
     conns[0]!.ws.close(1000, 'Another WebSocket connected to this channel');
     await waitFor(() => conns.length === 2 && open(conns[1]));
     expect(conns[1]!.channelId).toBe('streaming-2');

@@ -77,7 +77,7 @@ function onSocketGone(slot: Slot, s: LiveSocket, reason: string): void {
 
 /**
  * Genesys closed our open socket, or it failed. "A second WebSocket with the same channel ID disconnects the first",
- * with no documented close code or frame that tells that apart from a drop (genesys-api.md §2.3): it may be a
+ * with no documented close code or frame that tells that apart from a drop (docs/genesys.md §4): it may be a
  * takeover by someone who learned the channel id, and going back would fight them for it (each connect kicks the
  * other). Move to a new channel (its id unknown to them); the old one is unsubscribed once the new socket is open,
  * and the gap is backfilled as for any reconnect. (A socket our watchdog dropped for silence was not closed by

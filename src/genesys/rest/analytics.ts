@@ -1,5 +1,5 @@
 // Analytics conversation-detail queries for backfill: ended conversations in the watched queues over an interval.
-// POST /api/v2/analytics/conversations/details/query (genesys-api.md §4.3): the interval selects conversations by
+// POST /api/v2/analytics/conversations/details/query (docs/genesys.md §8): the interval selects conversations by
 // the day they STARTED, so callers reach back by the longest expected conversation; results are paged (≤100) and
 // shift while live data arrives, so pages are de-duplicated by conversation id.
 import { z } from 'zod';
