@@ -14,7 +14,7 @@ import { pick, pools, type Pools } from './values.js';
 export const SET_SEED = 20_260_511;
 const LANGUAGES: readonly Language[] = ['en', 'es', 'de'];
 /** Conversations per half, language and medium (voice: plus one hang-up call each). */
-const PER_HALF: Record<Media, number> = { voice: 10, message: 4, email: 4 };
+const PER_HALF: Record<Media, number> = { voice: 12, message: 4, email: 4 };
 const BLOCK_TYPES: ReadonlyArray<Exclude<PlantedType, 'name'>> = ['account', 'dob', 'card', 'phone', 'ssn', 'address', 'email', 'passport', 'ipv4', 'iban'];
 const VOICE_OPENINGS = ['name-this-is', 'name-my-name-is', 'name-speaking', 'name-plain', 'name-spelled'] as const;
 const WRITTEN_OPENINGS = ['name-this-is', 'name-my-name-is', 'name-plain'] as const;
@@ -37,7 +37,7 @@ function builder(ctx: PlantContext): Builder {
     return { kind: 'lookalike', type: l.type, form: voice ? 'spoken' : `${ctx.media === 'message' ? 'chat' : 'email'}-written`, value: l.value, text: l.text };
   };
   const written = (t: string): string =>
-    voice ? t : t.replace('mister ', 'Mr. ').replace('miss ', 'Ms. ').replace("I'm calling", "I'm writing").replace('Llamo', 'Escribo').replace('llamo', 'escribo').replace('ich rufe an', 'ich schreibe');
+    voice ? t : t.replace('mister ', 'Mr. ').replace('miss ', 'Ms. ').replace("I'm calling", "I'm writing").replace('Llamo {issue}', 'Escribo {issue}').replace('llamo {issue}', 'escribo {issue}').replace('ich rufe an', 'ich schreibe');
   return { ctx, line: (speaker, template, v, extra = {}) => ({ speaker, parts: fill(written(template), slotFor(v, extra)) }) };
 }
 
@@ -51,7 +51,7 @@ interface Script {
   closing: [Draft, Draft];
 }
 
-/** Opening (name, reason), three blocks, the agent addressing the caller, closing. */
+/** Opening (name, reason), four blocks, the agent addressing the caller, closing. */
 function script(b: Builder, types: readonly Exclude<PlantedType, 'name'>[], opening: string, title: string): Script {
   const { ctx } = b;
   const L = ctx.language;
@@ -124,8 +124,12 @@ function conversation(half: Half, language: Language, media: Media, rng: SimRand
   const first = pick(rng, firsts);
   const who = { first: first.name, last: pick(rng, pool.lasts), female: first.female };
   const odd = media !== 'voice' && rot.rotate(`${media}|odd`, 2) === 1;
-  const ctx: PlantContext = { language, media, rng, pools: pool, who, odd, rotate: (key, n) => rot.rotate(`${language}|${key}`, n) };
-  const types = [0, 1, 2].map(() => BLOCK_TYPES[rot.rotate(`${media}|block`, BLOCK_TYPES.length)] ?? 'account');
+  const ctx: PlantContext = {
+    language, media, rng, pools: pool, who,
+    odd: (type) => rot.rotate(`${media}|odd|${type}`, 2) === 1,
+    rotate: (key, n) => rot.rotate(`${language}|${key}`, n),
+  };
+  const types = [0, 1, 2, 3].map(() => BLOCK_TYPES[rot.rotate(`${media}|block`, BLOCK_TYPES.length)] ?? 'account');
   const b = builder(ctx);
   const s = script(b, types, opening, title);
   const list = media === 'email' ? emailThread(b, s) : dialogue(s);

@@ -14,11 +14,11 @@ export interface PlantContext {
   who: { first: string; last: string; female: boolean };
   /** Next index of a rotation (per half, language and key), so every form recurs in each half. */
   rotate: (key: string, n: number) => number;
-  /** Written values with odd spacing (chat, e-mail). */
-  odd: boolean;
+  /** Whether the next written value of a type comes with odd spacing or a typo (chat, e-mail); alternates per type. */
+  odd: (type: PlantedType) => boolean;
 }
 
-const writtenForm = (ctx: PlantContext): string => `${ctx.media === 'message' ? 'chat' : 'email'}-${ctx.odd ? 'odd' : 'clean'}`;
+const writtenForm = (ctx: PlantContext, odd: boolean): string => `${ctx.media === 'message' ? 'chat' : 'email'}-${odd ? 'odd' : 'clean'}`;
 
 /** Digit forms of a language: double/triple is an English habit. */
 function digitForm(ctx: PlantContext, type: string): DigitForm {
@@ -88,7 +88,8 @@ function spoken(type: Exclude<PlantedType, 'name'>, value: string, ctx: PlantCon
 export function plant(type: Exclude<PlantedType, 'name'>, ctx: PlantContext): Slot {
   const { value, address } = canonical(type, ctx);
   if (ctx.media !== 'voice') {
-    return { kind: 'pii', type, form: writtenForm(ctx), value, text: written({ type, value, language: ctx.language, odd: ctx.odd, address }, ctx.rng) };
+    const odd = ctx.odd(type);
+    return { kind: 'pii', type, form: writtenForm(ctx, odd), value, text: written({ type, value, language: ctx.language, odd, address }, ctx.rng) };
   }
   return { kind: 'pii', type, value, ...spoken(type, value, ctx, address) };
 }
@@ -97,7 +98,10 @@ export function plant(type: Exclude<PlantedType, 'name'>, ctx: PlantContext): Sl
 export function plantName(form: string, ctx: PlantContext, which: 'full' | 'last' | 'first' = 'full'): Slot {
   const { first, last } = ctx.who;
   const value = which === 'full' ? `${first} ${last}` : which === 'last' ? last : first;
-  if (ctx.media !== 'voice') return { kind: 'pii', type: 'name', form: writtenForm(ctx), value, text: written({ type: 'name', value, language: ctx.language, odd: ctx.odd }, ctx.rng) };
+  if (ctx.media !== 'voice') {
+    const odd = ctx.odd('name');
+    return { kind: 'pii', type: 'name', form: writtenForm(ctx, odd), value, text: written({ type: 'name', value, language: ctx.language, odd }, ctx.rng) };
+  }
   const text = form === 'name-spelled' ? `${first} ${last} ${spell(last, ctx.language, ctx.rng)}` : value;
   return { kind: 'pii', type: 'name', form, value, text };
 }
