@@ -7,7 +7,8 @@ import { OpenRedaction } from '@openredaction/openredaction';
 import { findTurnSpans, loadPiiConfig } from '../../src/summarize/pii.js';
 import { evaluateCorpus, parseLabelledCorpus, type CorpusRow } from '../../src/summarize/pii-eval.js';
 import { endToEndLookalikesKept, endToEndRows, startEndToEnd, type ConversationOutcome } from '../pii/asr-e2e.js';
-import { compromiseNames, evaluateHalf, loadSet, openRedaction, ourRedactor, TARGETS, missedTargets, type HalfResult, type Redactor } from '../pii/asr-eval.js';
+import { evaluateHalf, loadSet, missedTargets, ourRedactor, TARGETS, type HalfResult, type Redactor } from '../pii/asr-eval.js';
+import { compromiseNames, openRedaction } from '../pii/asr-libraries.js';
 import { LOOKALIKE_TYPES, PLANTED_TYPES, type AsrSet, type Half } from '../pii/asr-set/set-types.js';
 import { theirType } from './pii-compare.js';
 

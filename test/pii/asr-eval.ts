@@ -1,13 +1,11 @@
 // Evaluation on the ASR set: per half and type, the share of planted values a redactor catches and of look-alikes
-// it keeps, for our redactor (public redactTurns), OpenRedaction and compromise's name finder.
+// it keeps, for our redactor (public redactTurns) or any other (asr-libraries.ts: OpenRedaction, compromise).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { OpenRedaction } from '@openredaction/openredaction';
-import nlp from 'compromise';
 import type { Turn } from '../../src/domain.js';
 import { redactTurns } from '../../src/summarize/index.js';
 import { loadPiiConfig } from '../../src/summarize/pii.js';
-import { caught, kept, maskFromSpans, survivingMask } from './asr-score.js';
+import { caught, kept, survivingMask } from './asr-score.js';
 import { SET_FILE } from './asr-set/generate.js';
 import { LOOKALIKE_TYPES, PLANTED_TYPES, type AsrSet, type Half, type SetConversation } from './asr-set/set-types.js';
 
@@ -34,27 +32,6 @@ export function ourRedactor(): Redactor {
         return mask;
       });
     },
-  };
-}
-
-/** @openredaction/openredaction with its defaults, per turn; every detection is removed (as its redact() would). */
-export function openRedaction(): Redactor {
-  const theirs = new OpenRedaction();
-  return {
-    name: 'OpenRedaction',
-    survivors: (c) => c.turns.map((t) => maskFromSpans(t.text.length, theirs.detect(t.text).detections.map((d) => ({ start: d.position[0], end: d.position[1] })))),
-  };
-}
-
-/** compromise's people() (an English lexicon and grammar name finder), per turn; it finds names only. */
-export function compromiseNames(): Redactor {
-  return {
-    name: 'compromise people()',
-    survivors: (c) =>
-      c.turns.map((t) => {
-        const offsets = nlp(t.text).people().out('offset') as Array<{ offset: { start: number; length: number } }>;
-        return maskFromSpans(t.text.length, offsets.map(({ offset }) => ({ start: offset.start, end: offset.start + offset.length })));
-      }),
   };
 }
 
