@@ -105,6 +105,8 @@ async function main(): Promise<void> {
     'A planted value is **caught** when none of its content survives: every letter and digit of its words except fillers ("uh", "let me see", "äh"), the "at"/"dot" of a spoken address, the "as in" of a spelling alphabet, "double"/"triple", articles and street types. A look-alike is **kept** when all its letters and digits survive. Ours is judged from the text `redactTurns` returns (with config/pii.json, as the service runs it); OpenRedaction and compromise from their detection offsets (everything they detect is removed).',
     'End to end: each conversation is played through the Genesys simulator into wrapup with the OpenAI fake (voice turns already in ASR form, served verbatim); a value **reached the LLM** when it is not caught in the transcript lines of a request to the fake, and is **in a served summary** when its words appear in the summary served over HTTP (whole value, three of its words in a row, or one distinctive word: a name, street, mail part or 4+ digits).',
     '',
+    'Notes on the set: `passport` and `ipv4` are not yet types of src/summarize/pii-types.ts (labelled anyway; any placeholder counts). SSNs are never-issued numbers on purpose (US area 666 or 900–999; Spanish NSS with province 99; German RVNR with area 99), so no real number is in the repository; our written-SSN pattern rejects those US areas, which is part of the SSN misses in chat and e-mail. compromise has an English lexicon: its Spanish and German figures show that. "In served summaries" depends on the OpenAI fake, which echoes the caller\'s first request (up to 12 words): a name said in the opening that the redactor missed lands there.',
+    '',
     '## Counts per type and half',
     '',
     countsTable(set),
