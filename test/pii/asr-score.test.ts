@@ -77,7 +77,6 @@ describe('caught and kept', () => {
       const start = email[0] + (new RegExp(`\\b${w}\\b`).exec(turn.slice(email[0]))?.index ?? -1);
       return { start, end: start + w.length };
     }));
-    expect(turn.slice(email[0], email[1]).replace(/\b(d|quintero|mailbox|com)\b/g, '')).toBe(' dot  at  dot ');
     expect(caught(turn, ...email, wordsOnly)).toBe(true);
   });
 

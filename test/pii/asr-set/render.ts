@@ -1,6 +1,6 @@
 // How each planted value and look-alike is said (voice, through src/sim/asr.ts) or written (chat, e-mail; clean or
 // with odd spacing and typos), returning the exact text that goes into the turn.
-import { cardinal, dateForms, hundreds, speakAmount, speakDigits, speakEmail, speakIpv4, speakTime, spell, type DigitStyle } from '../../../src/sim/asr.js';
+import { cardinal, dateForms, hundreds, speakDigits, speakEmail, speakIpv4, spell, type DigitStyle } from '../../../src/sim/asr.js';
 import type { SimRandom } from '../../../src/sim/sim-random.js';
 import type { Language } from './set-types.js';
 import { pick, type Address } from './values.js';
@@ -136,5 +136,3 @@ export function written(input: WrittenInput, rng: SimRandom): string {
       throw new Error(`written: unknown type ${type}`);
   }
 }
-
-export { speakAmount, speakTime, speakDigits, spell, cardinal };
