@@ -134,4 +134,5 @@ function main(): void {
   console.log(out);
 }
 
-main();
+// Only when run as a script: pii-asr.ts imports theirType from here.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
