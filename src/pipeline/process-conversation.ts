@@ -46,17 +46,6 @@ export function createConversationProcessor(deps: ProcessorDeps) {
   const now = deps.now ?? Date.now;
   const notEndedRetryMs = deps.notEndedRetryMs ?? 5000;
 
-  /** Throws when the run was aborted (timed out) or the task is no longer this run's: never store then. */
-  async function ensureOwner(task: TaskRecord, signal: AbortSignal | undefined, log: Logger): Promise<void> {
-    checkAborted(signal);
-    if (!deps.tasks) return;
-    const current = await deps.tasks.get(task.task_id);
-    checkAborted(signal);
-    if (current?.status === 'processing' && current.attempts === task.attempts) return;
-    log.warn({ attempts: task.attempts, status: current?.status, currentAttempts: current?.attempts }, 'task no longer owned by this run; summary discarded');
-    throw new AppError('INTERNAL', 'task was re-queued or claimed again; result discarded', { details: { superseded: true } });
-  }
-
   /**
    * Runs one task. `signal` (from the worker) aborts between stages: an aborted run throws and never stores.
    * `run.lastChance`: the task's retry window for an unavailable LLM is over (the engine may fall back).
@@ -88,7 +77,7 @@ export function createConversationProcessor(deps: ProcessorDeps) {
       }),
     );
     const record = toRecord(task, transcript, generated, stages, now() - started, new Date(now()).toISOString());
-    await ensureOwner(task, signal, log);
+    await ensureOwner(deps, task, signal, log);
     await timed(stages, 'store', now, () => deps.summaries.put(record));
     log.info(
       {
@@ -103,6 +92,17 @@ export function createConversationProcessor(deps: ProcessorDeps) {
     );
     return { record };
   };
+}
+
+/** Throws when the run was aborted (timed out) or the task is no longer this run's: never store then. */
+async function ensureOwner(deps: ProcessorDeps, task: TaskRecord, signal: AbortSignal | undefined, log: Logger): Promise<void> {
+  checkAborted(signal);
+  if (!deps.tasks) return;
+  const current = await deps.tasks.get(task.task_id);
+  checkAborted(signal);
+  if (current?.status === 'processing' && current.attempts === task.attempts) return;
+  log.warn({ attempts: task.attempts, status: current?.status, currentAttempts: current?.attempts }, 'task no longer owned by this run; summary discarded');
+  throw new AppError('INTERNAL', 'task was re-queued or claimed again; result discarded', { details: { superseded: true } });
 }
 
 /** Throws the abort reason (the worker's timeout error) once the run was aborted. */

@@ -1,10 +1,12 @@
-// Summary service: the intake every source shares (socket, API, webhook, backfill) and the read side the HTTP API uses.
+// Summary service: the intake every source shares (socket, API, webhook, backfill) and the read side the HTTP API uses;
+// long-polls on a task are in task-waiters.ts.
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import { hasTransientFailure, isTaskSettled, type SummaryRecord, type TaskRecord, type TaskSource } from '../domain.js';
 import { type SummaryStore, type TaskQueue } from '../ports.js';
 import { adjustmentPenalty, shortenAtSentence } from '../summarize/index.js';
 import { createAdmission, type Admission } from './admission.js';
+import { createTaskWaiters } from './task-waiters.js';
 
 export interface SummaryServiceDeps {
   queue: TaskQueue;
@@ -74,120 +76,103 @@ export interface SummaryService {
   waiting(): number;
 }
 
+/** What the service's functions share: the deps and the settings with their defaults applied. */
+interface ServiceContext {
+  readonly deps: SummaryServiceDeps;
+  readonly now: () => number;
+  readonly admission: Admission;
+  readonly maxRevivals: number;
+  readonly reviveAfterMs: number;
+}
+
 /** Creates the service shared by the HTTP API and every event intake. */
 export function createSummaryService(deps: SummaryServiceDeps): SummaryService {
   const now = deps.now ?? Date.now;
-  const admission = deps.admission ?? createAdmission({ now });
-  const maxRevivals = deps.maxRevivals ?? 3;
-  const reviveAfterMs = deps.reviveAfterMs ?? 600_000;
+  const ctx: ServiceContext = {
+    deps,
+    now,
+    admission: deps.admission ?? createAdmission({ now }),
+    maxRevivals: deps.maxRevivals ?? 3,
+    reviveAfterMs: deps.reviveAfterMs ?? 600_000,
+  };
   // Genesys does not know a conversation: further client requests are refused at once, whatever length or force.
   deps.events.on('settled', (task: TaskRecord) => {
-    if (isNotFound(task)) admission.rememberNotFound(task.conversation_id);
+    if (isNotFound(task)) ctx.admission.rememberNotFound(task.conversation_id);
   });
-  /** Ends a pending waitForTask with the task's current state. */
-  const waiters = new Set<() => void>();
-  let released = false;
-
-  /**
-   * The force key follows the current summary at that length: forces join one pending task until it has replaced
-   * that summary (the default-length one, or the one stored beside it for another length).
-   */
-  async function keyFor(conversationId: string, maxLength: number, force: boolean | undefined): Promise<string> {
-    const base = idempotencyKey(conversationId, deps.templateVersion, maxLength);
-    if (!force) return base;
-    return `${base}:force:${(await deps.summaries.get(conversationId, maxLength))?.task_id ?? 'none'}`;
-  }
-
-  async function request(conversationId: string, options: RequestOptions = {}): Promise<TaskRecord> {
-    const maxLength = options.maxLength ?? deps.defaultMaxLength;
-    const key = await keyFor(conversationId, maxLength, options.force);
-    const source = options.source ?? 'api';
-    const force = options.force === true;
-    // Only starting work costs (a token, a force): joining a task, pending or settled, is free.
-    const existing = await deps.queue.findByKey(key);
-    if (!existing || (force && isTaskSettled(existing))) admission.admit({ conversationId, source, force, client: options.client });
-    // Work a client's read starts waits behind event work (and an event joining it raises it).
-    const priority = source === 'api' ? 'low' : 'normal';
-    const { task, created } = await deps.queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source, priority });
-    if (created) {
-      deps.logger.info({ conversationId, taskId: task.task_id, source }, 'summarization queued');
-      return task;
-    }
-    if (isNotFound(task)) admission.rememberNotFound(conversationId);
-    if (shouldRevive(task, source, force)) {
-      deps.logger.info({ conversationId, taskId: task.task_id, source, status: task.status }, 'retrying settled task');
-      return deps.queue.retry(task.task_id, { revival: source !== 'api', priority });
-    }
-    return task;
-  }
-
-  /**
-   * Only `force` (a client) re-runs a settled task; an event revives a task that failed for a transient reason (an
-   * outage, a transcript or an end that came late), never one whose content failed (too long, PII, schema), at most
-   * `maxRevivals` times and only once the failure is `reviveAfterMs` old (repeated events and backfill passes would
-   * otherwise retry a conversation that always fails forever). A plain client request never re-runs anything.
-   */
-  function shouldRevive(task: TaskRecord, source: TaskSource, force: boolean): boolean {
-    if (force) return isTaskSettled(task);
-    return task.status === 'failed' && source !== 'api' && eventMayRevive(task);
-  }
-
-  function eventMayRevive(task: TaskRecord): boolean {
-    const age = now() - Date.parse(task.updated_at);
-    return hasTransientFailure(task) && (task.revivals ?? 0) < maxRevivals && age >= reviveAfterMs;
-  }
-
-  /** The summary made at exactly `maxLength` when one was (a forced re-run), else the default one, cut to fit. */
-  async function getSummary(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined> {
-    if (maxLength !== undefined && maxLength !== deps.defaultMaxLength) {
-      const exact = await deps.summaries.get(conversationId, maxLength);
-      if (exact) return exact;
-    }
-    const record = await deps.summaries.get(conversationId);
-    if (!record || maxLength === undefined || record.summary.length <= maxLength) return record;
-    return shorterCopy(record, maxLength);
-  }
-
-  async function waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined> {
-    const first = await deps.queue.get(taskId);
-    if (!first || isTaskSettled(first) || timeoutMs <= 0 || released) return first;
-    return new Promise<TaskRecord | undefined>((resolve) => {
-      let done = false;
-      const finish = (task: TaskRecord | undefined): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        deps.events.off('settled', onSettled);
-        waiters.delete(release);
-        resolve(task);
-      };
-      const release = (): void => void deps.queue.get(taskId).then(finish, () => finish(first));
-      waiters.add(release);
-      const onSettled = (task: TaskRecord): void => {
-        if (task.task_id === taskId) finish(task);
-      };
-      const timer = setTimeout(() => void deps.queue.get(taskId).then(finish, () => finish(first)), timeoutMs);
-      deps.events.on('settled', onSettled);
-      // The task may have settled between the first read and the subscription.
-      void deps.queue.get(taskId).then((t) => t && isTaskSettled(t) && finish(t), () => undefined);
-    });
-  }
-
+  const waiters = createTaskWaiters(deps.queue, deps.events);
   return {
-    getSummary,
-    request,
+    getSummary: (conversationId, maxLength) => getSummary(ctx, conversationId, maxLength),
+    request: (conversationId, options) => request(ctx, conversationId, options),
     getTask: (taskId) => deps.queue.get(taskId),
     findTask: (conversationId, maxLength) =>
       deps.queue.findByKey(idempotencyKey(conversationId, deps.templateVersion, maxLength ?? deps.defaultMaxLength)),
-    waitForTask,
-    conversationEnded: (conversationId, source, client) => request(conversationId, { source, client }),
-    releaseWaiters() {
-      released = true;
-      for (const release of [...waiters]) release();
-      waiters.clear();
-    },
-    waiting: () => waiters.size,
+    waitForTask: (taskId, timeoutMs) => waiters.wait(taskId, timeoutMs),
+    conversationEnded: (conversationId, source, client) => request(ctx, conversationId, { source, client }),
+    releaseWaiters: () => waiters.releaseAll(),
+    waiting: () => waiters.size(),
   };
+}
+
+/**
+ * The force key follows the current summary at that length: forces join one pending task until it has replaced
+ * that summary (the default-length one, or the one stored beside it for another length).
+ */
+async function keyFor(ctx: ServiceContext, conversationId: string, maxLength: number, force: boolean | undefined): Promise<string> {
+  const base = idempotencyKey(conversationId, ctx.deps.templateVersion, maxLength);
+  if (!force) return base;
+  return `${base}:force:${(await ctx.deps.summaries.get(conversationId, maxLength))?.task_id ?? 'none'}`;
+}
+
+async function request(ctx: ServiceContext, conversationId: string, options: RequestOptions = {}): Promise<TaskRecord> {
+  const { deps, admission } = ctx;
+  const maxLength = options.maxLength ?? deps.defaultMaxLength;
+  const key = await keyFor(ctx, conversationId, maxLength, options.force);
+  const source = options.source ?? 'api';
+  const force = options.force === true;
+  // Only starting work costs (a token, a force): joining a task, pending or settled, is free.
+  const existing = await deps.queue.findByKey(key);
+  if (!existing || (force && isTaskSettled(existing))) admission.admit({ conversationId, source, force, client: options.client });
+  // Work a client's read starts waits behind event work (and an event joining it raises it).
+  const priority = source === 'api' ? 'low' : 'normal';
+  const { task, created } = await deps.queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source, priority });
+  if (created) {
+    deps.logger.info({ conversationId, taskId: task.task_id, source }, 'summarization queued');
+    return task;
+  }
+  if (isNotFound(task)) admission.rememberNotFound(conversationId);
+  if (shouldRevive(ctx, task, source, force)) {
+    deps.logger.info({ conversationId, taskId: task.task_id, source, status: task.status }, 'retrying settled task');
+    return deps.queue.retry(task.task_id, { revival: source !== 'api', priority });
+  }
+  return task;
+}
+
+/**
+ * Only `force` (a client) re-runs a settled task; an event revives a task that failed for a transient reason (an
+ * outage, a transcript or an end that came late), never one whose content failed (too long, PII, schema), at most
+ * `maxRevivals` times and only once the failure is `reviveAfterMs` old (repeated events and backfill passes would
+ * otherwise retry a conversation that always fails forever). A plain client request never re-runs anything.
+ */
+function shouldRevive(ctx: ServiceContext, task: TaskRecord, source: TaskSource, force: boolean): boolean {
+  if (force) return isTaskSettled(task);
+  return task.status === 'failed' && source !== 'api' && eventMayRevive(ctx, task);
+}
+
+function eventMayRevive(ctx: ServiceContext, task: TaskRecord): boolean {
+  const age = ctx.now() - Date.parse(task.updated_at);
+  return hasTransientFailure(task) && (task.revivals ?? 0) < ctx.maxRevivals && age >= ctx.reviveAfterMs;
+}
+
+/** The summary made at exactly `maxLength` when one was (a forced re-run), else the default one, cut to fit. */
+async function getSummary(ctx: ServiceContext, conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined> {
+  const { deps } = ctx;
+  if (maxLength !== undefined && maxLength !== deps.defaultMaxLength) {
+    const exact = await deps.summaries.get(conversationId, maxLength);
+    if (exact) return exact;
+  }
+  const record = await deps.summaries.get(conversationId);
+  if (!record || maxLength === undefined || record.summary.length <= maxLength) return record;
+  return shorterCopy(record, maxLength);
 }
 
 const isNotFound = (task: TaskRecord): boolean => task.status === 'failed' && task.error?.code === 'CONVERSATION_NOT_FOUND';

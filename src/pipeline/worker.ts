@@ -1,44 +1,18 @@
-// Worker: claims tasks from the queue with bounded concurrency, runs the processor, records success, retry or failure.
+// Worker: claims tasks from the queue with bounded concurrency, runs each one (worker-run.ts) and records how it ended
+// (worker-settle.ts); start, stop and the claim loop live here.
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
-import { AppError, isAppError, toAppError } from '../errors.js';
-import { backoffDelay } from '../backoff.js';
-import { delay, within } from '../deadline.js';
+import { AppError, toAppError } from '../errors.js';
+import { within } from '../deadline.js';
 import type { TaskRecord } from '../domain.js';
 import type { TaskQueue } from '../ports.js';
+import { isLastChance, resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from './worker-retry.js';
+import { runWithTimeout, type ProcessTask, type RunContext } from './worker-run.js';
+import { recordError, recordSuccess } from './worker-settle.js';
 
-/** What the worker tells a run: `lastChance` when a retryable LLM outage would now fail the task for good. */
-export interface RunContext {
-  lastChance: boolean;
-}
-
-/** What the processor returns; only the scores the queue records are needed here. */
-export type ProcessTask = (task: TaskRecord, signal: AbortSignal, run: RunContext) => Promise<{ record: { latency_ms: number; quality_score: number } }>;
-
-/**
- * How long retryable failures are retried: per error code, until the task is that old (ms since it was created),
- * and never fewer than `maxAttempts` tries. Delays grow (capped, jittered) from baseDelayMs to maxDelayMs; an
- * upstream's Retry-After (retryAfterMs) is a floor.
- */
-export interface RetryPolicy {
-  /** Per-code windows, merged over DEFAULT_RETRY_WINDOWS. */
-  windows?: Record<string, number>;
-  /** Window of every other retryable code (LLM_UNAVAILABLE, GENESYS_UNAVAILABLE, RATE_LIMITED, …). @default 3600000 */
-  defaultWindowMs?: number;
-  /** @default 2000 */
-  baseDelayMs?: number;
-  /** @default 60000 */
-  maxDelayMs?: number;
-}
-
-/**
- * A conversation still in after-call work may take hours; a voice transcript is retried for the source's transcript
- * window (30 min by default, plus a margin: the task is created a little after the conversation ended).
- */
-export const DEFAULT_RETRY_WINDOWS: Readonly<Record<string, number>> = {
-  CONVERSATION_NOT_ENDED: 6 * 3600_000,
-  TRANSCRIPT_UNAVAILABLE: 35 * 60_000,
-};
+export { DEFAULT_RETRY_WINDOWS, retryDelay, type ResolvedRetryPolicy, type RetryPolicy } from './worker-retry.js';
+export { type ProcessTask, type RunContext } from './worker-run.js';
+export { isSuperseded } from './worker-settle.js';
 
 export interface WorkerOptions {
   queue: TaskQueue;
@@ -86,205 +60,148 @@ export interface Worker {
   active(): number;
 }
 
-/** A retry policy with every default applied; `minAttempts` is the worker's maxAttempts. */
-export type ResolvedRetryPolicy = Required<RetryPolicy> & { windows: Record<string, number>; minAttempts: number };
-
-/** The delay before the next try of a failed task, or undefined when it has failed for good. */
-export function retryDelay(task: TaskRecord, error: AppError, policy: ResolvedRetryPolicy, nowMs: number, random: () => number = Math.random): number | undefined {
-  if (!error.retryable) return undefined;
-  const windowMs = policy.windows[error.code] ?? policy.defaultWindowMs;
-  const age = nowMs - Date.parse(task.created_at);
-  if (task.attempts >= policy.minAttempts && !(age < windowMs)) return undefined;
-  const delay = backoffDelay(task.attempts, { baseDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxDelayMs }, random);
-  return Math.max(error.retryAfterMs ?? 0, delay);
+/** The worker's record: its settings with defaults applied, what is running, and where start/stop stand. */
+interface WorkerState {
+  readonly queue: TaskQueue;
+  readonly process: ProcessTask;
+  readonly logger: Logger;
+  readonly events: EventEmitter;
+  readonly policy: ResolvedRetryPolicy;
+  readonly now: () => number;
+  readonly random: (() => number) | undefined;
+  readonly concurrency: number;
+  readonly maxLow: number;
+  readonly taskTimeoutMs: number;
+  readonly abortGraceMs: number;
+  readonly pollIntervalMs: number;
+  /** One promise per running task; it removes itself when the run is recorded. */
+  readonly running: Set<Promise<void>>;
+  readonly controllers: Set<AbortController>;
+  lowRunning: number;
+  started: boolean;
+  stopping: boolean;
+  /** The claim loop while it runs: at most one at a time. */
+  pumping: Promise<void> | undefined;
+  poll: NodeJS.Timeout | undefined;
+  unsubscribe: (() => void) | undefined;
 }
-
-/** A retryable LLM outage, to ask the retry policy whether this run is the task's last chance at the model. */
-const LLM_OUTAGE = new AppError('LLM_UNAVAILABLE', 'probe', { retryable: true });
-
-/** True for the processor's "this run lost the task" error: nothing to record, the owner records. */
-export const isSuperseded = (err: unknown): boolean => err instanceof AppError && err.details?.superseded === true;
-
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** Creates a worker; call start() once the queue has recovered. */
 export function createWorker(options: WorkerOptions): Worker {
-  const { queue, logger } = options;
-  const concurrency = options.concurrency ?? 4;
-  const maxLow = options.maxLowPriority ?? Math.max(1, concurrency - 1);
-  const taskTimeoutMs = options.taskTimeoutMs ?? 900_000;
-  const abortGraceMs = options.abortGraceMs ?? 5000;
-  const now = options.now ?? Date.now;
-  const policy: ResolvedRetryPolicy = {
-    windows: { ...DEFAULT_RETRY_WINDOWS, ...options.retry?.windows },
-    defaultWindowMs: options.retry?.defaultWindowMs ?? 3600_000,
-    baseDelayMs: options.retry?.baseDelayMs ?? 2000,
-    maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
-    minAttempts: options.maxAttempts ?? 5,
+  const state = newState(options);
+  return {
+    events: state.events,
+    active: () => state.running.size,
+    start: () => start(state),
+    stop: (deadlineMs) => stop(state, deadlineMs),
   };
+}
+
+function newState(options: WorkerOptions): WorkerState {
+  const concurrency = options.concurrency ?? 4;
   const events = new EventEmitter();
   events.setMaxListeners(0);
-  const running = new Set<Promise<void>>();
-  let lowRunning = 0;
-  const controllers = new Set<AbortController>();
-  let started = false;
-  let stopping = false;
-  let pumping: Promise<void> | undefined;
-  let poll: NodeJS.Timeout | undefined;
-  let unsubscribe: (() => void) | undefined;
-
-  async function settle(task: TaskRecord, err: unknown, run: RunContext): Promise<void> {
-    const error = toAppError(err);
-    const log = logger.child({ conversationId: task.conversation_id, taskId: task.task_id });
-    const { usage: _usage, ...details } = error.details ?? {};
-    const hasDetails = Object.keys(details).length > 0;
-    const taskError = { code: error.code, message: error.message, ...(hasDetails ? { details } : {}) };
-    if (error.code === 'CONTENT_TOO_SHORT') {
-      const skipped = await queue.skip(task.task_id, taskError);
-      log.info({ code: error.code }, 'task skipped: nothing to summarize');
-      events.emit('settled', skipped);
-      return;
-    }
-    const delayMs = retryDelay(task, error, policy, now(), options.random);
-    if (delayMs === undefined && error.retryable && error.code === 'LLM_UNAVAILABLE' && !run.lastChance) {
-      // The window closed while this run was under way: one more run at once, told it is the last chance (the engine
-      // may then fall back to the extractive summary instead of failing).
-      await queue.fail(task.task_id, taskError, 0);
-      log.warn({ code: error.code, attempt: task.attempts }, 'retry window over; one last run');
-      return;
-    }
-    if (delayMs !== undefined) {
-      await queue.fail(task.task_id, taskError, now() + delayMs);
-      log.warn({ code: error.code, attempt: task.attempts, retryInMs: delayMs }, 'task will be retried');
-      return;
-    }
-    const failed = await queue.fail(task.task_id, { ...taskError, retryable: error.retryable });
-    // The check and its figures (field, length, limit; schema paths; PII types), never the text. An id Genesys does
-    // not know is a client's mistake (or a guess), not our failure: info, so guessing cannot flood the error log.
-    const level = error.code === 'CONVERSATION_NOT_FOUND' ? 'info' : 'error';
-    log[level]({ code: error.code, attempts: task.attempts, retryable: error.retryable, ...(hasDetails ? { details } : {}) }, 'task failed');
-    events.emit('settled', failed);
-  }
-
-  /**
-   * Runs the processor with an abort signal that fires after taskTimeoutMs. A timed-out run is aborted and then
-   * awaited (at most abortGraceMs) before the timeout error is thrown, so its task is not handed back while the old
-   * run may still store; a run that managed to store during the grace counts as done.
-   */
-  async function attempt(task: TaskRecord, run: RunContext): Promise<Awaited<ReturnType<ProcessTask>>> {
-    const controller = new AbortController();
-    controllers.add(controller);
-    const outcome = options
-      .process(task, controller.signal, run)
-      .then((value): Outcome<typeof value> => ({ ok: true, value }), (error: unknown): Outcome<never> => ({ ok: false, error }));
-    const timeout = delay(taskTimeoutMs, 'timeout' as const);
-    try {
-      const first = await Promise.race([outcome, timeout.promise]);
-      if (first === 'timeout') {
-        const error = new AppError('INTERNAL', `task exceeded ${taskTimeoutMs} ms`, { retryable: true });
-        controller.abort(error);
-        const grace = delay(abortGraceMs, undefined);
-        const late = await Promise.race([outcome, grace.promise]);
-        grace.cancel();
-        if (late?.ok) return late.value;
-        if (!late) logger.warn({ taskId: task.task_id, abortGraceMs }, 'timed-out run did not stop within the grace; handing the task back anyway');
-        throw error;
-      }
-      if (first.ok) return first.value;
-      throw first.error;
-    } finally {
-      timeout.cancel();
-      controllers.delete(controller);
-    }
-  }
-
-  async function run(task: TaskRecord): Promise<void> {
-    const context: RunContext = { lastChance: retryDelay(task, LLM_OUTAGE, policy, now(), () => 0) === undefined };
-    try {
-      const { record } = await attempt(task, context);
-      const done = await queue.complete(task.task_id, { latencyMs: record.latency_ms, qualityScore: record.quality_score });
-      events.emit('settled', done);
-    } catch (err) {
-      if (isSuperseded(err)) {
-        logger.warn({ taskId: task.task_id }, 'task run superseded by a newer attempt; its result is discarded');
-        return;
-      }
-      if (stopping || isAppError(err, 'SHUTTING_DOWN')) {
-        // Never failed for good because we are going away: the task stays processing and the next start resumes it.
-        logger.info({ taskId: task.task_id, code: toAppError(err).code }, 'task interrupted by shutdown; left for recovery on the next start');
-        return;
-      }
-      await settle(task, err, context).catch((e: unknown) =>
-        logger.error({ taskId: task.task_id, err: toAppError(e).message }, 'could not record task failure'),
-      );
-    }
-  }
-
-  /** A task claimed while stop() ran: back to pending at once (if even that fails, recover() finds it processing). */
-  async function handBack(task: TaskRecord): Promise<void> {
-    await queue
-      .fail(task.task_id, { code: 'SHUTTING_DOWN', message: 'claimed while the worker was stopping; handed back' }, now())
-      .catch((e: unknown) => logger.warn({ taskId: task.task_id, err: toAppError(e).message }, 'could not hand a task back; it resumes on the next start'));
-  }
-
-  async function drain(): Promise<void> {
-    try {
-      while (started && running.size < concurrency) {
-        const task = await queue.claim({ includeLow: lowRunning < maxLow });
-        if (!task) break;
-        if (!started) {
-          await handBack(task);
-          break;
-        }
-        const low = task.priority === 'low';
-        if (low) lowRunning += 1;
-        const p: Promise<void> = run(task).finally(() => {
-          running.delete(p);
-          if (low) lowRunning -= 1;
-          void pump();
-        });
-        running.add(p);
-      }
-    } catch (err) {
-      logger.error({ err: toAppError(err).message }, 'claiming a task failed');
-    }
-  }
-
-  function pump(): Promise<void> {
-    pumping ??= drain().finally(() => (pumping = undefined));
-    return pumping;
-  }
-
-  async function stop(deadlineMs: number): Promise<number> {
-    started = false;
-    stopping = true;
-    unsubscribe?.();
-    if (poll) clearInterval(poll);
-    await within(
-      deadlineMs,
-      (async () => {
-        await pumping;
-        await Promise.allSettled([...running]);
-      })(),
-    );
-    if (running.size > 0) {
-      const reason = new AppError('SHUTTING_DOWN', 'worker stopped at its shutdown deadline', { retryable: true });
-      for (const controller of controllers) controller.abort(reason);
-    }
-    return running.size;
-  }
-
   return {
+    queue: options.queue,
+    process: options.process,
+    logger: options.logger,
     events,
-    active: () => running.size,
-    start() {
-      if (started || stopping) return;
-      started = true;
-      unsubscribe = queue.onReady(() => void pump());
-      poll = setInterval(() => void pump(), options.pollIntervalMs ?? 1000);
-      poll.unref();
-      void pump();
-    },
-    stop,
+    policy: resolveRetryPolicy(options.retry, options.maxAttempts),
+    now: options.now ?? Date.now,
+    random: options.random,
+    concurrency,
+    maxLow: options.maxLowPriority ?? Math.max(1, concurrency - 1),
+    taskTimeoutMs: options.taskTimeoutMs ?? 900_000,
+    abortGraceMs: options.abortGraceMs ?? 5000,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+    running: new Set(),
+    controllers: new Set(),
+    lowRunning: 0,
+    started: false,
+    stopping: false,
+    pumping: undefined,
+    poll: undefined,
+    unsubscribe: undefined,
   };
+}
+
+function start(state: WorkerState): void {
+  if (state.started || state.stopping) return;
+  state.started = true;
+  state.unsubscribe = state.queue.onReady(() => void pump(state));
+  state.poll = setInterval(() => void pump(state), state.pollIntervalMs);
+  state.poll.unref();
+  void pump(state);
+}
+
+/** Runs the claim loop unless it is running already (then that run is returned). */
+function pump(state: WorkerState): Promise<void> {
+  state.pumping ??= drain(state).finally(() => (state.pumping = undefined));
+  return state.pumping;
+}
+
+/** Claims tasks while slots are free (low-priority ones only while under maxLow) and starts each. */
+async function drain(state: WorkerState): Promise<void> {
+  try {
+    while (state.started && state.running.size < state.concurrency) {
+      const task = await state.queue.claim({ includeLow: state.lowRunning < state.maxLow });
+      if (!task) break;
+      if (!state.started) {
+        await handBack(state, task);
+        break;
+      }
+      launch(state, task);
+    }
+  } catch (err) {
+    state.logger.error({ err: toAppError(err).message }, 'claiming a task failed');
+  }
+}
+
+/** Starts a claimed task in a slot; when it is recorded the slot frees and the loop claims again. */
+function launch(state: WorkerState, task: TaskRecord): void {
+  const low = task.priority === 'low';
+  if (low) state.lowRunning += 1;
+  const p: Promise<void> = runTask(state, task).finally(() => {
+    state.running.delete(p);
+    if (low) state.lowRunning -= 1;
+    void pump(state);
+  });
+  state.running.add(p);
+}
+
+/** One task: run it under the timeout, then record the outcome (never throws). */
+async function runTask(state: WorkerState, task: TaskRecord): Promise<void> {
+  const context: RunContext = { lastChance: isLastChance(task, state.policy, state.now()) };
+  try {
+    const { record } = await runWithTimeout(state, task, context);
+    await recordSuccess(state, task, record);
+  } catch (err) {
+    await recordError(state, task, err, context);
+  }
+}
+
+/** A task claimed while stop() ran: back to pending at once (if even that fails, recover() finds it processing). */
+async function handBack(state: WorkerState, task: TaskRecord): Promise<void> {
+  await state.queue
+    .fail(task.task_id, { code: 'SHUTTING_DOWN', message: 'claimed while the worker was stopping; handed back' }, state.now())
+    .catch((e: unknown) => state.logger.warn({ taskId: task.task_id, err: toAppError(e).message }, 'could not hand a task back; it resumes on the next start'));
+}
+
+async function stop(state: WorkerState, deadlineMs: number): Promise<number> {
+  state.started = false;
+  state.stopping = true;
+  state.unsubscribe?.();
+  if (state.poll) clearInterval(state.poll);
+  await within(
+    deadlineMs,
+    (async () => {
+      await state.pumping;
+      await Promise.allSettled([...state.running]);
+    })(),
+  );
+  if (state.running.size > 0) {
+    const reason = new AppError('SHUTTING_DOWN', 'worker stopped at its shutdown deadline', { retryable: true });
+    for (const controller of state.controllers) controller.abort(reason);
+  }
+  return state.running.size;
 }

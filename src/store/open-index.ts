@@ -53,81 +53,102 @@ export function entryFor(task: TaskRecord, slot: number, seq: number): OpenEntry
 const oldestFirst = (a: HeapItem, b: HeapItem): boolean =>
   a.entry.createdAt === b.entry.createdAt ? a.entry.seq < b.entry.seq : a.entry.createdAt < b.entry.createdAt;
 
+/** The index's record: the entries by id, the three heaps, and the slot and order counters. */
+interface IndexState {
+  /** The current entry of each open task and the version its heap items must carry to count. */
+  readonly byId: Map<string, HeapItem>;
+  readonly ready: MinHeap<HeapItem>;
+  readonly readyLow: MinHeap<HeapItem>;
+  /** Pending tasks with a not_before, any priority, soonest first. */
+  readonly delayed: MinHeap<HeapItem>;
+  readonly tally: { pending: number; processing: number };
+  version: number;
+  /** Released slots, reused last-released first. */
+  free: number[];
+  /** The first slot never used. */
+  highWater: number;
+  seq: number;
+}
+
 /**
  * Creates an empty index: one ready heap per priority and one heap of delayed tasks (any priority), so every
  * operation stays O(log n). Heaps use lazy deletion: an item whose version is no longer current is skipped.
  */
 export function createOpenIndex(): OpenIndex {
-  const byId = new Map<string, { entry: OpenEntry; version: number }>();
-  const ready = createMinHeap<HeapItem>(oldestFirst);
-  const readyLow = createMinHeap<HeapItem>(oldestFirst);
-  const readyFor = (item: HeapItem) => (item.entry.low ? readyLow : ready);
-  const delayed = createMinHeap<HeapItem>((a, b) => (a.entry.notBefore ?? 0) < (b.entry.notBefore ?? 0));
-  let version = 0;
-  let free: number[] = [];
-  let highWater = 0;
-  let seq = 0;
-  const tally = { pending: 0, processing: 0 };
-
-  const current = (item: HeapItem): boolean => byId.get(item.entry.taskId)?.version === item.version;
-
-  function remove(taskId: string): void {
-    const held = byId.get(taskId);
-    if (!held) return;
-    tally[held.entry.status] -= 1;
-    byId.delete(taskId);
-  }
-
-  function put(entry: OpenEntry): void {
-    remove(entry.taskId);
-    version += 1;
-    byId.set(entry.taskId, { entry, version });
-    tally[entry.status] += 1;
-    if (entry.status !== 'pending') return;
-    const item = { entry, version };
-    (entry.notBefore === undefined ? readyFor(item) : delayed).push(item);
-  }
-
-  function firstReady(heap: MinHeap<HeapItem>, now: number): OpenEntry | undefined {
-    for (let top = heap.peek(); top; top = heap.peek()) {
-      if (!current(top)) heap.pop();
-      else if ((top.entry.notBefore ?? 0) > now) delayed.push(heap.pop() as HeapItem); // the clock went back
-      else return top.entry;
-    }
-    return undefined;
-  }
-
-  function nextClaimable(now: number, includeLow = true): OpenEntry | undefined {
-    for (let due = delayed.peek(); due && (due.entry.notBefore ?? 0) <= now; due = delayed.peek()) {
-      delayed.pop();
-      if (current(due)) readyFor(due).push(due);
-    }
-    return firstReady(ready, now) ?? (includeLow ? firstReady(readyLow, now) : undefined);
-  }
-
-  return {
-    get: (taskId) => byId.get(taskId)?.entry,
-    put,
-    remove,
-    nextClaimable,
-    entries: () => [...byId.values()].map((held) => held.entry),
-    counts: () => ({ ...tally }),
-    allocateSlot: () => free.pop() ?? highWater++,
-    releaseSlot: (slot) => {
-      free.push(slot);
-    },
-    nextSeq: () => seq++,
-    reset(entries, nextHighWater, freeSlots, nextSeq) {
-      byId.clear();
-      ready.clear();
-      readyLow.clear();
-      delayed.clear();
-      tally.pending = 0;
-      tally.processing = 0;
-      for (const entry of entries) put(entry);
-      highWater = nextHighWater;
-      free = [...freeSlots].reverse();
-      seq = nextSeq;
-    },
+  const state: IndexState = {
+    byId: new Map(),
+    ready: createMinHeap<HeapItem>(oldestFirst),
+    readyLow: createMinHeap<HeapItem>(oldestFirst),
+    delayed: createMinHeap<HeapItem>((a, b) => (a.entry.notBefore ?? 0) < (b.entry.notBefore ?? 0)),
+    tally: { pending: 0, processing: 0 },
+    version: 0,
+    free: [],
+    highWater: 0,
+    seq: 0,
   };
+  return {
+    get: (taskId) => state.byId.get(taskId)?.entry,
+    put: (entry) => put(state, entry),
+    remove: (taskId) => remove(state, taskId),
+    nextClaimable: (now, includeLow) => nextClaimable(state, now, includeLow),
+    entries: () => [...state.byId.values()].map((held) => held.entry),
+    counts: () => ({ ...state.tally }),
+    allocateSlot: () => state.free.pop() ?? state.highWater++,
+    releaseSlot: (slot) => {
+      state.free.push(slot);
+    },
+    nextSeq: () => state.seq++,
+    reset: (entries, highWater, freeSlots, nextSeq) => reset(state, entries, highWater, freeSlots, nextSeq),
+  };
+}
+
+const readyFor = (state: IndexState, item: HeapItem): MinHeap<HeapItem> => (item.entry.low ? state.readyLow : state.ready);
+const isCurrent = (state: IndexState, item: HeapItem): boolean => state.byId.get(item.entry.taskId)?.version === item.version;
+
+function remove(state: IndexState, taskId: string): void {
+  const held = state.byId.get(taskId);
+  if (!held) return;
+  state.tally[held.entry.status] -= 1;
+  state.byId.delete(taskId);
+}
+
+function put(state: IndexState, entry: OpenEntry): void {
+  remove(state, entry.taskId);
+  state.version += 1;
+  const item = { entry, version: state.version };
+  state.byId.set(entry.taskId, item);
+  state.tally[entry.status] += 1;
+  if (entry.status !== 'pending') return;
+  (entry.notBefore === undefined ? readyFor(state, item) : state.delayed).push(item);
+}
+
+function firstReady(state: IndexState, heap: MinHeap<HeapItem>, now: number): OpenEntry | undefined {
+  for (let top = heap.peek(); top; top = heap.peek()) {
+    if (!isCurrent(state, top)) heap.pop();
+    else if ((top.entry.notBefore ?? 0) > now) state.delayed.push(heap.pop() as HeapItem); // the clock went back
+    else return top.entry;
+  }
+  return undefined;
+}
+
+function nextClaimable(state: IndexState, now: number, includeLow = true): OpenEntry | undefined {
+  const { delayed } = state;
+  for (let due = delayed.peek(); due && (due.entry.notBefore ?? 0) <= now; due = delayed.peek()) {
+    delayed.pop();
+    if (isCurrent(state, due)) readyFor(state, due).push(due);
+  }
+  return firstReady(state, state.ready, now) ?? (includeLow ? firstReady(state, state.readyLow, now) : undefined);
+}
+
+function reset(state: IndexState, entries: readonly OpenEntry[], highWater: number, freeSlots: readonly number[], nextSeq: number): void {
+  state.byId.clear();
+  state.ready.clear();
+  state.readyLow.clear();
+  state.delayed.clear();
+  state.tally.pending = 0;
+  state.tally.processing = 0;
+  for (const entry of entries) put(state, entry);
+  state.highWater = highWater;
+  state.free = [...freeSlots].reverse();
+  state.seq = nextSeq;
 }

@@ -7,7 +7,7 @@ import { SummaryRecordSchema, type SummaryRecord } from '../domain.js';
 import { type SummaryStore } from '../ports.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { createAsyncMutex } from './async-mutex.js';
+import { createAsyncMutex, type AsyncMutex } from './async-mutex.js';
 import { issuePaths, storeCall } from './store-call.js';
 
 /** The SummaryStore port plus the id index. */
@@ -106,83 +106,104 @@ export function migrateSummaryRecord(raw: unknown): unknown {
   return fromV1(v1);
 }
 
+/** What the store's functions share: the namespace, the settings and the lock of the id index. */
+interface SummaryStoreContext {
+  readonly keyv: Keyv;
+  readonly logger: Logger;
+  readonly defaultMaxLength: number;
+  /** Summary TTL in ms; undefined keeps them forever. */
+  readonly ttl: number | undefined;
+  /** Serializes the index's read-modify-write of its day lists. */
+  readonly indexLock: AsyncMutex;
+}
+
 /** Creates the Keyv-backed SummaryStore. Store outages throw AppError STORE_UNAVAILABLE; bad records read as misses. */
 export function createSummaryStore(options: SummaryStoreOptions): IndexedSummaryStore {
-  const { keyv, logger } = options;
-  const indexLock = createAsyncMutex();
-  const ttl = options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined;
+  const ctx: SummaryStoreContext = {
+    keyv: options.keyv,
+    logger: options.logger,
+    defaultMaxLength: options.defaultMaxLength,
+    ttl: options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined,
+    indexLock: createAsyncMutex(),
+  };
+  return {
+    get: (conversationId, maxLength) => get(ctx, conversationId, maxLength),
+    put: (record) => put(ctx, record),
+    ping: () => ping(ctx),
+    listIds: () => listIds(ctx),
+  };
+}
 
-  const keyOf = (conversationId: string, maxLength: number | undefined): string =>
-    maxLength === undefined || maxLength === options.defaultMaxLength ? conversationId : lengthKey(conversationId, maxLength);
+const keyOf = (ctx: SummaryStoreContext, conversationId: string, maxLength: number | undefined): string =>
+  maxLength === undefined || maxLength === ctx.defaultMaxLength ? conversationId : lengthKey(conversationId, maxLength);
 
-  async function get(conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined> {
-    const raw: unknown = await storeCall('read', () => keyv.get(keyOf(conversationId, maxLength)));
-    if (raw === undefined || raw === null) return undefined;
-    const parsed = SummaryRecordSchema.safeParse(migrateSummaryRecord(raw));
-    if (!parsed.success) {
-      logger.warn(
-        { conversationId, issues: issuePaths(parsed.error.issues) },
-        'stored summary record is unreadable; treating as missing',
-      );
-      return undefined;
-    }
-    return parsed.data;
+async function get(ctx: SummaryStoreContext, conversationId: string, maxLength?: number): Promise<SummaryRecord | undefined> {
+  const raw: unknown = await storeCall('read', () => ctx.keyv.get(keyOf(ctx, conversationId, maxLength)));
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = SummaryRecordSchema.safeParse(migrateSummaryRecord(raw));
+  if (!parsed.success) {
+    ctx.logger.warn(
+      { conversationId, issues: issuePaths(parsed.error.issues) },
+      'stored summary record is unreadable; treating as missing',
+    );
+    return undefined;
   }
+  return parsed.data;
+}
 
-  async function put(record: SummaryRecord): Promise<void> {
-    const parsed = SummaryRecordSchema.safeParse(record);
-    if (!parsed.success) {
-      throw new AppError('STORE_RECORD_INVALID', 'summary record does not match the schema', {
-        details: { issues: issuePaths(parsed.error.issues) },
-      });
-    }
-    const key = keyOf(parsed.data.conversation_id, parsed.data.max_length);
-    await storeCall('write', () => keyv.set(key, parsed.data, ttl));
-    // The index lists conversations; a summary beside the default one is found through its conversation.
-    if (key !== parsed.data.conversation_id) return;
-    await indexLock.run(() => addToIndex(parsed.data.conversation_id, new Date().toISOString().slice(0, 10)));
-  }
-
-  async function readList(key: string): Promise<string[] | undefined> {
-    const raw: unknown = await storeCall('read', () => keyv.get(key));
-    if (raw === undefined || raw === null) return undefined;
-    const parsed = IdListSchema.safeParse(raw);
-    if (!parsed.success) logger.warn({ key, issues: issuePaths(parsed.error.issues) }, 'summary id index entry is unreadable; ignoring it');
-    return parsed.success ? parsed.data : undefined;
-  }
-
-  async function addToIndex(conversationId: string, day: string): Promise<void> {
-    const days = (await readList(INDEX_DAYS_KEY)) ?? [];
-    if (!days.includes(day)) await storeCall('write', () => keyv.set(INDEX_DAYS_KEY, [...days, day]));
-    const ids = (await readList(dayKey(day))) ?? [];
-    if (ids.includes(conversationId)) return;
-    await storeCall('write', () => keyv.set(dayKey(day), [...ids, conversationId], ttl === undefined ? undefined : ttl + DAY_MS));
-  }
-
-  async function listIds(): Promise<string[]> {
-    return indexLock.run(async () => {
-      const days = (await readList(INDEX_DAYS_KEY)) ?? [];
-      const live: string[] = [];
-      const ids = new Set<string>();
-      for (const day of days) {
-        const list = await readList(dayKey(day));
-        if (list === undefined) continue;
-        live.push(day);
-        for (const id of list) ids.add(id);
-      }
-      if (live.length !== days.length) await storeCall('write', () => keyv.set(INDEX_DAYS_KEY, live));
-      return [...ids];
+async function put(ctx: SummaryStoreContext, record: SummaryRecord): Promise<void> {
+  const parsed = SummaryRecordSchema.safeParse(record);
+  if (!parsed.success) {
+    throw new AppError('STORE_RECORD_INVALID', 'summary record does not match the schema', {
+      details: { issues: issuePaths(parsed.error.issues) },
     });
   }
+  const key = keyOf(ctx, parsed.data.conversation_id, parsed.data.max_length);
+  await storeCall('write', () => ctx.keyv.set(key, parsed.data, ctx.ttl));
+  // The index lists conversations; a summary beside the default one is found through its conversation.
+  if (key !== parsed.data.conversation_id) return;
+  await ctx.indexLock.run(() => addToIndex(ctx, parsed.data.conversation_id, new Date().toISOString().slice(0, 10)));
+}
 
-  async function ping(): Promise<boolean> {
-    try {
-      await keyv.get('__ping__');
-      return true;
-    } catch {
-      return false;
+async function readList(ctx: SummaryStoreContext, key: string): Promise<string[] | undefined> {
+  const raw: unknown = await storeCall('read', () => ctx.keyv.get(key));
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = IdListSchema.safeParse(raw);
+  if (!parsed.success) ctx.logger.warn({ key, issues: issuePaths(parsed.error.issues) }, 'summary id index entry is unreadable; ignoring it');
+  return parsed.success ? parsed.data : undefined;
+}
+
+async function addToIndex(ctx: SummaryStoreContext, conversationId: string, day: string): Promise<void> {
+  const { keyv, ttl } = ctx;
+  const days = (await readList(ctx, INDEX_DAYS_KEY)) ?? [];
+  if (!days.includes(day)) await storeCall('write', () => keyv.set(INDEX_DAYS_KEY, [...days, day]));
+  const ids = (await readList(ctx, dayKey(day))) ?? [];
+  if (ids.includes(conversationId)) return;
+  await storeCall('write', () => keyv.set(dayKey(day), [...ids, conversationId], ttl === undefined ? undefined : ttl + DAY_MS));
+}
+
+/** Every id in the live day lists, oldest first; days whose list expired are dropped from the day list. */
+async function listIds(ctx: SummaryStoreContext): Promise<string[]> {
+  return ctx.indexLock.run(async () => {
+    const days = (await readList(ctx, INDEX_DAYS_KEY)) ?? [];
+    const live: string[] = [];
+    const ids = new Set<string>();
+    for (const day of days) {
+      const list = await readList(ctx, dayKey(day));
+      if (list === undefined) continue;
+      live.push(day);
+      for (const id of list) ids.add(id);
     }
-  }
+    if (live.length !== days.length) await storeCall('write', () => ctx.keyv.set(INDEX_DAYS_KEY, live));
+    return [...ids];
+  });
+}
 
-  return { get, put, ping, listIds };
+async function ping(ctx: SummaryStoreContext): Promise<boolean> {
+  try {
+    await ctx.keyv.get('__ping__');
+    return true;
+  } catch {
+    return false;
+  }
 }

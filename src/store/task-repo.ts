@@ -44,8 +44,7 @@ export interface TaskRepo {
   /** Slots at or above this are unused: load reads slots [0, capacity). Undefined when missing or unreadable. */
   capacity(): Promise<number | undefined>;
   setCapacity(capacity: number): Promise<void>;
-  /** The markers in slots [0, count); undefined for empty or unreadable slots. */
-  /** Markers in slots [from, count). @param from @default 0 */
+  /** The markers in slots [from, count); undefined for empty or unreadable slots. @param from @default 0 */
   readSlots(count: number, from?: number): Promise<Array<OpenSlot | undefined>>;
   writeSlots(entries: ReadonlyArray<{ slot: number; value: OpenSlot }>): Promise<void>;
   deleteSlots(slots: readonly number[]): Promise<void>;
@@ -64,64 +63,11 @@ function batches<T>(items: readonly T[]): T[][] {
 
 /** Creates the repo over the 'tasks' namespace. */
 export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
-  /** keyv.getMany swallows per-key errors when the store has no getMany of its own: fall back to single gets. */
-  async function getMany(keys: string[]): Promise<unknown[]> {
-    if (keys.length === 0) return [];
-    const store = keyv.store as { getMany?: unknown };
-    return storeCall('read', async () =>
-      typeof store.getMany === 'function' ? keyv.getMany(keys) : Promise.all(keys.map(async (key) => keyv.get(key))),
-    );
-  }
-
-  function parseTask(raw: unknown, taskId: string): TaskRecord | undefined {
-    if (raw === undefined || raw === null) return undefined;
-    const parsed = TaskRecordSchema.safeParse(raw);
-    if (parsed.success) return parsed.data;
-    logger.warn({ taskId, issues: issuePaths(parsed.error.issues) }, 'stored task record is unreadable; skipped');
-    return undefined;
-  }
-
-  async function readValue<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
-    const raw: unknown = await storeCall('read', () => keyv.get(key));
-    if (raw === undefined || raw === null) return undefined;
-    const parsed = schema.safeParse(raw);
-    if (parsed.success) return parsed.data;
-    logger.warn({ key, issues: issuePaths(parsed.error.issues) }, 'stored queue metadata is unreadable; reset');
-    return undefined;
-  }
-
-  async function readSlots(count: number, from = 0): Promise<Array<OpenSlot | undefined>> {
-    const keys = Array.from({ length: Math.max(0, count - from) }, (_, i) => slotKey(from + i));
-    const out: Array<OpenSlot | undefined> = [];
-    for (const batch of batches(keys)) {
-      for (const [i, raw] of (await getMany(batch)).entries()) {
-        const parsed = raw === undefined || raw === null ? undefined : SlotSchema.safeParse(raw);
-        if (parsed && !parsed.success) logger.warn({ key: batch[i] }, 'stored open-task marker is unreadable; dropped');
-        out.push(parsed?.success ? parsed.data : undefined);
-      }
-    }
-    return out;
-  }
-
+  const ns: Namespace = { keyv, logger };
   return {
-    read: async (taskId) => parseTask(await storeCall('read', () => keyv.get(`task:${taskId}`)), taskId),
-    readMany: async (taskIds) => {
-      const out: Array<TaskRecord | undefined> = [];
-      for (const batch of batches(taskIds)) {
-        const raws = await getMany(batch.map((id) => `task:${id}`));
-        batch.forEach((id, i) => out.push(parseTask(raws[i], id)));
-      }
-      return out;
-    },
-    write: async (task, ttlMs) => {
-      const parsed = TaskRecordSchema.safeParse(task);
-      if (!parsed.success) {
-        throw new AppError('STORE_RECORD_INVALID', 'task record does not match the schema', {
-          details: { issues: issuePaths(parsed.error.issues) },
-        });
-      }
-      await storeCall('write', () => keyv.set(`task:${task.task_id}`, parsed.data, ttlMs));
-    },
+    read: async (taskId) => parseTask(ns, await storeCall('read', () => keyv.get(`task:${taskId}`)), taskId),
+    readMany: (taskIds) => readMany(ns, taskIds),
+    write: (task, ttlMs) => writeTask(ns, task, ttlMs),
     taskIdForKey: async (idempotencyKey) => {
       const raw: unknown = await storeCall('read', () => keyv.get(`key:${idempotencyKey}`));
       return typeof raw === 'string' ? raw : undefined;
@@ -129,11 +75,11 @@ export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
     setKey: async (idempotencyKey, taskId, ttlMs) => {
       await storeCall('write', () => keyv.set(`key:${idempotencyKey}`, taskId, ttlMs));
     },
-    capacity: () => readValue(CAPACITY_KEY, z.number().int().nonnegative()),
+    capacity: () => readValue(ns, CAPACITY_KEY, z.number().int().nonnegative()),
     setCapacity: async (capacity) => {
       await storeCall('write', () => keyv.set(CAPACITY_KEY, capacity));
     },
-    readSlots,
+    readSlots: (count, from) => readSlots(ns, count, from),
     writeSlots: async (entries) => {
       for (const batch of batches(entries)) {
         await storeCall('write', () => Promise.all(batch.map(async ({ slot, value }) => keyv.set(slotKey(slot), value))));
@@ -144,13 +90,77 @@ export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
         await storeCall('write', () => Promise.all(batch.map(async (slot) => keyv.delete(slotKey(slot)))));
       }
     },
-    legacyOpenIds: () => readValue(LEGACY_OPEN_INDEX_KEY, LegacyIndexSchema),
+    legacyOpenIds: () => readValue(ns, LEGACY_OPEN_INDEX_KEY, LegacyIndexSchema),
     deleteLegacyOpenIds: async () => {
       await storeCall('write', () => keyv.delete(LEGACY_OPEN_INDEX_KEY));
     },
-    counters: async () => (await readValue(COUNTERS_KEY, CountersSchema)) ?? { completed: 0, failed: 0, skipped: 0 },
+    counters: async () => (await readValue(ns, COUNTERS_KEY, CountersSchema)) ?? { completed: 0, failed: 0, skipped: 0 },
     setCounters: async (counters) => {
       await storeCall('write', () => keyv.set(COUNTERS_KEY, counters));
     },
   };
+}
+
+/** The namespace and where unreadable records are reported. */
+interface Namespace {
+  readonly keyv: Keyv;
+  readonly logger: Logger;
+}
+
+/** keyv.getMany swallows per-key errors when the store has no getMany of its own: fall back to single gets. */
+async function getMany({ keyv }: Namespace, keys: string[]): Promise<unknown[]> {
+  if (keys.length === 0) return [];
+  const store = keyv.store as { getMany?: unknown };
+  return storeCall('read', async () =>
+    typeof store.getMany === 'function' ? keyv.getMany(keys) : Promise.all(keys.map(async (key) => keyv.get(key))),
+  );
+}
+
+function parseTask({ logger }: Namespace, raw: unknown, taskId: string): TaskRecord | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = TaskRecordSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  logger.warn({ taskId, issues: issuePaths(parsed.error.issues) }, 'stored task record is unreadable; skipped');
+  return undefined;
+}
+
+async function readMany(ns: Namespace, taskIds: readonly string[]): Promise<Array<TaskRecord | undefined>> {
+  const out: Array<TaskRecord | undefined> = [];
+  for (const batch of batches(taskIds)) {
+    const raws = await getMany(ns, batch.map((id) => `task:${id}`));
+    batch.forEach((id, i) => out.push(parseTask(ns, raws[i], id)));
+  }
+  return out;
+}
+
+async function writeTask({ keyv }: Namespace, task: TaskRecord, ttlMs: number | undefined): Promise<void> {
+  const parsed = TaskRecordSchema.safeParse(task);
+  if (!parsed.success) {
+    throw new AppError('STORE_RECORD_INVALID', 'task record does not match the schema', {
+      details: { issues: issuePaths(parsed.error.issues) },
+    });
+  }
+  await storeCall('write', () => keyv.set(`task:${task.task_id}`, parsed.data, ttlMs));
+}
+
+async function readValue<T>({ keyv, logger }: Namespace, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const raw: unknown = await storeCall('read', () => keyv.get(key));
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  logger.warn({ key, issues: issuePaths(parsed.error.issues) }, 'stored queue metadata is unreadable; reset');
+  return undefined;
+}
+
+async function readSlots(ns: Namespace, count: number, from = 0): Promise<Array<OpenSlot | undefined>> {
+  const keys = Array.from({ length: Math.max(0, count - from) }, (_, i) => slotKey(from + i));
+  const out: Array<OpenSlot | undefined> = [];
+  for (const batch of batches(keys)) {
+    for (const [i, raw] of (await getMany(ns, batch)).entries()) {
+      const parsed = raw === undefined || raw === null ? undefined : SlotSchema.safeParse(raw);
+      if (parsed && !parsed.success) ns.logger.warn({ key: batch[i] }, 'stored open-task marker is unreadable; dropped');
+      out.push(parsed?.success ? parsed.data : undefined);
+    }
+  }
+  return out;
 }

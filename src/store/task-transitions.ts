@@ -28,6 +28,18 @@ export interface Transitions {
   reset(capacity: number, counters: TerminalCounters): void;
 }
 
+/** The transitions' record: what they write through, and the capacity and counters last persisted. */
+interface TransitionState {
+  readonly repo: TaskRepo;
+  readonly index: OpenIndex;
+  readonly now: () => number;
+  readonly ttlFor: (task: TaskRecord) => number | undefined;
+  readonly logger: Logger;
+  /** Marker slots below this are reserved in the store (persisted before a marker goes above it). */
+  capacity: number;
+  counters: TerminalCounters;
+}
+
 /**
  * Creates the transitions over `repo`, keeping `index` in step (memory is updated after the writes succeed).
  * `ttlFor` says how long a task that has just become terminal (and its idempotency key) is kept; undefined: forever.
@@ -39,76 +51,76 @@ export function createTransitions(
   ttlFor: (task: TaskRecord) => number | undefined,
   logger: Logger,
 ): Transitions {
-  let capacity = 0;
-  let counters: TerminalCounters = { completed: 0, failed: 0, skipped: 0 };
-
-  async function open(task: TaskRecord): Promise<void> {
-    const slot = index.allocateSlot();
-    const seq = index.nextSeq();
-    if (slot >= capacity) {
-      await repo.setCapacity(roundUpToBlock(slot + 1));
-      capacity = roundUpToBlock(slot + 1);
-    }
-    await repo.writeSlots([{ slot, value: { id: task.task_id, seq } }]);
-    await repo.setKey(task.idempotency_key, task.task_id);
-    await repo.write(task);
-    index.put(entryFor(task, slot, seq));
-  }
-
-  async function close(entry: OpenEntry): Promise<void> {
-    await repo.deleteSlots([entry.slot]);
-    index.remove(entry.taskId);
-    index.releaseSlot(entry.slot);
-  }
-
-  async function recordCounters(task: TaskRecord, updated: TaskRecord): Promise<void> {
-    if (!countersChange(task.status, updated.status)) return;
-    const next = shiftCounters(counters, task.status, updated.status);
-    const last = { task_id: task.task_id, from: task.status, to: updated.status, prev_updated_at: task.updated_at };
-    await repo.setCounters({ ...next, last });
-    counters = next;
-  }
-
-  async function save(task: TaskRecord, patch: Partial<TaskRecord>): Promise<TaskRecord> {
-    const updated: TaskRecord = { ...task, ...patch, updated_at: new Date(now()).toISOString() };
-    await recordCounters(task, updated);
-    const entry = index.get(task.task_id);
-    if (isOpen(updated.status)) {
-      if (!entry) await open(updated);
-      else {
-        await repo.write(updated);
-        index.put(entryFor(updated, entry.slot, entry.seq));
-      }
-      return updated;
-    }
-    const ttl = ttlFor(updated);
-    await repo.write(updated, ttl);
-    if (ttl !== undefined && isOpen(task.status)) await repo.setKey(updated.idempotency_key, updated.task_id, ttl);
-    if (entry) await close(entry);
-    return updated;
-  }
-
-  async function resync(entry: OpenEntry, task: TaskRecord | undefined): Promise<void> {
-    logger.warn({ taskId: entry.taskId, status: task?.status ?? 'missing' }, 'open-task index disagreed with the task record; followed the record');
-    if (task && isOpen(task.status)) index.put(entryFor(task, entry.slot, entry.seq));
-    else await close(entry);
-  }
-
-  async function mustRead(taskId: string): Promise<TaskRecord> {
-    const task = await repo.read(taskId);
-    if (!task) throw new AppError('TASK_NOT_FOUND', `task ${taskId} not found`);
-    return task;
-  }
-
+  const state: TransitionState = { repo, index, now, ttlFor, logger, capacity: 0, counters: { completed: 0, failed: 0, skipped: 0 } };
   return {
-    open,
-    save,
-    resync,
-    mustRead,
-    counters: () => ({ ...counters }),
+    open: (task) => open(state, task),
+    save: (task, patch) => save(state, task, patch),
+    resync: (entry, task) => resync(state, entry, task),
+    mustRead: (taskId) => mustRead(state, taskId),
+    counters: () => ({ ...state.counters }),
     reset(nextCapacity, nextCounters) {
-      capacity = nextCapacity;
-      counters = { completed: nextCounters.completed, failed: nextCounters.failed, skipped: nextCounters.skipped };
+      state.capacity = nextCapacity;
+      state.counters = { completed: nextCounters.completed, failed: nextCounters.failed, skipped: nextCounters.skipped };
     },
   };
+}
+
+async function open(state: TransitionState, task: TaskRecord): Promise<void> {
+  const { repo, index } = state;
+  const slot = index.allocateSlot();
+  const seq = index.nextSeq();
+  if (slot >= state.capacity) {
+    await repo.setCapacity(roundUpToBlock(slot + 1));
+    state.capacity = roundUpToBlock(slot + 1);
+  }
+  await repo.writeSlots([{ slot, value: { id: task.task_id, seq } }]);
+  await repo.setKey(task.idempotency_key, task.task_id);
+  await repo.write(task);
+  index.put(entryFor(task, slot, seq));
+}
+
+async function close(state: TransitionState, entry: OpenEntry): Promise<void> {
+  await state.repo.deleteSlots([entry.slot]);
+  state.index.remove(entry.taskId);
+  state.index.releaseSlot(entry.slot);
+}
+
+async function recordCounters(state: TransitionState, task: TaskRecord, updated: TaskRecord): Promise<void> {
+  if (!countersChange(task.status, updated.status)) return;
+  const next = shiftCounters(state.counters, task.status, updated.status);
+  const last = { task_id: task.task_id, from: task.status, to: updated.status, prev_updated_at: task.updated_at };
+  await state.repo.setCounters({ ...next, last });
+  state.counters = next;
+}
+
+async function save(state: TransitionState, task: TaskRecord, patch: Partial<TaskRecord>): Promise<TaskRecord> {
+  const { repo, index } = state;
+  const updated: TaskRecord = { ...task, ...patch, updated_at: new Date(state.now()).toISOString() };
+  await recordCounters(state, task, updated);
+  const entry = index.get(task.task_id);
+  if (isOpen(updated.status)) {
+    if (!entry) await open(state, updated);
+    else {
+      await repo.write(updated);
+      index.put(entryFor(updated, entry.slot, entry.seq));
+    }
+    return updated;
+  }
+  const ttl = state.ttlFor(updated);
+  await repo.write(updated, ttl);
+  if (ttl !== undefined && isOpen(task.status)) await repo.setKey(updated.idempotency_key, updated.task_id, ttl);
+  if (entry) await close(state, entry);
+  return updated;
+}
+
+async function resync(state: TransitionState, entry: OpenEntry, task: TaskRecord | undefined): Promise<void> {
+  state.logger.warn({ taskId: entry.taskId, status: task?.status ?? 'missing' }, 'open-task index disagreed with the task record; followed the record');
+  if (task && isOpen(task.status)) state.index.put(entryFor(task, entry.slot, entry.seq));
+  else await close(state, entry);
+}
+
+async function mustRead(state: TransitionState, taskId: string): Promise<TaskRecord> {
+  const task = await state.repo.read(taskId);
+  if (!task) throw new AppError('TASK_NOT_FOUND', `task ${taskId} not found`);
+  return task;
 }

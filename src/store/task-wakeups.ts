@@ -2,6 +2,9 @@
 import type { Logger } from '../logger.js';
 
 /** onReady listeners, fired now or at a future time (unref'd timers, cleared by close()). */
+export type Wakeups = ReturnType<typeof createWakeups>;
+
+/** Creates the wake-ups; `now` is the queue's clock. */
 export function createWakeups(now: () => number, logger: Logger) {
   const listeners = new Set<() => void>();
   const timers = new Set<NodeJS.Timeout>();
