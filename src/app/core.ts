@@ -3,9 +3,9 @@
 import path from 'node:path';
 import { CONFIG_DIR, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { SummaryEngine } from '../ports.js';
-import { createEmbeddedTaskQueue, createKeyvBackend, createSummaryStore } from '../store/index.js';
-import { createConversationSource, createGenesysClient, createWrapupCodeCache, regionAllowList } from '../genesys/rest/index.js';
+import type { SummaryEngine, SummaryStore } from '../ports.js';
+import { createEmbeddedTaskQueue, createKeyvBackend, createSummaryStore, type EmbeddedTaskQueue } from '../store/index.js';
+import { createConversationSource, createGenesysClient, createWrapupCodeCache, regionAllowList, type GenesysClient } from '../genesys/rest/index.js';
 import { createSummaryEngine, loadModelTable, loadPiiConfig } from '../summarize/index.js';
 import { createAdmission, createConversationProcessor, createSummaryService, createWorker } from '../pipeline/index.js';
 import type { Closer, Core } from './types.js';
@@ -33,26 +33,7 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
   await genesys.login();
   const engine = await buildEngine(config, logger);
 
-  const processor = createConversationProcessor({
-    source: createConversationSource({
-      client: genesys,
-      logger: logger.child({ module: 'conversation-source' }),
-      transcriptRetryWindowMs: config.genesys.transcriptRetryWindowMs,
-      transcriptRetryBaseMs: config.genesys.transcriptRetryBaseMs,
-      transcriptDownload: {
-        ...config.genesys.transcriptDownload,
-        allow: [...regionAllowList(config.genesys.region), ...config.genesys.transcriptDownload.allow],
-      },
-      // Wait inside one attempt at most this long; beyond it the task is re-queued until the window ends.
-      maxTranscriptWaitMs: Math.min(60_000, config.worker.taskTimeoutMs / 2),
-    }),
-    engine,
-    wrapupCodes: createWrapupCodeCache({ client: genesys, ttlMs: config.summary.wrapupCodeTtlMs, logger: logger.child({ module: 'wrapup-codes' }) }),
-    summaries,
-    tasks: queue,
-    logger: logger.child({ module: 'pipeline' }),
-    notEndedRetryMs: config.genesys.endConfirmRetryMs,
-  });
+  const processor = buildProcessor(config, logger, { genesys, engine, summaries, queue });
   const worker = createWorker({
     queue,
     process: processor,
@@ -77,6 +58,34 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
     logger: logger.child({ module: 'service' }),
   });
   return { backend, queue, genesys, engine, worker, service };
+}
+
+/** The one use case over the core's adapters: Genesys source (guarded transcript download), engine, store, queue. */
+function buildProcessor(
+  config: Config,
+  logger: Logger,
+  { genesys, engine, summaries, queue }: { genesys: GenesysClient; engine: SummaryEngine; summaries: SummaryStore; queue: EmbeddedTaskQueue },
+) {
+  return createConversationProcessor({
+    source: createConversationSource({
+      client: genesys,
+      logger: logger.child({ module: 'conversation-source' }),
+      transcriptRetryWindowMs: config.genesys.transcriptRetryWindowMs,
+      transcriptRetryBaseMs: config.genesys.transcriptRetryBaseMs,
+      transcriptDownload: {
+        ...config.genesys.transcriptDownload,
+        allow: [...regionAllowList(config.genesys.region), ...config.genesys.transcriptDownload.allow],
+      },
+      // Wait inside one attempt at most this long; beyond it the task is re-queued until the window ends.
+      maxTranscriptWaitMs: Math.min(60_000, config.worker.taskTimeoutMs / 2),
+    }),
+    engine,
+    wrapupCodes: createWrapupCodeCache({ client: genesys, ttlMs: config.summary.wrapupCodeTtlMs, logger: logger.child({ module: 'wrapup-codes' }) }),
+    summaries,
+    tasks: queue,
+    logger: logger.child({ module: 'pipeline' }),
+    notEndedRetryMs: config.genesys.endConfirmRetryMs,
+  });
 }
 
 /** The limits on what clients may make wrapup start (a rate of 0: that budget is off). */
