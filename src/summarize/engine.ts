@@ -97,6 +97,108 @@ function stageTimer(clock: () => number): { stages: Record<string, number>; time
   return { stages, timed };
 }
 
+/** What the engine holds once built: read-only for the life of the process. */
+interface EngineParts {
+  router: Awaited<ReturnType<typeof loadTemplateRouter>>;
+  llm: { client: LlmClient; mapTemplate: Awaited<ReturnType<typeof loadTemplate>> } | undefined;
+  model: string;
+  options: SummaryEngineOptions;
+  piiAllow: readonly RegExp[];
+  clock: () => number;
+  logger: Logger;
+}
+
+/** The written fields and how they came to be (LLM, repaired, adjusted, or the extractive stand-in). */
+interface Written {
+  fields: SummaryFields;
+  repaired: boolean;
+  adjustments: string[];
+  usage?: TokenUsage | undefined;
+  chunks?: number | undefined;
+  fallback?: GeneratedSummary['fallback'];
+}
+
+interface WriteInput {
+  transcript: Transcript;
+  turns: Turn[];
+  template: Awaited<ReturnType<typeof loadTemplate>>;
+  language: string;
+  maxLength: number;
+  codes: readonly WrapupCode[];
+  opts: GenerateOptions;
+  timed: Timed;
+}
+
+/** The extractive summary, validated like any answer; it too must pass or nothing is served. */
+async function extractiveFields(parts: EngineParts, input: WriteInput): Promise<SummaryFields> {
+  const { turns, maxLength, language, codes, timed } = input;
+  const { piiAllow } = parts;
+  const fields = await timed('extractive', () => extractive(turns, maxLength, language, codes, piiAllow));
+  const issues = await timed('validate', () => validateSummary(fields, { maxLength, allowedWrapupCodes: codes, piiAllow }));
+  if (issues.length > 0) throw issuesError(issues, 1);
+  return fields;
+}
+
+/** The LLM's summary, or the extractive one standing in when the LLM fails for good (per `fallback`). */
+async function write(parts: EngineParts, input: WriteInput): Promise<Written> {
+  const { llm, options, piiAllow } = parts;
+  if (!llm) return { fields: await extractiveFields(parts, input), repaired: false, adjustments: [] };
+  const { transcript, turns, template, language, maxLength, codes, opts, timed } = input;
+  try {
+    return await summarizeWithLlm({
+      llm: llm.client, models: options.models, template, mapTemplate: llm.mapTemplate, transcript, turns, language, maxLength, codes, piiAllow,
+      maxRepairs: options.maxRepairs ?? 1, timed, signal: opts.signal,
+    });
+  } catch (err) {
+    const reason = (options.fallback ?? 'extractive') === 'extractive' ? fallbackReasonOf(err, opts.lastChance === true) : undefined;
+    if (!reason || opts.signal?.aborted) throw err;
+    parts.logger.warn({ conversationId: transcript.conversationId, code: reason.code, details: reason.details }, 'LLM failed for good; serving the extractive summary');
+    return { fields: await extractiveFields(parts, input), repaired: false, adjustments: [], usage: usageOf(err), fallback: { kind: 'extractive', reason } };
+  }
+}
+
+/** Grounds and scores the written fields and assembles the stored record. */
+async function assemble(parts: EngineParts, input: WriteInput, written: Written, counts: Record<string, number>, stages: Record<string, number>): Promise<GeneratedSummary> {
+  const { fields, repaired, usage, chunks, adjustments, fallback } = written;
+  const { turns, template, maxLength, codes, timed, transcript, language } = input;
+  const grounding = await timed('ground', () => groundedness(stringFields(fields).map(([, text]) => text), formatTranscript(turns)));
+  const quality = await timed('score', () => scoreSummary({ fields, turns, maxLength, faithfulness: grounding.score, adjustments }));
+  const wrapupCode = codes.find((c) => c.id === fields.wrapup_code_id) ?? null;
+  const writer = fallback ? EXTRACTIVE_MODEL : parts.model;
+  const cost = usage ? costUsd(parts.model, usage, parts.options.models) : undefined;
+  parts.logger.info({ conversationId: transcript.conversationId, model: writer, template: template.id, repaired, adjustments, fallback: fallback?.reason.code, chunks, quality: quality.score, stages }, 'summary generated');
+  return {
+    fields,
+    wrapup_code: wrapupCode ? { id: wrapupCode.id, name: wrapupCode.name } : null,
+    model: writer,
+    template: templateRef(template),
+    route: { queue_id: input.opts.queueId ?? null, media_type: transcript.mediaType, language },
+    language: fields.language,
+    quality_score: quality.score,
+    quality: quality.parts,
+    redactions: counts,
+    repaired,
+    stage_latency_ms: stages,
+    ...(usage ? { usage } : {}),
+    ...(cost === undefined ? {} : { cost_usd: cost }),
+    ...(chunks === undefined ? {} : { chunks }),
+    ...(grounding.ungrounded.length > 0 ? { ungrounded: grounding.ungrounded } : {}),
+    ...(adjustments.length > 0 ? { adjustments } : {}),
+    ...(fallback ? { fallback } : {}),
+  };
+}
+
+async function generate(parts: EngineParts, transcript: Transcript, opts: GenerateOptions): Promise<GeneratedSummary> {
+  const { stages, timed } = stageTimer(parts.clock);
+  const language = transcript.language ?? detectLanguage(transcript.turns.map((t) => t.text).join(' '));
+  const template = parts.router.resolve({ queueId: opts.queueId, mediaType: transcript.mediaType, language });
+  const { turns, counts } = await timed('redact', () => redactTurns(transcript.turns, { allow: parts.piiAllow }));
+  requireContent(turns);
+  const input: WriteInput = { transcript, turns, template, language, maxLength: opts.maxLength, codes: opts.allowedWrapupCodes ?? [], opts, timed };
+  const written = await write(parts, input);
+  return assemble(parts, input, written, counts as Record<string, number>, stages);
+}
+
 /**
  * Creates the summarizer. Loads and validates the routing table and every prompt template now (fails fast with
  * AppError CONFIG_INVALID). generate() throws AppError LLM_UNAVAILABLE (retryable per cause), SCHEMA_INVALID,
@@ -104,83 +206,19 @@ function stageTimer(clock: () => number): { stages: Record<string, number>; time
  */
 export async function createSummaryEngine(options: SummaryEngineOptions): Promise<SummaryEngine> {
   const router = await loadTemplateRouter(options.promptsDir, options.templateId);
-  const clock = options.clock ?? (() => performance.now());
-  const llm: LlmClient | undefined = options.openai ? createLlmClient(options.openai) : undefined;
-  const mapTemplate = llm ? await loadTemplate(options.promptsDir, MAP_TEMPLATE_ID) : undefined;
-  const model = llm?.model ?? EXTRACTIVE_MODEL;
-  const maxRepairs = options.maxRepairs ?? 1;
-  const piiAllow = options.piiAllow ?? [];
-  const fallbackMode = options.fallback ?? 'extractive';
-  const logger = options.logger.child({ module: 'summarize' });
-
-  /** The extractive summary, validated like any answer; it too must pass or nothing is served. */
-  async function extractiveFields(turns: Turn[], maxLength: number, language: string, codes: readonly WrapupCode[], timed: Timed): Promise<SummaryFields> {
-    const fields = await timed('extractive', () => extractive(turns, maxLength, language, codes, piiAllow));
-    const issues = await timed('validate', () => validateSummary(fields, { maxLength, allowedWrapupCodes: codes, piiAllow }));
-    if (issues.length > 0) throw issuesError(issues, 1);
-    return fields;
-  }
-
-  async function generate(transcript: Transcript, opts: GenerateOptions): Promise<GeneratedSummary> {
-    const { maxLength } = opts;
-    const codes = opts.allowedWrapupCodes ?? [];
-    const { stages, timed } = stageTimer(clock);
-    const language = transcript.language ?? detectLanguage(transcript.turns.map((t) => t.text).join(' '));
-    const route = { queue_id: opts.queueId ?? null, media_type: transcript.mediaType, language };
-    const template = router.resolve({ queueId: opts.queueId, mediaType: transcript.mediaType, language });
-    const { turns, counts } = await timed('redact', () => redactTurns(transcript.turns, { allow: piiAllow }));
-    requireContent(turns);
-    let fields: SummaryFields;
-    let repaired = false;
-    let usage: GeneratedSummary['usage'];
-    let chunks: number | undefined;
-    let adjustments: string[] = [];
-    let fallback: GeneratedSummary['fallback'];
-    if (llm && mapTemplate) {
-      try {
-        ({ fields, repaired, usage, chunks, adjustments } = await summarizeWithLlm({ llm, models: options.models, template, mapTemplate, transcript, turns, language, maxLength, codes, piiAllow, maxRepairs, timed, signal: opts.signal }));
-      } catch (err) {
-        const reason = fallbackMode === 'extractive' ? fallbackReasonOf(err, opts.lastChance === true) : undefined;
-        if (!reason || opts.signal?.aborted) throw err;
-        logger.warn({ conversationId: transcript.conversationId, code: reason.code, details: reason.details }, 'LLM failed for good; serving the extractive summary');
-        fields = await extractiveFields(turns, maxLength, language, codes, timed);
-        usage = usageOf(err);
-        fallback = { kind: 'extractive', reason };
-      }
-    } else {
-      fields = await extractiveFields(turns, maxLength, language, codes, timed);
-    }
-    const grounding = await timed('ground', () => groundedness(stringFields(fields).map(([, text]) => text), formatTranscript(turns)));
-    const quality = await timed('score', () => scoreSummary({ fields, turns, maxLength, faithfulness: grounding.score, adjustments }));
-    const wrapupCode = codes.find((c) => c.id === fields.wrapup_code_id) ?? null;
-    const writer = fallback ? EXTRACTIVE_MODEL : model;
-    const cost = usage ? costUsd(model, usage, options.models) : undefined;
-    logger.info({ conversationId: transcript.conversationId, model: writer, template: template.id, repaired, adjustments, fallback: fallback?.reason.code, chunks, quality: quality.score, stages }, 'summary generated');
-    return {
-      fields,
-      wrapup_code: wrapupCode ? { id: wrapupCode.id, name: wrapupCode.name } : null,
-      model: writer,
-      template: templateRef(template),
-      route,
-      language: fields.language,
-      quality_score: quality.score,
-      quality: quality.parts,
-      redactions: counts as Record<string, number>,
-      repaired,
-      stage_latency_ms: stages,
-      ...(usage ? { usage } : {}),
-      ...(cost === undefined ? {} : { cost_usd: cost }),
-      ...(chunks === undefined ? {} : { chunks }),
-      ...(grounding.ungrounded.length > 0 ? { ungrounded: grounding.ungrounded } : {}),
-      ...(adjustments.length > 0 ? { adjustments } : {}),
-      ...(fallback ? { fallback } : {}),
-    };
-  }
-
+  const client = options.openai ? createLlmClient(options.openai) : undefined;
+  const llm = client ? { client, mapTemplate: await loadTemplate(options.promptsDir, MAP_TEMPLATE_ID) } : undefined;
+  const parts: EngineParts = {
+    router, llm, options,
+    model: client?.model ?? EXTRACTIVE_MODEL,
+    piiAllow: options.piiAllow ?? [],
+    clock: options.clock ?? (() => performance.now()),
+    logger: options.logger.child({ module: 'summarize' }),
+  };
   return {
-    model,
+    model: parts.model,
     template: templateRef(router.defaultTemplate),
     templateFor: (route) => templateRef(router.resolve(route)),
-    generate,
+    generate: (transcript, opts) => generate(parts, transcript, opts),
   };
 }
