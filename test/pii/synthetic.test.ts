@@ -8,7 +8,9 @@ import { SYNTHETIC } from './synthetic.js';
 const options = loadPiiConfig(fileURLToPath(new URL('../../config/pii.json', import.meta.url)));
 
 /** Floors we achieve (see test/bench/PII-RESULTS.md); recall floors fail at once if a type's detector is removed. */
-const FLOORS: Record<PiiType, { precision: number; recall: number }> = {
+/** The types the synthetic set labels (passport, ip and the fail-closed number are measured on the ASR set). */
+const LABELLED = PII_TYPES.filter((t) => t !== 'passport' && t !== 'ip' && t !== 'number');
+const FLOORS: Partial<Record<PiiType, { precision: number; recall: number }>> = {
   card: { precision: 1, recall: 1 },
   email: { precision: 1, recall: 1 },
   phone: { precision: 1, recall: 1 },
@@ -23,7 +25,7 @@ const FLOORS: Record<PiiType, { precision: number; recall: number }> = {
 };
 
 describe('synthetic labelled PII set', () => {
-  const rows = evaluateSynthetic(SYNTHETIC, (text) => findPii(text, options), PII_TYPES);
+  const rows = evaluateSynthetic(SYNTHETIC, (text) => findPii(text, options), LABELLED);
 
   it('has ~200 cases with enough labelled values of every type and many look-alikes', () => {
     expect(SYNTHETIC.length).toBeGreaterThanOrEqual(200);
@@ -34,7 +36,7 @@ describe('synthetic labelled PII set', () => {
   it('meets the precision and recall floor of every type', () => {
     console.table(rows);
     for (const row of rows) {
-      const floor = FLOORS[row.type as PiiType];
+      const floor = FLOORS[row.type as PiiType] ?? { precision: 1, recall: 1 };
       expect(row.recall, `${row.type} recall`).toBeGreaterThanOrEqual(floor.recall);
       expect(row.precision, `${row.type} precision`).toBeGreaterThanOrEqual(floor.precision);
     }

@@ -19,5 +19,17 @@ gold silver bronze platinum premium premier basic standard plus pro business ent
 ultimate deluxe
 `;
 
+/** Spanish and German function words, greetings and call phrases ("llamo", "ich rufe an"), and words a speech engine
+ * writes around a name ("speaking", "am apparat"). Not the name particles "de", "del", "von", "van". */
+const WORDS_ES_DE = `
+y e o u a al el la los las lo le les un una uno mi mis su sus tu es soy son era está estoy llamo llamaba escribo por porque
+para con sin en que qué quien cuando como cómo muy bien gracias hola buenos buenas días tardes noches sí si claro vale
+bueno pues este nada cliente señor señora señorita usted ustedes habla hablando perdón momento también
+ich du sie er wir ihr ihre ihren ihrem mein meine meinen meinem bin ist sind war habe hat rufe schreibe an wegen weil und
+oder aber auch also ja nein danke bitte hallo guten tag morgen abend der die das dem den des ein eine einen einem zu zum
+zur mit für bei aus nach um am im vom apparat herr frau moment gern gerne kundenservice kundendienst service team
+speaking calling writing here regards sincerely cheers kind best wishes
+`;
+
 /** Lower-case words that are never taken as (part of) a person's name. */
-export const NAME_STOPWORDS: ReadonlySet<string> = new Set(WORDS.split(/\s+/).filter(Boolean));
+export const NAME_STOPWORDS: ReadonlySet<string> = new Set(`${WORDS} ${WORDS_ES_DE}`.split(/\s+/).filter(Boolean));

@@ -2,7 +2,7 @@
 // "may I have your name", and later mentions of names already found in the same transcript.
 import { NAME_STOPWORDS } from './name-stopwords.js';
 import type { PiiSpan } from './pii-types.js';
-import { isOrgWord } from './pii-words.js';
+import { isCommonWord, isOrgWord } from './pii-words.js';
 
 // Unicode letters (José, Müller, Łukasz): every pattern using these carries the u flag.
 const WORD = "\\p{L}[\\p{L}'’-]*";
@@ -53,7 +53,7 @@ const INTRODUCED_CAPITALIZED = [
 
 /** Does an agent turn ask for the customer's name? */
 export const ASKS_FOR_NAME =
-  /\b(?:your|full|first|last|customer|guest|patient)\s+(?:(?:full|first|last|and|or|\/)\s+)*names?\b|^\s*names?\b|\bname,?\s+please\b|\bname\s+of\s+the\s+(?:host|guest|patient)\b|\b(?:su|tu)\s+nombre\b|\bnombre\s+completo\b|\bvotre\s+nom\b|\bnom\s+complet\b|\bihren?\s+(?:vollständigen\s+)?namen?\b|\bseu\s+nome\b|\bnome\s+completo\b|\bil\s+suo\s+nome\b/i;
+  /\b(?:your|full|first|last|customer|guest|patient)\s+(?:(?:full|first|last|and|or|\/)\s+)*names?\b|^\s*names?\b|\bname,?\s+please\b|\bname\s+of\s+the\s+(?:host|guest|patient)\b|\b(?:su|tu)\s+nombre\b|\bnombre\s+completo\b|\bvotre\s+nom\b|\bnom\s+complet\b|\bihr(?:e[nr]?)?\s+(?:vollständige[nr]?\s+)?(?:nach)?namen?\b|\bapellidos?\b|\bnachnamen?\b|\bsurname\b|\bspell\b|\bdeletre\w*|\bbuchstabier\w*|\bwie\s+hei(?:ß|ss)en\s+sie\b|\bcon\s+qui[eé]n\s+hablo\b|\bwho\s+(?:am\s+i|i\s+am)\s+speaking\s+(?:to|with)\b|\bseu\s+nome\b|\bnome\s+completo\b|\bil\s+suo\s+nome\b/i;
 
 /** A word that can be part of a name: not a stopword ("I'm" → "i"), not a lower-case -ing word ("meeting"). */
 export function isNameWord(word: string): boolean {
@@ -127,6 +127,14 @@ export function findAnsweredName(text: string): PiiSpan[] {
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** First names that are also ordinary words: chased only when capitalized ("Mark", not "mark the date"). */
+const WORD_NAMES: ReadonlySet<string> = new Set(
+  `will mark bill rose grace hope joy june april may faith summer amber ruby pat sue jack frank art ray guy dawn sky river
+  bob rob sandy ben dean drew chase gene glen lane rich victor max dash page angel star crystal holly ivy jade pearl penny
+  violet daisy lily iris hunter miles norman pierce cliff sol luz paz rosa blanca pilar cruz reyes flor santos
+  august ernst frei klein lange lang engel vogel fuchs wolf koch bauer`.split(/\s+/),
+);
+
 /**
  * Later mentions of names already found: full names in any case, single words only when capitalized
  * ("Thanks Chloe", "Ms Minh"), so a name that is also a word ("Mark", "Will") is not chased through the text.
@@ -142,7 +150,11 @@ export function findKnownNames(text: string, names: ReadonlySet<string>): PiiSpa
     for (const part of parts) {
       if (!isNameWord(part)) continue;
       const capitalized = part.charAt(0).toUpperCase() + part.slice(1).toLowerCase();
-      const re = new RegExp(`(?<![\\w])(?:${escape(capitalized)}|${escape(part.toUpperCase())})(?![\\w])`, 'g');
+      // A distinctive name is chased in any case (speech engines write "okay terrence"); one that is also a word is not.
+      const anyCase = part.length >= 4 && !WORD_NAMES.has(part.toLowerCase()) && !isCommonWord(part);
+      const re = anyCase
+        ? new RegExp(`(?<![\\p{L}\\p{N}_])${escape(part)}(?![\\p{L}\\p{N}_])`, 'giu')
+        : new RegExp(`(?<![\\w])(?:${escape(capitalized)}|${escape(part.toUpperCase())})(?![\\w])`, 'g');
       for (const m of text.matchAll(re)) out.push({ type: 'name', start: m.index, end: m.index + m[0].length });
     }
   }

@@ -1,8 +1,10 @@
 // The PII vocabulary shared by the detectors, the redactor and the output validator.
 
 /** Every PII type the redactor detects; the placeholder is `[${type.toUpperCase()}]`. `account` covers account numbers
- * and customer/member ids, `pin` PINs, passcodes and card security codes (CVV), `secret` answers to security questions. */
-export const PII_TYPES = ['card', 'email', 'phone', 'ssn', 'iban', 'dob', 'address', 'name', 'account', 'pin', 'secret'] as const;
+ * and customer/member ids, `pin` PINs, passcodes and card security codes (CVV), `secret` answers to security questions,
+ * `passport` passport and identity document numbers, `ip` IPv4 addresses, and `number` any other long number or id
+ * that no rule explains as harmless (the fail-closed rule: see pii-numbers.ts). */
+export const PII_TYPES = ['card', 'email', 'phone', 'ssn', 'iban', 'dob', 'address', 'name', 'account', 'pin', 'secret', 'passport', 'ip', 'number'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
 
 /** One detected PII value, as character offsets into the scanned text (end exclusive). */

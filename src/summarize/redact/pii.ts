@@ -5,6 +5,8 @@ import { loadConfigJsonSync } from '../config-file.js';
 import { findPatternPii, findDates, findZips } from './pii-patterns.js';
 import { ASKS_FOR_NAME, findAnsweredName, findIntroducedNames, findKnownNames, findUnambiguousNames } from './pii-names.js';
 import { findIntroducedCredentials } from './pii-credentials.js';
+import { findSpokenPii } from './pii-spoken.js';
+import { findSpokenNames, findTitledNames } from './pii-names-spoken.js';
 import {
   ASKS_ANYTHING, ASKS_FOR_ACCOUNT, ASKS_FOR_PIN, ASKS_FOR_SECRET, ASKS_OTHER_NUMBER, findAnsweredAccount, findAnsweredPin, findAnsweredSecret,
   findKnownCredentials, findPinGuesses, propagatesSecret,
@@ -43,8 +45,12 @@ function allowed(text: string, spans: PiiSpan[], allow: readonly RegExp[] | unde
   return spans.filter((s) => !allow.some((re) => re.test(text.slice(s.start, s.end).trim())));
 }
 
-const detectOwn = (text: string): PiiSpan[] => [...findPatternPii(text), ...findIntroducedCredentials(text), ...findIntroducedNames(text)];
-const detectOutput = (text: string): PiiSpan[] => [...findPatternPii(text), ...findIntroducedCredentials(text), ...findUnambiguousNames(text)];
+const detectOwn = (text: string): PiiSpan[] => [
+  ...findPatternPii(text), ...findIntroducedCredentials(text), ...findIntroducedNames(text), ...findSpokenPii(text), ...findSpokenNames(text),
+];
+const detectOutput = (text: string): PiiSpan[] => [
+  ...findPatternPii(text), ...findIntroducedCredentials(text), ...findUnambiguousNames(text), ...findSpokenPii(text, undefined), ...findTitledNames(text),
+];
 
 /** `detect` over `text` with whitespace runs collapsed and in bounded windows, allow-listed spans dropped; original offsets. */
 function scan(text: string, detect: (t: string) => PiiSpan[], options: RedactOptions): PiiSpan[] {

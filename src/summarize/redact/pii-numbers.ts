@@ -1,0 +1,135 @@
+// Fail closed on long numbers: a run of 7 or more digits (or an id of 8+ characters with 4+ digits and a letter), as
+// written or as the normalizer rewrote it from speech, is personal data unless a rule explains it as a look-alike:
+// a tracking, order, ticket, flight or model number by its shape or the word before it, a price or quantity by the
+// word after it, a time, a version or a date without a year by its shape. Validators and context words name the type
+// (card by Luhn, IBAN by mod-97, "phone", "social", "passport" …); otherwise it is masked as [NUMBER].
+import { ibanValid, luhnValid } from './luhn.js';
+import type { PiiSpan, PiiType } from './pii-types.js';
+
+interface Word {
+  raw: string;
+  core: string;
+  start: number;
+  end: number;
+  /** Punctuation after the word ends a number ("5022 1004, and …"). */
+  closes: boolean;
+}
+
+/** Words that make the number after them a look-alike (any case, accents as written). */
+const LOOKALIKE_KEYS = new Set(
+  `order orders ord pedido pedidos bestellung bestellnummer auftrag ticket tickets tck incidencia incidencias caso case
+  tracking seguimiento sendungsnummer sendung paket flight vuelo flug fliegen model modelo modell router firmware
+  version versión reference referencia referenz ref invoice factura rechnung confirmation confirmación bestätigung
+  booking reserva buchung serial serie seriennummer sku item artículo artikel vorgang`.split(/\s+/),
+);
+/** Is `a` within one edit (insert, delete, substitute, swap) of `b`? Typed keys have typos ("bestellug"). */
+function nearly(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i += 1;
+  const rest = (x: number, y: number): boolean => a.slice(i + x) === b.slice(i + y);
+  return rest(1, 1) || rest(1, 0) || rest(0, 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(2, 2));
+}
+
+const LONG_KEYS = [...LOOKALIKE_KEYS].filter((k) => k.length >= 6);
+const isLookalikeKey = (word: string): boolean =>
+  LOOKALIKE_KEYS.has(word) || /^(?:tck|ord|ref|inv)-/i.test(word) || (word.length >= 6 && LONG_KEYS.some((k) => k[0] === word[0] && nearly(word, k)));
+
+/** Words that make it personal data, with the type they name. */
+const PII_KEYS: ReadonlyArray<[RegExp, PiiType]> = [
+  [/^(?:card|tarjeta|karte|kartennummer|kreditkarte|visa|mastercard|amex)$/, 'card'],
+  [/^iban$/, 'iban'],
+  [/^(?:account|acct|cuenta|cliente|kundennummer|kunden|konto|kontonummer|member|membership|customer|socio)$/, 'account'],
+  [/^(?:phone|cell|mobile|telephone|móvil|movil|teléfono|telefono|handy|handynummer|telefonnummer|rufnummer|whatsapp|call|llamar|erreichen|unter)$/, 'phone'],
+  [/^(?:social|ssn|seguridad|afiliación|nss|sozialversicherung|sozialversicherungsnummer|rentenversicherung|versicherungsnummer|rvnr|steuer|tax)$/, 'ssn'],
+  [/^(?:passport|pasaporte|reisepass|pass|ausweis|dni|nie|license|licence|führerschein)$/, 'passport'],
+];
+/** Words after a number that make it a quantity or an amount. */
+const UNIT_AFTER = /^(?:items?|boxes|box|units?|pieces?|minutes?|hours?|days?|gb|mb|tb|kb|stück|kartons?|cajas?|unidades|minutos?|horas?|minuten|stunden|euros?|eur|dollars?|usd|pounds?|gbp|pence|cents?|céntimos|€|\$|£|%|percent|por|prozent|km|kg|miles?)$/i;
+
+const CODE = /^[\p{L}\p{N}][\p{L}\p{N}./()-]*$/u;
+const SHAPES_KEPT = [
+  /^\d{1,2}[.:h]\d{2}$/i, // a time
+  /^\d{1,2}[./]\d{1,2}\.?$/, // a date without a year
+  /^v?\d+(?:\.\d+){2,}$/i, // a version
+];
+
+function words(text: string): Word[] {
+  return [...text.matchAll(/\S+/g)].map((m) => {
+    const lead = /^[("'¿¡#«-]*/.exec(m[0])?.[0].length ?? 0;
+    const trail = /[)"'.,;:!?»]*$/.exec(m[0].slice(lead))?.[0] ?? '';
+    const core = m[0].slice(lead, m[0].length - trail.length);
+    return { raw: m[0], core, start: m.index + lead, end: m.index + lead + core.length, closes: /[.,;:!?]/.test(trail) };
+  });
+}
+
+const hasDigit = (s: string): boolean => /\d/.test(s);
+const isCode = (w: Word): boolean => w.core.length > 0 && CODE.test(w.core) && hasDigit(w.core) && !SHAPES_KEPT.some((re) => re.test(w.core));
+/** Joins a code: one or two capitals ("T XN13 9738", "DE 14 8650…", "99 030670 X 138") or a lone dash or slash. */
+const isJoiner = (w: Word): boolean => /^\p{Lu}{1,2}$/u.test(w.core) || w.raw === '-' || w.raw === '/';
+
+/** The groups of adjacent code words (index ranges into `ws`). */
+function groups(ws: readonly Word[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let i = 0;
+  while (i < ws.length) {
+    if (!isCode(ws[i]!) && !(isJoiner(ws[i]!) && ws[i + 1] && isCode(ws[i + 1]!))) {
+      i += 1;
+      continue;
+    }
+    let j = i;
+    while (!ws[j]!.closes && ws[j + 1] && (isCode(ws[j + 1]!) || (isJoiner(ws[j + 1]!) && ws[j + 2] && isCode(ws[j + 2]!)))) j += 1;
+    out.push([i, j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+/** The nearest key word in the (up to) eight words before `i` in the same sentence: a look-alike's or a PII type. */
+function keyBefore(ws: readonly Word[], i: number): 'lookalike' | PiiType | undefined {
+  for (let k = i - 1; k >= Math.max(0, i - 8); k -= 1) {
+    const w = ws[k]!;
+    if (/[.!?]$/.test(w.raw)) return undefined;
+    const word = w.core.toLowerCase();
+    if (isLookalikeKey(word)) return 'lookalike';
+    const pii = PII_KEYS.find(([re]) => re.test(word));
+    if (pii) return pii[1];
+  }
+  return undefined;
+}
+
+/** Is the code explained as a look-alike by its own shape? */
+function lookalikeShape(code: string): boolean {
+  return /^1Z[A-Z0-9]{14,}$/i.test(code) || /^(?:TCK|ORD|REF|INV|TKT)/i.test(code);
+}
+
+function typeOf(code: string, key: PiiType | undefined): PiiType {
+  const digits = code.replace(/\D/g, '');
+  if (/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/i.test(code) && ibanValid(code)) return 'iban';
+  if (/^\d{13,19}$/.test(code) && /^[2-6]/.test(code) && luhnValid(digits)) return 'card';
+  return key ?? 'number';
+}
+
+/**
+ * Long numbers and ids that no look-alike rule explains, in `text` (already normalized: spoken digits are digits).
+ * "order 40458812", "1ZGB93585956472157", "£257.99", "8:15", "v3.8.4" and "9 items" stay; "980603327",
+ * "99 100797 W 055", "K 5X19 91T6" and "T70063317" go.
+ */
+export function findLongNumbers(text: string): PiiSpan[] {
+  const ws = words(text);
+  const out: PiiSpan[] = [];
+  for (const [from, to] of groups(ws)) {
+    let last = to;
+    while (last > from && !hasDigit(ws[last]!.core)) last -= 1;
+    const code = ws.slice(from, last + 1).map((w) => w.core).join('').replace(/[^\p{L}\p{N}]/gu, '');
+    const digits = code.replace(/\D/g, '').length;
+    const idLike = digits >= 4 && code.length >= 8 && /\p{L}/u.test(code);
+    if (digits < 7 && !idLike) continue;
+    const next = ws[last + 1];
+    if (lookalikeShape(code) || (next && !ws[last]!.closes && UNIT_AFTER.test(next.core))) continue;
+    const key = keyBefore(ws, from);
+    if (key === 'lookalike') continue;
+    out.push({ type: typeOf(code, key), start: ws[from]!.start, end: ws[last]!.end });
+  }
+  return out;
+}
