@@ -192,7 +192,7 @@ async function generate(parts: EngineParts, transcript: Transcript, opts: Genera
   const { stages, timed } = stageTimer(parts.clock);
   const language = transcript.language ?? detectLanguage(transcript.turns.map((t) => t.text).join(' '));
   const template = parts.router.resolve({ queueId: opts.queueId, mediaType: transcript.mediaType, language });
-  const { turns, counts } = await timed('redact', () => redactTurns(transcript.turns, { allow: parts.piiAllow }));
+  const { turns, counts } = await timed('redact', () => redactTurns(transcript.turns, { allow: parts.piiAllow, voice: transcript.mediaType === 'voice' }));
   requireContent(turns);
   const input: WriteInput = { transcript, turns, template, language, maxLength: opts.maxLength, codes: opts.allowedWrapupCodes ?? [], opts, timed };
   const written = await write(parts, input);

@@ -19,13 +19,14 @@ export interface Redactor {
 
 const asTurns = (c: SetConversation): Turn[] => c.turns.map((t) => ({ speaker: t.speaker, text: t.text, at: '1970-01-01T00:00:00Z' }));
 
-/** Ours, as the service runs it: redactTurns over the whole conversation with config/pii.json's allow patterns. */
+/** Ours, as the service runs it: redactTurns over the whole conversation with config/pii.json's allow patterns, voice
+ * transcripts failing closed on long numbers (the engine passes `voice` from the conversation's media type). */
 export function ourRedactor(): Redactor {
   const options = loadPiiConfig(fileURLToPath(new URL('../../config/pii.json', import.meta.url)));
   return {
     name: 'ours (redactTurns)',
     survivors(c) {
-      const redacted = redactTurns(asTurns(c), options).turns;
+      const redacted = redactTurns(asTurns(c), { ...options, voice: c.media === 'voice' }).turns;
       return c.turns.map((t, i) => {
         const mask = survivingMask(t.text, redacted[i]?.text ?? '');
         if (!mask) throw new Error(`${c.id} turn ${i}: redacted text is not a placeholder rewrite of the original`);

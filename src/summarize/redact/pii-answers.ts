@@ -8,7 +8,7 @@ export { ASKS_FOR_SECRET, findAnsweredSecret, propagatesSecret } from './pii-sec
 
 /** Does an agent turn ask for an account number/id (or a customer/member number)? "account and order ID" counts. */
 export const ASKS_FOR_ACCOUNT =
-  /\b(?:account|acct|a\/c)(?:\s+(?:and|&|or|\/)\s+(?:\w+\s+){0,2}?)?\s*(?:number|num|no\b|#|id\b|identifier)|\b(?:customer|member(?:ship)?|client|policy)\s*(?:number|no\b|#|id\b)/i;
+  /\b(?:account|acct|a\/c)(?:\s+(?:and|&|or|\/)\s+(?:\w+\s+){0,2}?)?\s*(?:number|num|no\b|#|id\b|identifier)|\b(?:customer|member(?:ship)?|client|policy)\s*(?:number|no\b|#|id\b)|\bn[úu]mero\s+de\s+(?:cliente|cuenta|socio|abonado)\b|\b(?:kunden|konto|mitglieds|vertrags)nummer\b/i;
 /** Does it also ask for an order id (then a lone all-digit reply is taken for the order id and left alone)? */
 const ASKS_FOR_ORDER = /\border\s*(?:id|number|no\b|#)/i;
 /** Does an agent turn ask for a PIN, passcode, one-time or card security code? */

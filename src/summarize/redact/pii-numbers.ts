@@ -33,17 +33,29 @@ function nearly(a: string, b: string): boolean {
 
 const LONG_KEYS = [...LOOKALIKE_KEYS].filter((k) => k.length >= 6);
 const isLookalikeKey = (word: string): boolean =>
-  LOOKALIKE_KEYS.has(word) || /^(?:tck|ord|ref|inv)-/i.test(word) || (word.length >= 6 && LONG_KEYS.some((k) => k[0] === word[0] && nearly(word, k)));
+  LOOKALIKE_KEYS.has(word) || /^(?:tck|ord|ref|inv|sku)-/i.test(word) || (word.length >= 6 && LONG_KEYS.some((k) => k[0] === word[0] && nearly(word, k)));
 
 /** Words that make it personal data, with the type they name. */
-const PII_KEYS: ReadonlyArray<[RegExp, PiiType]> = [
-  [/^(?:card|tarjeta|karte|kartennummer|kreditkarte|visa|mastercard|amex)$/, 'card'],
-  [/^iban$/, 'iban'],
-  [/^(?:account|acct|cuenta|cliente|kundennummer|kunden|konto|kontonummer|member|membership|customer|socio)$/, 'account'],
-  [/^(?:phone|cell|mobile|telephone|móvil|movil|teléfono|telefono|handy|handynummer|telefonnummer|rufnummer|whatsapp|call|llamar|erreichen|unter)$/, 'phone'],
-  [/^(?:social|ssn|seguridad|afiliación|nss|sozialversicherung|sozialversicherungsnummer|rentenversicherung|versicherungsnummer|rvnr|steuer|tax)$/, 'ssn'],
-  [/^(?:passport|pasaporte|reisepass|pass|ausweis|dni|nie|license|licence|führerschein)$/, 'passport'],
+const PII_KEYS: ReadonlyArray<[PiiType, string]> = [
+  ['card', 'card tarjeta karte kartennummer kreditkarte visa mastercard amex'],
+  ['iban', 'iban'],
+  ['account', 'account acct cuenta cliente kundennummer kunden konto kontonummer member membership customer socio'],
+  ['phone', 'phone cell mobile telephone móvil movil teléfono telefono handy handynummer telefonnummer rufnummer whatsapp call llamar erreichen reach contactar localizar unter'],
+  ['ssn', 'social ssn seguridad afiliación nss sozialversicherung sozialversicherungsnummer rentenversicherung versicherungsnummer rvnr steuer tax'],
+  ['passport', 'passport pasaporte reisepass pass ausweis dni nie license licence führerschein'],
 ];
+const PII_KEY_TYPE = new Map<string, PiiType>(PII_KEYS.flatMap(([type, list]) => list.split(' ').map((w): [string, PiiType] => [w, type])));
+const LONG_PII_KEYS = [...PII_KEY_TYPE.keys()].filter((k) => k.length >= 6);
+
+/** The PII type a key word names ("pasport" with its typo too), or undefined. */
+function piiKey(word: string): PiiType | undefined {
+  if (/^\p{L}{4,}nummer$/u.test(word) && PII_KEY_TYPE.has(word.slice(0, -6))) return PII_KEY_TYPE.get(word.slice(0, -6));
+  const exact = PII_KEY_TYPE.get(word);
+  if (exact || word.length < 6) return exact;
+  const near = LONG_PII_KEYS.find((k) => k[0] === word[0] && nearly(word, k));
+  return near ? PII_KEY_TYPE.get(near) : undefined;
+}
+
 /** Words after a number that make it a quantity or an amount. */
 const UNIT_AFTER = /^(?:items?|boxes|box|units?|pieces?|minutes?|hours?|days?|gb|mb|tb|kb|stück|kartons?|cajas?|unidades|minutos?|horas?|minuten|stunden|euros?|eur|dollars?|usd|pounds?|gbp|pence|cents?|céntimos|€|\$|£|%|percent|por|prozent|km|kg|miles?)$/i;
 
@@ -51,6 +63,7 @@ const CODE = /^[\p{L}\p{N}][\p{L}\p{N}./()-]*$/u;
 const SHAPES_KEPT = [
   /^\d{1,2}[.:h]\d{2}$/i, // a time
   /^\d{1,2}[./]\d{1,2}\.?$/, // a date without a year
+  /^\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})$|^\d{4}-\d{2}-\d{2}$/, // a date (a birth date is the date rule's)
   /^v?\d+(?:\.\d+){2,}$/i, // a version
 ];
 
@@ -92,16 +105,25 @@ function keyBefore(ws: readonly Word[], i: number): 'lookalike' | PiiType | unde
     if (/[.!?]$/.test(w.raw)) return undefined;
     const word = w.core.toLowerCase();
     if (isLookalikeKey(word)) return 'lookalike';
-    const pii = PII_KEYS.find(([re]) => re.test(word));
-    if (pii) return pii[1];
+    const pii = piiKey(word);
+    if (pii) return pii;
   }
   return undefined;
 }
 
-/** Is the code explained as a look-alike by its own shape? */
-function lookalikeShape(code: string): boolean {
-  return /^1Z[A-Z0-9]{14,}$/i.test(code) || /^(?:TCK|ORD|REF|INV|TKT)/i.test(code);
+/** Is the code explained as a look-alike by its own shape (tracking, ticket/order prefixes, a date in parts)? */
+function lookalikeShape(code: string, written: string): boolean {
+  return /^1Z[A-Z0-9]{14,}$/i.test(code) || /^(?:TCK|ORD|REF|INV|TKT|SKU)/i.test(code) || /^(?:19|20)\d\d[ -]\d{1,2}[ -]\d{1,2}$/.test(written);
 }
+
+/** Does an agent's question ask for personal data by number (and for no look-alike such as an order id)? */
+export function asksForNumber(question: string): boolean {
+  const words = question.toLowerCase().match(/[\p{L}]+/gu) ?? [];
+  return words.some((w) => piiKey(w) !== undefined && w !== 'unter' && w !== 'call') && !ASKS_FOR_LOOKALIKE.test(question);
+}
+
+/** A question for an order, ticket or booking id: a bare id in the reply is more likely that one. */
+const ASKS_FOR_LOOKALIKE = /\b(?:order|pedido|bestell\w*|ticket|tracking|booking|reserva|buchungs)\s*(?:id|number|no\b|#|n[úu]mero|nummer)/iu;
 
 function typeOf(code: string, key: PiiType | undefined): PiiType {
   const digits = code.replace(/\D/g, '');
@@ -114,8 +136,11 @@ function typeOf(code: string, key: PiiType | undefined): PiiType {
  * Long numbers and ids that no look-alike rule explains, in `text` (already normalized: spoken digits are digits).
  * "order 40458812", "1ZGB93585956472157", "£257.99", "8:15", "v3.8.4" and "9 items" stay; "980603327",
  * "99 100797 W 055", "K 5X19 91T6" and "T70063317" go.
+ * A group a validator confirms (card, IBAN) or a key word before it names ("my social is …") is taken in any case.
+ * @param failClosed which other groups are masked as [NUMBER] (by their span): all by default; for written media
+ * the caller passes "said aloud", and a bare written id is left to the context rules.
  */
-export function findLongNumbers(text: string): PiiSpan[] {
+export function findLongNumbers(text: string, failClosed: (start: number, end: number) => boolean = () => true): PiiSpan[] {
   const ws = words(text);
   const out: PiiSpan[] = [];
   for (const [from, to] of groups(ws)) {
@@ -126,10 +151,14 @@ export function findLongNumbers(text: string): PiiSpan[] {
     const idLike = digits >= 4 && code.length >= 8 && /\p{L}/u.test(code);
     if (digits < 7 && !idLike) continue;
     const next = ws[last + 1];
-    if (lookalikeShape(code) || (next && !ws[last]!.closes && UNIT_AFTER.test(next.core))) continue;
+    if (lookalikeShape(code, text.slice(ws[from]!.start, ws[last]!.end))) continue;
+    if (next && !ws[last]!.closes && UNIT_AFTER.test(next.core)) continue;
     const key = keyBefore(ws, from);
     if (key === 'lookalike') continue;
-    out.push({ type: typeOf(code, key), start: ws[from]!.start, end: ws[last]!.end });
+    const type = typeOf(code, key);
+    // Fail closed where asked to; elsewhere only a value a validator confirms or a key word names.
+    if (type === 'number' && !failClosed(ws[from]!.start, ws[last]!.end)) continue;
+    out.push({ type, start: ws[from]!.start, end: ws[last]!.end });
   }
   return out;
 }

@@ -114,27 +114,42 @@ export function findLooseAddresses(text: string): PiiSpan[] {
 }
 
 /** Everything found on the normalized text, in its own offsets. */
-function detectNormalized(text: string, spelled: readonly PiiSpan[]): PiiSpan[] {
+function detectNormalized(text: string, spelled: readonly PiiSpan[], spoken: (start: number, end: number) => boolean): PiiSpan[] {
   // Spoken codes come out in capitals: an IBAN match running over ordinary lower-case words is a chance checksum.
   const patterns = findPatternPii(text).filter((s) => s.type !== 'iban' || !/\p{Ll}/u.test(text.slice(s.start, s.end)));
-  return [...patterns, ...findBirthDates(text), ...findIpv4(text), ...findSpokenEmails(text), ...findLooseAddresses(text), ...spelled, ...findLongNumbers(text)];
+  return [...patterns, ...findBirthDates(text), ...findIpv4(text), ...findSpokenEmails(text), ...findLooseAddresses(text), ...spelled, ...findLongNumbers(text, spoken)];
+}
+
+/** Options of `findSpokenPii`. */
+export interface SpokenOptions {
+  /** The type a spelled-out word ("q u i n t e r o") is redacted as; undefined leaves them. @default 'name' */
+  spelledAs?: PiiType | undefined;
+  /** Fail closed on written long numbers too (voice transcripts, model output), not only on spoken ones. @default false */
+  allNumbers?: boolean;
 }
 
 /**
  * Personal data in spoken or sloppy written form: the text is normalized (spoken numbers, codes, ordinals and
  * spelled words rewritten), the detectors run on the normalized text, and the spans are mapped back.
- * @param spelledAs the type a spelled-out word ("q u i n t e r o") is redacted as; undefined leaves them
  */
-export function findSpokenPii(text: string, spelledAs: PiiType | undefined = 'name'): PiiSpan[] {
+export function findSpokenPii(text: string, options: SpokenOptions = {}): PiiSpan[] {
   const normalized = normalizeSpoken(text);
   const spelled: PiiSpan[] = [];
-  if (spelledAs) {
-    let shift = 0;
-    for (const r of normalized.rewrites) {
-      const start = r.start + shift;
-      if (r.kind === 'spelled') spelled.push({ type: spelledAs, start, end: start + r.text.length });
-      shift += r.text.length - (r.end - r.start);
-    }
+  const rewritten: Array<[number, number]> = [];
+  let shift = 0;
+  for (const r of normalized.rewrites) {
+    const start = r.start + shift;
+    const end = start + r.text.length;
+    if (r.kind === 'spelled' && options.spelledAs !== undefined) spelled.push({ type: options.spelledAs, start, end });
+    if (r.kind === 'number' || r.kind === 'code') rewritten.push([start, end]);
+    shift += r.text.length - (r.end - r.start);
   }
-  return detectNormalized(normalized.text, spelled).map(normalized.restore);
+  const spoken = options.allNumbers ? () => true : (s: number, e: number): boolean => rewritten.some(([a, b]) => s < b && a < e);
+  return detectNormalized(normalized.text, spelled, spoken).map(normalized.restore);
+}
+
+/** Long numbers and ids in a reply to a question for one ("Your passport number?" → "it's Y84159398"), any medium. */
+export function findAnsweredNumbers(text: string): PiiSpan[] {
+  const normalized = normalizeSpoken(text);
+  return findLongNumbers(normalized.text).map(normalized.restore);
 }

@@ -5,7 +5,8 @@ import { loadConfigJsonSync } from '../config-file.js';
 import { findPatternPii, findDates, findZips } from './pii-patterns.js';
 import { ASKS_FOR_NAME, findAnsweredName, findIntroducedNames, findKnownNames, findUnambiguousNames } from './pii-names.js';
 import { findIntroducedCredentials } from './pii-credentials.js';
-import { findSpokenPii } from './pii-spoken.js';
+import { findAnsweredNumbers, findSpokenPii } from './pii-spoken.js';
+import { asksForNumber } from './pii-numbers.js';
 import { findSpokenNames, findTitledNames } from './pii-names-spoken.js';
 import {
   ASKS_ANYTHING, ASKS_FOR_ACCOUNT, ASKS_FOR_PIN, ASKS_FOR_SECRET, ASKS_OTHER_NUMBER, findAnsweredAccount, findAnsweredPin, findAnsweredSecret,
@@ -23,6 +24,11 @@ export type RedactionCounts = Partial<Record<PiiType, number>>;
 export interface RedactOptions {
   /** A candidate span whose whole text matches one of these stays (order, ticket, tracking ids). @default [] */
   allow?: readonly RegExp[];
+  /**
+   * The text is a voice transcript: a run of 7+ digits no look-alike rule explains is masked even when the speech
+   * engine wrote it as digits. Digits said as words are masked in any medium. @default false
+   */
+  voice?: boolean;
 }
 
 const isRegExp = (source: string): boolean => {
@@ -35,7 +41,7 @@ const isRegExp = (source: string): boolean => {
 const PiiConfigSchema = z.object({ allow: z.array(z.string().refine(isRegExp, 'not a valid regular expression')).default([]) });
 
 /** Reads config/pii.json (`{ allow: ["^ORD-\\d+$", …] }`) into RedactOptions; throws AppError CONFIG_INVALID. */
-export function loadPiiConfig(path: string | URL): Required<RedactOptions> {
+export function loadPiiConfig(path: string | URL): Required<Pick<RedactOptions, 'allow'>> {
   const { allow } = loadConfigJsonSync('PII config', path, PiiConfigSchema);
   return { allow: allow.map((source) => new RegExp(source, 'i')) };
 }
@@ -45,11 +51,15 @@ function allowed(text: string, spans: PiiSpan[], allow: readonly RegExp[] | unde
   return spans.filter((s) => !allow.some((re) => re.test(text.slice(s.start, s.end).trim())));
 }
 
-const detectOwn = (text: string): PiiSpan[] => [
-  ...findPatternPii(text), ...findIntroducedCredentials(text), ...findIntroducedNames(text), ...findSpokenPii(text), ...findSpokenNames(text),
+/** The detectors for transcript text; `voice` fails closed on written long numbers too (see RedactOptions.voice). */
+const detectOwn = (voice: boolean) => (text: string): PiiSpan[] => [
+  ...findPatternPii(text), ...findIntroducedCredentials(text), ...findIntroducedNames(text),
+  ...findSpokenPii(text, { spelledAs: 'name', allNumbers: voice }), ...findSpokenNames(text),
 ];
+/** The detectors for model output: the same normalizer and the fail-closed number rule, only unambiguous names. */
 const detectOutput = (text: string): PiiSpan[] => [
-  ...findPatternPii(text), ...findIntroducedCredentials(text), ...findUnambiguousNames(text), ...findSpokenPii(text, undefined), ...findTitledNames(text),
+  ...findPatternPii(text), ...findIntroducedCredentials(text), ...findUnambiguousNames(text),
+  ...findSpokenPii(text, { allNumbers: true }), ...findTitledNames(text),
 ];
 
 /** `detect` over `text` with whitespace runs collapsed and in bounded windows, allow-listed spans dropped; original offsets. */
@@ -60,7 +70,7 @@ function scan(text: string, detect: (t: string) => PiiSpan[], options: RedactOpt
 
 /** Every PII value `text` shows on its own (no conversational context), non-overlapping, sorted by start. */
 export function findPii(text: string, options: RedactOptions = {}): PiiSpan[] {
-  return scan(text, detectOwn, options);
+  return scan(text, detectOwn(options.voice === true), options);
 }
 
 /**
@@ -147,6 +157,7 @@ function contextualSpans(turns: readonly Turn[], index: number, found: readonly 
   if (asks(ASKS_FOR_NAME)) spans.push(...findAnsweredName(text));
   if (asks(ASKS_FOR_DOB)) spans.push(...findDates(text));
   if (asks(ASKS_FOR_ZIP)) spans.push(...findZips(text));
+  if (asksForNumber(question.slice(-WINDOW))) spans.push(...findAnsweredNumbers(text).filter(free));
   return spans;
 }
 
@@ -160,7 +171,7 @@ export function findTurnSpans(turns: readonly Turn[], options: RedactOptions = {
   const names = new Set<string>();
   const credentials = new Map<string, PiiType>();
   const firstPass = plain.map((turn, i) => {
-    const own = resolveOverlaps(allowed(turn.text, scanWindows(turn.text, detectOwn), options.allow));
+    const own = resolveOverlaps(allowed(turn.text, scanWindows(turn.text, detectOwn(options.voice === true)), options.allow));
     const spans = resolveOverlaps(allowed(turn.text, [...own, ...contextualSpans(plain, i, own)], options.allow));
     for (const s of spans) {
       const value = turn.text.slice(s.start, s.end).replace(/\s+/g, ' ');

@@ -193,12 +193,12 @@ export function spokenRewrites(text: string): Rewrite[] {
       i = ordinal.next;
       continue;
     }
-    const parts = trim(readParts(tokens, text, i));
+    const read = readParts(tokens, text, i);
+    const parts = trim(read);
     const rewrite = parts.length > 0 ? rewriteOf(tokens, parts) : undefined;
-    if (rewrite) {
-      out.push(rewrite);
-      i = parts[parts.length - 1]!.last + 1;
-    } else i += 1;
+    if (rewrite) out.push(rewrite);
+    // A run that yields nothing holds no shorter run that would: go past all of it (linear on "a-a-a-…").
+    i = rewrite ? parts[parts.length - 1]!.last + 1 : Math.max(i + 1, (read[read.length - 1]?.last ?? i) + 1);
   }
   return out;
 }
