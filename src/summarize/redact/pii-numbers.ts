@@ -98,15 +98,27 @@ function groups(ws: readonly Word[]): Array<[number, number]> {
   return out;
 }
 
-/** The nearest key word in the (up to) eight words before `i` in the same sentence: a look-alike's or a PII type. */
+/** Words that may stand between a key and its value ("card number is", "móvil es el", "call me on", "iban ist"). */
+const GLUE = new Set(
+  `is was are it's its it the a an my your number numbers no nr # me on at under es el la los las mi su número numero de del
+  ist lautet war die der das meine mein ihre ihr nummer mich sie unter also a:`.split(/\s+/),
+);
+
+/**
+ * The nearest key word in the (up to) eight words before `i` in the same sentence. A look-alike's key counts anywhere
+ * there ("order 4045… ", "the refund … for order …"); a PII key only when just glue words stand between it and the
+ * value ("my social is …", not "SSN must not be …").
+ */
 function keyBefore(ws: readonly Word[], i: number): 'lookalike' | PiiType | undefined {
+  let introduced = true;
   for (let k = i - 1; k >= Math.max(0, i - 8); k -= 1) {
     const w = ws[k]!;
     if (/[.!?]$/.test(w.raw)) return undefined;
     const word = w.core.toLowerCase();
     if (isLookalikeKey(word)) return 'lookalike';
     const pii = piiKey(word);
-    if (pii) return pii;
+    if (pii && introduced) return pii;
+    if (!GLUE.has(word)) introduced = false;
   }
   return undefined;
 }
@@ -129,7 +141,8 @@ function typeOf(code: string, key: PiiType | undefined): PiiType {
   const digits = code.replace(/\D/g, '');
   if (/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/i.test(code) && ibanValid(code)) return 'iban';
   if (/^\d{13,19}$/.test(code) && /^[2-6]/.test(code) && luhnValid(digits)) return 'card';
-  return key ?? 'number';
+  // A card or IBAN key with a number its checksum rejects names nothing ("gift card code 6011 0009 …").
+  return key === undefined || key === 'card' || key === 'iban' ? 'number' : key;
 }
 
 /**
