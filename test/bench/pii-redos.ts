@@ -6,6 +6,8 @@ import { findPii, redactTurns } from '../../src/summarize/redact/pii.js';
 import { findIntroducedCredentials } from '../../src/summarize/redact/pii-credentials.js';
 import { findIntroducedNames } from '../../src/summarize/redact/pii-names.js';
 import { findPatternPii } from '../../src/summarize/redact/pii-patterns.js';
+import { findSpokenNames } from '../../src/summarize/redact/pii-names-spoken.js';
+import { findSpokenPii } from '../../src/summarize/redact/pii-spoken.js';
 
 /** Adversarial shapes: long whitespace runs after a keyword, long words, long separator chains. */
 const CASES: Array<[string, (n: number) => string]> = [
@@ -21,6 +23,10 @@ const CASES: Array<[string, (n: number) => string]> = [
   ['"A-A-A-…" (capitalized chain)', (n) => 'A-'.repeat(n / 2)],
   ['"1 1 1 …" (digit chain)', (n) => '1 '.repeat(n / 2)],
   ['"Mr A A A …"', (n) => `Mr ${'A '.repeat(n / 2)}`],
+  ['"one one one …" (spoken digit chain)', (n) => 'one '.repeat(n / 4)],
+  ['"a dot a dot …" (spoken e-mail without "at")', (n) => 'a dot '.repeat(n / 6)],
+  ['"uh uh uh …" (fillers)', (n) => `one ${'uh '.repeat(n / 3)}`],
+  ['"this is a a a …" (lower-case introduction)', (n) => `this is ${'a '.repeat(n / 2)}`],
 ];
 
 const SIZES = [10_000, 20_000, 40_000];
@@ -64,7 +70,8 @@ const asPinReply = (text: string): void => {
 
 const header = ['| input | 10k ms | 20k ms | 40k ms | growth per doubling |', '|---|---|---|---|---|'];
 /** The detectors alone on the whole text: no whitespace collapsing, no windows (shows the patterns themselves). */
-const raw = (text: string): void => void [findPatternPii(text), findIntroducedCredentials(text), findIntroducedNames(text)];
+const raw = (text: string): void =>
+  void [findPatternPii(text), findIntroducedCredentials(text), findIntroducedNames(text), findSpokenPii(text, { allNumbers: true }), findSpokenNames(text)];
 console.log('Raw detectors (no whitespace collapsing, no windows)');
 console.log([...header, ...CASES.map(([name, make]) => row(name, make, raw))].join('\n'));
 console.log('');
