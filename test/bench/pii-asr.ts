@@ -93,6 +93,25 @@ function corpusTable(): string {
   return lines.join('\n');
 }
 
+/** The held-out figures this bench wrote before the ASR rules (commit 559cd3f), kept for the before/after comparison. */
+const BASELINE = [
+  '| type | recall, redactor alone | reached the LLM requests | in served summaries |',
+  '|---|---|---|---|',
+  '| name | 0.299 | 101 of 144 | 78 |',
+  '| account | 0.160 | 21 of 25 | 0 |',
+  '| dob | 0.120 | 22 of 25 | 0 |',
+  '| card | 0.400 | 15 of 25 | 0 |',
+  '| phone | 0.240 | 19 of 25 | 0 |',
+  '| ssn | 0.000 | 24 of 24 | 0 |',
+  '| address | 0.250 | 18 of 24 | 0 |',
+  '| email | 0.250 | 18 of 24 | 13 |',
+  '| passport | 0.000 | 24 of 24 | 0 |',
+  '| ipv4 | 0.000 | 22 of 22 | 0 |',
+  '| iban | 0.318 | 15 of 22 | 0 |',
+  '| **look-alikes kept** | 0.998 (462 of 463 intact in requests) | | |',
+  '| **all** | 0.221 | 299 of 384 | 91 |',
+].join('\n');
+
 async function main(): Promise<void> {
   const set = loadSet();
   const [ours, theirs, names] = [ourRedactor(), openRedaction(), compromiseNames()];
@@ -105,7 +124,13 @@ async function main(): Promise<void> {
     'A planted value is **caught** when none of its content survives: every letter and digit of its words except fillers ("uh", "let me see", "äh"), the "at"/"dot" of a spoken address, the "as in" of a spelling alphabet, "double"/"triple", articles and street types. A look-alike is **kept** when all its letters and digits survive. Ours is judged from the text `redactTurns` returns (with config/pii.json, as the service runs it); OpenRedaction and compromise from their detection offsets (everything they detect is removed).',
     'End to end: each conversation is played through the Genesys simulator into wrapup with the OpenAI fake (voice turns already in ASR form, served verbatim); a value **reached the LLM** when it is not caught in the transcript lines of a request to the fake, and is **in a served summary** when its words appear in the summary served over HTTP (whole value, three of its words in a row, or one distinctive word: a name, street, mail part or 4+ digits).',
     '',
-    'Notes on the set: `passport` and `ipv4` are not yet types of src/summarize/pii-types.ts (labelled anyway; any placeholder counts). SSNs are never-issued numbers on purpose (US area 666 or 900–999; Spanish NSS with province 99; German RVNR with area 99), so no real number is in the repository; our written-SSN pattern rejects those US areas, which is part of the SSN misses in chat and e-mail. compromise has an English lexicon: its Spanish and German figures show that. "In served summaries" depends on the OpenAI fake, which echoes the caller\'s first request (up to 12 words): a name said in the opening that the redactor missed lands there.',
+    'Notes on the set: any placeholder counts as caught (`passport` and `ipv4` values come out as [PASSPORT], [IP], or [NUMBER] from the fail-closed rule). SSNs are never-issued numbers on purpose (US area 666 or 900–999; Spanish NSS with province 99; German RVNR with area 99), so no real number is in the repository; the written-SSN pattern still rejects those US areas, and such values are caught by the key word before them ("my social is …"), the agent\'s question, or on voice by the fail-closed number rule. compromise has an English lexicon: its Spanish and German figures show that. "In served summaries" depends on the OpenAI fake, which echoes the caller\'s first request (up to 12 words): a name said in the opening that the redactor missed lands there.',
+    '',
+    '**What the held-out figures can and cannot say.** Both halves come from one seeded generator with the same phrase templates (test/pii/asr-set/phrases.ts): the held-out half has new people, values and combinations, not new ways of saying things. Its figures show the rules reach unseen values in the trained phrasings; they do not show reach over phrasings no template has. The unit tests beside the normalizer (src/summarize/redact/spoken.test.ts, pii-spoken.test.ts) use the issue\'s own illustrations and phrasings written for them, not taken from the set.',
+    '',
+    '## Before the ASR rules (held-out half; commit 559cd3f, same set, same bench)',
+    '',
+    BASELINE,
     '',
     '## Counts per type and half',
     '',
@@ -114,7 +139,7 @@ async function main(): Promise<void> {
   for (const half of HALVES) {
     const label = half === 'heldout' ? 'Held-out half' : 'Dev half';
     const results = [ours, theirs, names].map((r) => ({ name: r.name, result: evaluateHalf(set, half, r) }));
-    parts.push('', `## ${label}: redactor alone (ASR set) — BEFORE the ASR rules`, '', 'compromise finds names only: its figures for other types are 0 by design; its look-alike row shows what it removes wrongly.', '', comparison(results, half === 'heldout'));
+    parts.push('', `## ${label}: redactor alone (ASR set) — with the ASR rules (spoken-form normalizer, fail-closed numbers)`, '', 'compromise finds names only: its figures for other types are 0 by design; its look-alike row shows what it removes wrongly.', '', comparison(results, half === 'heldout'));
     if (half === 'heldout') {
       const missed = missedTargets(results[0]!.result);
       parts.push('', `Targets missed by ours on the held-out half: ${missed.length === 0 ? 'none' : missed.join('; ')}.`);

@@ -162,12 +162,12 @@ export function findLongNumbers(text: string, failClosed: (start: number, end: n
     const code = ws.slice(from, last + 1).map((w) => w.core).join('').replace(/[^\p{L}\p{N}]/gu, '');
     const digits = code.replace(/\D/g, '').length;
     const idLike = digits >= 4 && code.length >= 8 && /\p{L}/u.test(code);
-    if (digits < 7 && !idLike) continue;
+    const key = keyBefore(ws, from);
+    // A shorter id counts when a key word introduces it ("passport number X345678").
+    if (key === 'lookalike' || (digits < 7 && !idLike && !(key && digits >= 5))) continue;
     const next = ws[last + 1];
     if (lookalikeShape(code, text.slice(ws[from]!.start, ws[last]!.end))) continue;
     if (next && !ws[last]!.closes && UNIT_AFTER.test(next.core)) continue;
-    const key = keyBefore(ws, from);
-    if (key === 'lookalike') continue;
     const type = typeOf(code, key);
     // Fail closed where asked to; elsewhere only a value a validator confirms or a key word names.
     if (type === 'number' && !failClosed(ws[from]!.start, ws[last]!.end)) continue;
