@@ -1,7 +1,8 @@
 // The issue's targets ("Protect what callers say, as the speech engine writes it") on the HELD-OUT half of the ASR
-// set, for the redactor alone and end to end through the service. They fail today: the tests marked `it.fails`
-// document that. The rules work must flip each `it.fails(...)` to `it(...)` once it meets the target — a target met
-// while still marked `it.fails` fails the suite, so none can pass silently. Tune rules on the dev half only.
+// set, for the redactor alone and end to end through the service. A target not yet met is marked `it.fails`; flip it
+// to `it(...)` once it is met — a target met while still marked `it.fails` fails the suite, so none can pass
+// silently. The redaction targets are met (spoken-form normalizer and fail-closed numbers); the hang-up skip is not
+// yet. Tune rules on the dev half only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endToEndLookalikesKept, endToEndRows, startEndToEnd, type ConversationOutcome } from './asr-e2e.js';
 import { evaluateHalf, loadSet, missedTargets, ourRedactor, TARGETS } from './asr-eval.js';
@@ -12,8 +13,7 @@ const heldout = set.conversations.filter((c) => c.half === 'heldout');
 const alone = evaluateHalf(set, 'heldout', ourRedactor());
 
 describe('held-out half, redactor alone (redactTurns)', () => {
-  // Flip to it(...) when the ASR rules meet every recall floor.
-  it.fails('meets the recall floor of every type (card, account, SSN, IBAN, phone, e-mail ≥ 0.99; the rest ≥ 0.95)', () => {
+  it('meets the recall floor of every type (card, account, SSN, IBAN, phone, e-mail ≥ 0.99; the rest ≥ 0.95)', () => {
     expect(missedTargets({ ...alone, lookalikesKept: { ...alone.lookalikesKept, share: 1 } })).toEqual([]);
   });
 
@@ -53,13 +53,11 @@ describe('held-out half, end to end through the service', () => {
     }
   });
 
-  // Flip to it(...) when no planted value reaches a summary served to a CRM.
-  it.fails('serves no summary that holds a planted value', () => {
+  it('serves no summary that holds a planted value', () => {
     expect(rows().filter((r) => r.inSummaries > 0).map((r) => `${r.type}: ${r.inSummaries}`)).toEqual([]);
   });
 
-  // Flip to it(...) when the recall floors hold through the service (values reaching the LLM's requests).
-  it.fails('keeps planted values out of the LLM requests to the recall floors', () => {
+  it('keeps planted values out of the LLM requests to the recall floors', () => {
     const missed = rows().filter((r) => r.n > 0 && 1 - r.inRequests / r.n < (TARGETS.recall[r.type] ?? 1));
     expect(missed.map((r) => `${r.type}: ${r.inRequests} of ${r.n}`)).toEqual([]);
   });
