@@ -9,7 +9,8 @@ import { evaluateCorpus, evaluateRecall, evaluateSynthetic, labelKind, parseLabe
 import { SYNTHETIC } from '../pii/synthetic.js';
 
 const root = (p: string): string => fileURLToPath(new URL(`../../${p}`, import.meta.url));
-const CORPUS = root('../shared/data/abcd/conversations.jsonl');
+/** The ABCD/STAR corpus beside the checkout (../shared), or where ABCD_CORPUS points (a git worktree elsewhere). */
+const CORPUS = process.env.ABCD_CORPUS ?? root('../shared/data/abcd/conversations.jsonl');
 const options = loadPiiConfig(root('config/pii.json'));
 const theirs = new OpenRedaction();
 

@@ -163,8 +163,8 @@ export function findLongNumbers(text: string, failClosed: (start: number, end: n
     const digits = code.replace(/\D/g, '').length;
     const idLike = digits >= 4 && code.length >= 8 && /\p{L}/u.test(code);
     const key = keyBefore(ws, from);
-    // A shorter id counts when a key word introduces it ("passport number X345678").
-    if (key === 'lookalike' || (digits < 7 && !idLike && !(key && digits >= 5))) continue;
+    // A shorter passport number counts when its key word introduces it ("passport number X345678").
+    if (key === 'lookalike' || (digits < 7 && !idLike && !(key === 'passport' && digits >= 5))) continue;
     const next = ws[last + 1];
     if (lookalikeShape(code, text.slice(ws[from]!.start, ws[last]!.end))) continue;
     if (next && !ws[last]!.closes && UNIT_AFTER.test(next.core)) continue;

@@ -114,9 +114,10 @@ export function findLooseAddresses(text: string): PiiSpan[] {
 }
 
 /** Everything found on the normalized text, in its own offsets. */
-function detectNormalized(text: string, spelled: readonly PiiSpan[], spoken: (start: number, end: number) => boolean): PiiSpan[] {
+function detectNormalized(text: string, spelled: readonly PiiSpan[], spoken: (start: number, end: number) => boolean, rewritten: boolean): PiiSpan[] {
   // Spoken codes come out in capitals: an IBAN match running over ordinary lower-case words is a chance checksum.
-  const patterns = findPatternPii(text).filter((s) => s.type !== 'iban' || !/\p{Ll}/u.test(text.slice(s.start, s.end)));
+  // Nothing rewritten: the written patterns already ran on this very text.
+  const patterns = rewritten ? findPatternPii(text).filter((s) => s.type !== 'iban' || !/\p{Ll}/u.test(text.slice(s.start, s.end))) : [];
   return [...patterns, ...findBirthDates(text), ...findIpv4(text), ...findSpokenEmails(text), ...findLooseAddresses(text), ...spelled, ...findLongNumbers(text, spoken)];
 }
 
@@ -145,7 +146,7 @@ export function findSpokenPii(text: string, options: SpokenOptions = {}): PiiSpa
     shift += r.text.length - (r.end - r.start);
   }
   const spoken = options.allNumbers ? () => true : (s: number, e: number): boolean => rewritten.some(([a, b]) => s < b && a < e);
-  return detectNormalized(normalized.text, spelled, spoken).map(normalized.restore);
+  return detectNormalized(normalized.text, spelled, spoken, normalized.rewrites.length > 0).map(normalized.restore);
 }
 
 /** Long numbers and ids in a reply to a question for one ("Your passport number?" → "it's Y84159398"), any medium. */

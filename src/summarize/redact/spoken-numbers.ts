@@ -114,9 +114,12 @@ const DE_ORDINAL_SPECIAL: Record<string, number> = { er: 1, erst: 1, drit: 3, dr
 export function ordinalWord(word: string): number | undefined {
   const w = word.toLowerCase();
   if (w in EN_ORDINALS) return EN_ORDINALS[w];
-  const m = /^(.+?)(?:ste[nrms]?|te[nrms]?)$/u.exec(w);
-  if (!m || !/^(?:erst|zweit|dritt|viert|fünft|sechst|sieb|siebt|siebent|acht|neunt|zehnt|elft|zwölft|\p{L}+zehnt|\p{L}*zig|\p{L}*ßig)/u.test(w)) return undefined;
-  const stem = m[1] ?? '';
+  const tail = w.slice(-3);
+  if (!tail.endsWith('te') && !/te[nrms]$/.test(tail)) return undefined;
+  const suffix = /s?te[nrms]?$/u.exec(w);
+  if (!suffix || w.length > 40 || !/^(?:erst|zweit|dritt|viert|fünft|sechst|sieb|acht|neunt|zehnt|elft|zwölft)|(?:zehn|zig|ßig)s?te[nrms]?$/u.test(w)) return undefined;
+  // "sechsten": the stem keeps its s ("sechs"); "zwanzigsten": it does not.
+  const stem = w.slice(0, suffix.index);
   const value = DE_ORDINAL_SPECIAL[stem] ?? deBelow100(stem) ?? deBelow100(`${stem}s`) ?? deBelow100(stem.replace(/s$/, ''));
   return value !== undefined && value >= 1 && value <= 31 ? value : undefined;
 }

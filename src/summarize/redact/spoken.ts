@@ -9,6 +9,9 @@ interface Token {
   lower: string;
   start: number;
   end: number;
+  /** The word's value as a number word and as a day ordinal, read once. */
+  value: number | undefined;
+  ordinal: number | undefined;
 }
 
 /** Words a speaker says inside a number without ending it ("uh", "sorry", "let me see", "a ver", "äh", "moment"). */
@@ -40,8 +43,14 @@ export interface Normalized {
   restore: <S extends { start: number; end: number }>(span: S) => S;
 }
 
-const tokenize = (text: string): Token[] =>
-  [...text.matchAll(/[\p{L}\p{N}]+(?:['’]\p{L}+)*/gu)].map((m) => ({ lower: m[0].toLowerCase(), start: m.index, end: m.index + m[0].length }));
+function tokenize(text: string): Token[] {
+  return [...text.matchAll(/[\p{L}\p{N}]+(?:['’]\p{L}+)*/gu)].map((m) => {
+    const lower = m[0].toLowerCase();
+    const value = /^\p{L}{2,}$/u.test(lower) ? numberWord(lower) : undefined;
+    const ordinal = value === undefined && /^\p{L}{4,}$/u.test(lower) ? ordinalWord(lower) : undefined;
+    return { lower, start: m.index, end: m.index + m[0].length, value, ordinal };
+  });
+}
 
 const isLetter = (t: Token | undefined): boolean => t !== undefined && /^\p{L}$/u.test(t.lower);
 
@@ -53,7 +62,7 @@ function fillerLength(tokens: readonly Token[], i: number): number {
 /** Only whitespace (or a dash) between two tokens keeps a number or code together. */
 const joined = (text: string, a: Token | undefined, b: Token | undefined): boolean => !!a && !!b && /^[\s-]{1,3}$/.test(text.slice(a.end, b.start));
 
-const wordValue = (t: Token | undefined): number | undefined => (t ? numberWord(t.lower) : undefined);
+const wordValue = (t: Token | undefined): number | undefined => t?.value;
 
 /** Below 100: "forty five", "treinta y siete", "seventeen", "dreiundachtzig" (German compounds may be larger). */
 function readBelow100(tokens: readonly Token[], text: string, i: number): { value: number; next: number } | undefined {
@@ -104,9 +113,9 @@ function readOrdinal(tokens: readonly Token[], text: string, i: number): { value
   const t = tokens[i];
   if (!t) return undefined;
   const next = tokens[i + 1];
-  const unit = next && joined(text, t, next) ? ordinalWord(next.lower) : undefined;
+  const unit = next && joined(text, t, next) ? next.ordinal : undefined;
   if (isTens(t.lower) && unit !== undefined && unit < 10) return { value: (wordValue(t) ?? 0) + unit, next: i + 2 };
-  const own = numberWord(t.lower) === undefined ? ordinalWord(t.lower) : undefined;
+  const own = t.ordinal;
   return own === undefined ? undefined : { value: own, next: i + 1 };
 }
 
@@ -187,6 +196,12 @@ export function spokenRewrites(text: string): Rewrite[] {
   const out: Rewrite[] = [];
   let i = 0;
   while (i < tokens.length) {
+    const t = tokens[i]!;
+    // Most words start nothing: no number, ordinal, letter or repeat (a run never starts with a filler).
+    if (t.value === undefined && t.ordinal === undefined && t.lower.length > 1 && t.lower !== 'mil' && repeatCount(t.lower) === 0) {
+      i += 1;
+      continue;
+    }
     const ordinal = readOrdinal(tokens, text, i);
     if (ordinal) {
       out.push({ start: tokens[i]!.start, end: tokens[ordinal.next - 1]!.end, text: `${ordinal.value}.`, kind: 'ordinal' });
