@@ -77,7 +77,7 @@ function words(text: string): Word[] {
 }
 
 const hasDigit = (s: string): boolean => /\d/.test(s);
-const isCode = (w: Word): boolean => w.core.length > 0 && CODE.test(w.core) && hasDigit(w.core) && !SHAPES_KEPT.some((re) => re.test(w.core));
+const isCode = (w: Word): boolean => hasDigit(w.core) && CODE.test(w.core) && !SHAPES_KEPT.some((re) => re.test(w.core));
 /** Joins a code: one or two capitals ("T XN13 9738", "DE 14 8650…", "99 030670 X 138") or a lone dash or slash. */
 const isJoiner = (w: Word): boolean => /^\p{Lu}{1,2}$/u.test(w.core) || w.raw === '-' || w.raw === '/';
 
@@ -154,6 +154,7 @@ function typeOf(code: string, key: PiiType | undefined): PiiType {
  * the caller passes "said aloud", and a bare written id is left to the context rules.
  */
 export function findLongNumbers(text: string, failClosed: (start: number, end: number) => boolean = () => true): PiiSpan[] {
+  if (!/\d(?:\D{0,40}\d){3}/.test(text)) return [];
   const ws = words(text);
   const out: PiiSpan[] = [];
   for (const [from, to] of groups(ws)) {
