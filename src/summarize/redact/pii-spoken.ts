@@ -26,8 +26,10 @@ const DATES: ReadonlyArray<{ re: RegExp; order: 'dmy' | 'mdy' | 'ambiguous' }> =
 const LATEST_BIRTH_YEAR = new Date().getUTCFullYear() - 8;
 
 function plausibleDate(day: number, month: number, year: string): boolean {
-  const y = Number(year);
-  return day >= 1 && day <= 31 && month >= 1 && month <= 12 && (year.length === 2 || (y >= 1900 && y <= LATEST_BIRTH_YEAR));
+  // A two-digit year is read as the latest century that makes it past: "81" → 1981, "05" → 2005, "19" → 2019.
+  const short = Number(year) + (Number(year) <= new Date().getUTCFullYear() % 100 ? 2000 : 1900);
+  const y = year.length === 2 ? short : Number(year);
+  return day >= 1 && day <= 31 && month >= 1 && month <= 12 && y >= 1900 && y <= LATEST_BIRTH_YEAR;
 }
 
 const ABBREVIATIONS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
