@@ -123,9 +123,15 @@ function keyBefore(ws: readonly Word[], i: number): 'lookalike' | PiiType | unde
   return undefined;
 }
 
-/** Is the code explained as a look-alike by its own shape (tracking, ticket/order prefixes, a date in parts)? */
+/** Is the code explained as a look-alike by its own shape (tracking, ticket/order prefixes, a date, a reference id)? */
 function lookalikeShape(code: string, written: string): boolean {
-  return /^1Z[A-Z0-9]{14,}$/i.test(code) || /^(?:TCK|ORD|REF|INV|TKT|SKU)/i.test(code) || /^(?:19|20)\d\d[ -]\d{1,2}[ -]\d{1,2}$/.test(written);
+  return (
+    /^1Z[A-Z0-9]{14,}$/i.test(code) ||
+    /^(?:TCK|ORD|REF|INV|TKT|SKU)/i.test(code) ||
+    /^(?:19|20)\d\d[ -]\d{1,2}[ -]\d{1,2}$/.test(written) ||
+    // A reference id as systems print them: capitals, a dash, digits ("CS-300417", "INC-48213", "SP-4471-0932").
+    /^[A-Z]{2,4}-\d+(?:-\d+)*$/.test(written)
+  );
 }
 
 /** Does an agent's question ask for personal data by number (and for no look-alike such as an order id)? */

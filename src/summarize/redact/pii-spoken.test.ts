@@ -123,5 +123,7 @@ describe('the output check reads the same forms', () => {
 
   it('passes a summary with look-alikes only', () => {
     expect(findOutputPii('Refund of £257.99 for order 40458812 issued; tracking 1ZGB93585956472157; call back at 9:15.')).toEqual([]);
+    expect(findOutputPii('CS-300417')).toEqual([]);
+    expect(findOutputPii('SP-4471-0932')).toEqual([]);
   });
 });
