@@ -15,6 +15,10 @@ const LEADS = new RegExp(
   `${B}(?:this\\s+is|my\\s+name\\s+is|my\\s+name['’]s|hier\\s+ist|hier\\s+spricht|mein\\s+name\\s+ist|ich\\s+hei(?:ß|ss)e|me\\s+llamo|mi\\s+nombre\\s+es|soy|le\\s+habla|habla|al\\s+habla)\\s+(${WORD}(?:\\s+${WORD}){0,2})`,
   'dgiu',
 );
+/** "i'm dolores quintero": an English lead-in that also starts "i'm locked out", so two name words are needed. */
+const IM = new RegExp(`${B}(?:i['’]m|i\\s+am|im)\\s+(${WORD}\\s+${WORD})`, 'dgiu');
+/** Words that read as states, not names, after "i'm" ("i'm super annoyed", "i'm totally confused"). */
+const STATE = /(?:ed|ly|ing)$/i;
 /** "bernadette abernathy speaking", "reinhard eichhorn am apparat": up to two words before. */
 const TRAILS = new RegExp(`${B}(${WORD}(?:\\s+${WORD})?)\\s+(?:speaking|am\\s+apparat|al\\s+habla)(?![\\p{L}])`, 'dgiu');
 /** Titles in any case: "mister pemberton", "Ms. ashdown", "señora carrasco", "Herr vogelsang", "frau lindemann". */
@@ -30,6 +34,8 @@ const nameWord = (w: string): boolean => isNameWord(w) && numberWord(w) === unde
 function leadingName(text: string, start: number, end: number, max = 3): PiiSpan | undefined {
   let last = -1;
   let count = 0;
+  // A company word in it or right after makes it a company ("this is Contoso Travel").
+  if (text.slice(start, end + 40).split(/\s+/, max + 1).some(isOrgWord)) return undefined;
   for (const m of text.slice(start, end).matchAll(/\S+/gu)) {
     if (count === max || !nameWord(m[0])) break;
     last = start + m.index + m[0].length;
@@ -85,6 +91,11 @@ export function findSpokenNames(text: string): PiiSpan[] {
   return [
     ...spans(text, LEADS, (s, e) => leadingName(text, s, e)),
     ...spans(text, TRAILS, (s, e) => trailingName(text, s, e)),
+    ...spans(text, IM, (s, e) => {
+      const span = leadingName(text, s, e, 2);
+      const words = span ? text.slice(span.start, span.end).split(/\s+/) : [];
+      return words.length === 2 && !words.some((w) => STATE.test(w) && w.length >= 5) ? span : undefined;
+    }),
     ...findTitledNames(text),
     ...findSignatureName(text),
   ];

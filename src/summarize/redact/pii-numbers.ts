@@ -43,6 +43,7 @@ const PII_KEYS: ReadonlyArray<[PiiType, string]> = [
   ['phone', 'phone cell mobile telephone móvil movil teléfono telefono handy handynummer telefonnummer rufnummer whatsapp call llamar erreichen reach contactar localizar unter'],
   ['ssn', 'social ssn seguridad afiliación nss sozialversicherung sozialversicherungsnummer rentenversicherung versicherungsnummer rvnr steuer tax'],
   ['passport', 'passport pasaporte reisepass pass ausweis dni nie license licence führerschein'],
+  ['dob', 'birth born birthday nacimiento nací naci cumpleaños geburtsdatum geboren geburtstag'],
 ];
 const PII_KEY_TYPE = new Map<string, PiiType>(PII_KEYS.flatMap(([type, list]) => list.split(' ').map((w): [string, PiiType] => [w, type])));
 const LONG_PII_KEYS = [...PII_KEY_TYPE.keys()].filter((k) => k.length >= 6);
@@ -170,8 +171,10 @@ export function findLongNumbers(text: string, failClosed: (start: number, end: n
     const digits = code.replace(/\D/g, '').length;
     const idLike = digits >= 4 && code.length >= 8 && /\p{L}/u.test(code);
     const key = keyBefore(ws, from);
-    // A shorter passport number counts when its key word introduces it ("passport number X345678").
-    if (key === 'lookalike' || (digits < 7 && !idLike && !(key === 'passport' && digits >= 5))) continue;
+    // A shorter passport number or date of birth counts when its key word introduces it ("passport number X345678",
+    // "date of birth is oh three twenty three seventy nine").
+    const short = (key === 'passport' && digits >= 5) || (key === 'dob' && digits >= 6 && digits <= 8 && code.length === digits);
+    if (key === 'lookalike' || (digits < 7 && !idLike && !short)) continue;
     const next = ws[last + 1];
     if (lookalikeShape(code, text.slice(ws[from]!.start, ws[last]!.end))) continue;
     if (next && !ws[last]!.closes && UNIT_AFTER.test(next.core)) continue;

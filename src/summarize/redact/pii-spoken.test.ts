@@ -46,6 +46,9 @@ describe('spoken dates, e-mails, IPs, addresses', () => {
     ['es luis punto ferrer arroba correo punto es', 'es [EMAIL]'],
     ['an lena punkt brandt at posteo punkt de bitte', 'an [EMAIL] bitte'],
     ['mail me at lena92 @posteo .de', 'mail me at [EMAIL]'],
+    ['my email is dolores quintero at gmail dot com', 'my email is [EMAIL]'],
+    ['my date of birth is oh three twenty three seventy nine', 'my date of birth is [DOB]'],
+    ['my pin is one two three four', 'my pin is [PIN]'],
     ['the modem says one ninety two dot one sixty eight dot forty dot twelve', 'the modem says [IP]'],
     ['we moved to eighteen twenty two cypress lane last year', 'we moved to [ADDRESS] last year'],
     ['vivo en calle de los pinos número treinta y dos', 'vivo en [ADDRESS]'],
@@ -64,6 +67,12 @@ describe('lower-case names in context', () => {
     ['guten tag ich heiße lena brandt und rufe an', 'guten tag ich heiße [NAME] und rufe an'],
   ])('%s', (text, expected) => {
     expect(voice(text)).toBe(expected);
+  });
+
+  it('takes "i\'m" with a first and last name, not "i\'m" with a state', () => {
+    expect(voice("hi i'm dolores quintero and i have a problem")).toBe("hi i'm [NAME] and i have a problem");
+    expect(findPii("i'm locked out of my account")).toEqual([]);
+    expect(findPii("i'm super annoyed right now")).toEqual([]);
   });
 
   it('takes a spelled surname and the name the agent repeats back', () => {

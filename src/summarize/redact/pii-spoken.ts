@@ -3,6 +3,8 @@
 // written forms, spelled words, and the fail-closed rule for long numbers and ids (pii-numbers.ts). Spans come back
 // in the original text's offsets.
 import { findPatternPii } from './pii-patterns.js';
+import { findIntroducedCredentials } from './pii-credentials.js';
+import { isNameWord } from './pii-names.js';
 import { findLongNumbers } from './pii-numbers.js';
 import type { PiiSpan, PiiType } from './pii-types.js';
 import { MONTH_NAMES, monthWord } from './spoken-numbers.js';
@@ -80,6 +82,11 @@ function localStart(text: string, at: number): number | undefined {
   if (k >= 0 && /^\d+$/.test(words[k]!.w)) k -= 1;
   if (k < 0 || LOCAL_LINK.test(words[k]!.w)) return undefined;
   let start = words[k]!.i;
+  // "dolores quintero at …": a spoken address may run two names together.
+  const before = words[k - 1];
+  if (before && !LOCAL_LINK.test(before.w) && isNameWord(before.w) && !/\d/.test(before.w) && !/\s\S/.test(text.slice(before.i, start).trim())) {
+    return before.i;
+  }
   while (k >= 2 && LOCAL_LINK.test(words[k - 1]!.w)) {
     k -= words[k - 2] && /^(?:guion|bajo)$/i.test(words[k - 1]!.w) && /^guion$/i.test(words[k - 2]!.w) ? 3 : 2;
     if (k < 0 || !words[k]) break;
@@ -119,7 +126,9 @@ export function findLooseAddresses(text: string): PiiSpan[] {
 function detectNormalized(text: string, spelled: readonly PiiSpan[], spoken: (start: number, end: number) => boolean, rewritten: boolean): PiiSpan[] {
   // Spoken codes come out in capitals: an IBAN match running over ordinary lower-case words is a chance checksum.
   // Nothing rewritten: the written patterns already ran on this very text.
-  const patterns = rewritten ? findPatternPii(text).filter((s) => s.type !== 'iban' || !/\p{Ll}/u.test(text.slice(s.start, s.end))) : [];
+  const patterns = rewritten
+    ? [...findPatternPii(text).filter((s) => s.type !== 'iban' || !/\p{Ll}/u.test(text.slice(s.start, s.end))), ...findIntroducedCredentials(text)]
+    : [];
   return [...patterns, ...findBirthDates(text), ...findIpv4(text), ...findSpokenEmails(text), ...findLooseAddresses(text), ...spelled, ...findLongNumbers(text, spoken)];
 }
 
