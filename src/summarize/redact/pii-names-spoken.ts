@@ -19,6 +19,7 @@ const LEADS = new RegExp(
 const IM = new RegExp(`${B}(?:i['’]m|i\\s+am|im)\\s+(${WORD}\\s+${WORD})`, 'dgiu');
 /** Words that read as states, not names, after "i'm" ("i'm super annoyed", "i'm totally confused"). */
 const STATE = /(?:ed|ly|ing)$/i;
+const STATE_WORDS = new Set('super so too quite kinda kind sort busy fast slow sick ill tired stuck home away online offline outside inside abroad late early free ok alright new old'.split(' '));
 /** "bernadette abernathy speaking", "reinhard eichhorn am apparat": up to two words before. */
 const TRAILS = new RegExp(`${B}(${WORD}(?:\\s+${WORD})?)\\s+(?:speaking|am\\s+apparat|al\\s+habla)(?![\\p{L}])`, 'dgiu');
 /** Titles in any case: "mister pemberton", "Ms. ashdown", "señora carrasco", "Herr vogelsang", "frau lindemann". */
@@ -91,11 +92,12 @@ export function findSpokenNames(text: string): PiiSpan[] {
   return [
     ...spans(text, LEADS, (s, e) => leadingName(text, s, e)),
     ...spans(text, TRAILS, (s, e) => trailingName(text, s, e)),
-    ...spans(text, IM, (s, e) => {
+    // Only where the writer does not capitalize (speech engines): elsewhere "I'm Albert Sanders" is pii-names.ts's.
+    ...(/\p{Lu}/u.test(text) ? [] : spans(text, IM, (s, e) => {
       const span = leadingName(text, s, e, 2);
       const words = span ? text.slice(span.start, span.end).split(/\s+/) : [];
-      return words.length === 2 && !words.some((w) => STATE.test(w) && w.length >= 5) ? span : undefined;
-    }),
+      return words.length === 2 && !words.some((w) => (STATE.test(w) && w.length >= 5) || STATE_WORDS.has(w)) ? span : undefined;
+    })),
     ...findTitledNames(text),
     ...findSignatureName(text),
   ];
