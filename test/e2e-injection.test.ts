@@ -136,6 +136,8 @@ describe('prompt injection and hang-ups, end to end with a gullible model', () =
     const asked = fake.requests.find((r) => r.body.response_format && marker.test(String(r.body.messages[1]?.content)))!;
     expect(asked.body.messages[1].content).toMatch(/<untrusted_customer_text> \S[\s\S]*? <\/untrusted_customer_text>/);
     expect(asked.body.messages[0].content).toMatch(/untrusted_customer_text/);
+    // Voice arrives as the speech engine writes it (lower case, no punctuation): the detection works on that form.
+    if (s.mediaType === 'voice') expect(asked.body.messages[1].content).not.toMatch(/Ignor|[.:]\s*<\/untrusted/);
   });
 
   it('an ordinary conversation about the instructions in a manual is not flagged: one call, the model’s summary', async () => {
