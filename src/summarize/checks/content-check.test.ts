@@ -37,6 +37,7 @@ describe('a greeting and a hang-up', () => {
     ['English, cannot hear', [hello, t('customer', 'hello hello can you hear me [silence]'), t('agent', 'hello are you there'), t('customer', 'hello hello … i will call back')]],
     ['Spanish', [t('agent', 'Gracias por llamar, ¿en qué puedo ayudarle?'), t('customer', 'hola buenas llamaba por lo del pedido ay perdón un momento le llamo luego'), t('agent', 'de acuerdo adiós')]],
     ['German', [t('agent', 'Guten Tag, Sie sprechen mit Jonas, wie kann ich helfen?'), t('customer', 'hallo es geht um die bestellung oh moment entschuldigung ich rufe später zurück'), t('agent', 'kein problem tschüss')]],
+    ['German, "ich melde mich"', [t('agent', 'Guten Tag, wie kann ich helfen?'), t('customer', 'hallo wegen der rechnung oh entschuldigung ich melde mich später')], ],
   ] as const)('is skipped with its own reason (%s)', (_name, turns) => {
     expect(skipped([...turns])).toMatchObject({ ok: false, reason: 'greeting_and_hang_up' });
   });

@@ -15,6 +15,8 @@ const CUES = [
   /\bnúmero\s+equivocado\b|\bme\s+tengo\s+que\s+ir\b|\bno\s+(?:le|te|lo)\s+(?:oigo|escucho)\b|\bme\s+(?:oye|escucha)\b|\bhay\s+alguien\b|\bse\s+corta\b|\bolvídelo\b/g,
   /\bich\s+rufe?\s+(?:sie\s+|dich\s+|ihnen\s+)?(?:später\s+|spaeter\s+|nochmal\s+|gleich\s+|morgen\s+)?(?:zurück|zurueck|wieder\s+an|nochmal\s+an|an)\b/g,
   /\bmoment\s+mal\b|\beinen\s+moment\b|\bfalsch\s+verbunden\b|\bich\s+muss\s+(?:jetzt\s+)?(?:los|weg|auflegen)\b/g,
+  /\bich\s+melde\s+mich\s+(?:später|spaeter|nochmal|wieder|gleich|morgen)\b|\bwarten\s+sie\b/g,
+  /\bi'?ll\s+get\s+back\s+to\s+you\b|\b(?:le|te)\s+(?:escribo|contacto)\s+(?:luego|después|más\s+tarde)\b/g,
   /\bhören\s+sie\s+mich\b|\bhörst\s+du\s+mich\b|\bist\s+da\s+jemand\b|\bvergessen\s+sie\s+es\b/g,
 ];
 

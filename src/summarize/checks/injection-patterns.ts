@@ -19,8 +19,10 @@ const ADDRESS: RegExp[] = [
   /(?:^|[\s.!?])(?:system|assistant|developer)\s*:/iu,
   /\byou\s+are\s+(?:now|no\s+longer)\s+(?:a|an|in|the|my|no|acting|dan|free)\b/iu,
   /\b(?:pretend|act)\s+(?:to\s+be|you\s+are|as\s+if\s+you)\b/iu,
-  /\b(?:attention|note\s+to|dear|hey|hello)\s+(?:the\s+)?(?:ai|llm|gpt|chatgpt|assistant|language\s+model|summari[sz]er|bot\s+reading\s+this)\b/iu,
-  /\b(?:as\s+an\s+ai|as\s+a\s+language\s+model)\b/iu,
+  // "Hey AI, where is my ride?" is a customer talking to a chatbot, not to the summarizer: only forms that address a
+  // model reading the text count.
+  /\b(?:attention|note\s+to|dear)\s+(?:the\s+)?(?:ai|llm|gpt|chatgpt|assistant|language\s+model|summari[sz]er)\b/iu,
+  /\b(?:to\s+the|any)\s+(?:ai|llm|language\s+model|summari[sz]er)\s+(?:reading|processing|summari[sz]ing)\b/iu,
   /\b(?:anulaci[oó]n|anular)\s+(?:del\s+)?sistema\b/iu,
   /\b(?:modo\s+(?:desarrollador|administrador|dios))\b/iu,
   /\b(?:nuevas\s+instrucciones|instrucciones\s+nuevas)\s*:/iu,

@@ -42,6 +42,8 @@ describe('scanInjections', () => {
     'die anweisungen im handbuch sagten ich soll den router neu starten',
     'please write it down exactly as I said, the order is ORD-1234',
     'the system is down again and the rules of the promotion are unclear',
+    'Hey AI can you tell me the status of my ride?',
+    'Maybe I should apply for a job as an AI Assistant!',
   ])('does not flag an ordinary sentence: %s', (text) => {
     expect(scanInjections(conversation(text)).passages).toEqual([]);
   });
