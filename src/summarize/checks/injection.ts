@@ -42,12 +42,18 @@ export interface InjectionRecord {
   kinds: InjectionKind[];
 }
 
+/** Words before a trigger in its sentence that still count as part of the passage. */
+const MAX_LEAD_IN = 4;
+
 const wordsOf = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
 /** The span a trigger covers: its sentence (a demand: through its demanded text; a comment: itself). */
 function spanOf(text: string, t: Trigger): { start: number; end: number } {
   if (t.kind === 'html_comment') return { start: t.index, end: t.end };
-  const start = sentenceStart(text, t.index);
+  // A few words of lead-in ("ok so please") belong to the passage; a longer run before the trigger is the customer's
+  // own words (speech has no full stops to end them), which stay outside the fence and in the extractive summary.
+  const sentence = sentenceStart(text, t.index);
+  const start = text.slice(sentence, t.index).trim().split(/\s+/).filter(Boolean).length > MAX_LEAD_IN ? t.index : sentence;
   let from = t.end;
   if (t.payloadAt !== undefined) {
     const payload = payloadAt(text, t.payloadAt);
