@@ -130,6 +130,18 @@ export const TaskErrorSchema = z.object({
 });
 export type TaskError = z.infer<typeof TaskErrorSchema>;
 
+/**
+ * Passages of customer text that addressed the model (prompt injection) and what became of them: how many, their
+ * kinds (override, demand, identifiers, html_comment), and how many model answers were rejected for obeying them.
+ * Never the passage text.
+ */
+export const InjectionFlagsSchema = z.object({
+  passages: z.number().int().positive(),
+  kinds: z.array(z.string()),
+  rejected_answers: z.number().int().nonnegative(),
+});
+export type InjectionFlags = z.infer<typeof InjectionFlagsSchema>;
+
 /** A validated, scored summary as stored and served. `schema_version` lets readers migrate older records. */
 export const SummaryRecordSchema = StoredFieldsSchema.extend({
   schema_version: z.literal(2),
@@ -161,6 +173,8 @@ export const SummaryRecordSchema = StoredFieldsSchema.extend({
   fallback: z.literal('extractive').optional(),
   /** Why the LLM's answer was not used (with `fallback`). */
   fallback_reason: TaskErrorSchema.optional(),
+  /** Set when the transcript held passages addressing the model (fenced as untrusted, checked in the answer). */
+  injection: InjectionFlagsSchema.optional(),
 });
 export type SummaryRecord = z.infer<typeof SummaryRecordSchema>;
 

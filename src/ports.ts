@@ -3,6 +3,7 @@
 import type {
   ConversationId,
   ConversationInfo,
+  InjectionFlags,
   SummaryFields,
   SummaryRecord,
   TaskError,
@@ -111,6 +112,8 @@ export interface GeneratedSummary {
   /** Set when the transcript was condensed in chunks first. */
   chunks?: number | undefined;
   ungrounded?: string[] | undefined;
+  /** Passages of customer text that addressed the model, and answers rejected for obeying them (never text). */
+  injection?: InjectionFlags | undefined;
 }
 
 /** Per-conversation inputs of one summary. */

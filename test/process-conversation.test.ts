@@ -50,7 +50,7 @@ describe('processConversation with wrap-up codes', () => {
       schema_version: 2,
       wrapup_code: { id: 'c1', name: 'Refund issued' },
       route: { queue_id: 'q-billing', media_type: 'voice', language: 'en-US' },
-      template: { id: 'default', version: '2.1.0' },
+      template: { id: 'default', version: '2.2.0' },
       resolution: { status: expect.any(String), text: expect.any(String) },
     });
     expect(record).not.toHaveProperty('wrapup_code_id');

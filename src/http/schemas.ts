@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import {
   ConfidenceSchema,
   EntitySchema,
+  InjectionFlagsSchema,
   FollowUpSchema,
   SentimentSchema,
   StoredResolutionStatusSchema,
@@ -85,6 +86,10 @@ const SummaryFieldsSchema = z.object({
     .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
     .optional()
     .openapi({ description: "Why the LLM's answer was not used (with fallback)" }),
+  injection: InjectionFlagsSchema.optional().openapi({
+    description:
+      'Present when customer text addressed the model (prompt injection): passages found (fenced as untrusted in the prompt), their kinds, and answers rejected with INJECTION_IN_OUTPUT for obeying them; never the text',
+  }),
 });
 
 export const SummaryResponseSchema = SummaryFieldsSchema.extend({

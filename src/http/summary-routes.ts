@@ -110,6 +110,7 @@ function summaryFields(r: SummaryRecord, isStale: Stale) {
     ...(r.adjustments === undefined ? {} : { adjustments: r.adjustments }),
     ...(r.fallback === undefined ? {} : { fallback: r.fallback }),
     ...(r.fallback_reason === undefined ? {} : { fallback_reason: r.fallback_reason }),
+    ...(r.injection === undefined ? {} : { injection: r.injection }),
   };
 }
 

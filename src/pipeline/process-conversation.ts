@@ -164,5 +164,6 @@ function toRecord(
     ...(generated.ungrounded === undefined ? {} : { ungrounded: generated.ungrounded }),
     ...(generated.adjustments?.length ? { adjustments: generated.adjustments } : {}),
     ...(generated.fallback ? { fallback: generated.fallback.kind, fallback_reason: generated.fallback.reason } : {}),
+    ...(generated.injection ? { injection: generated.injection } : {}),
   };
 }

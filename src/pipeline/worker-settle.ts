@@ -61,7 +61,7 @@ async function recordFailure(deps: SettleDeps, task: TaskRecord, err: unknown, r
   const { taskError, details } = taskErrorOf(error);
   if (error.code === 'CONTENT_TOO_SHORT') {
     const skipped = await deps.queue.skip(task.task_id, taskError);
-    log.info({ code: error.code }, 'task skipped: nothing to summarize');
+    log.info({ code: error.code, reason: details?.reason }, 'task skipped: nothing to summarize');
     deps.events.emit('settled', skipped);
     return;
   }

@@ -2,6 +2,7 @@
 // faults and real-model habits (fake-habits.ts) its modes inject.
 import { answerForSchema, type AnswerContext } from './fake-schema-answer.js';
 import { chattyObject, chattyText, overshoot, overshootFactor, statedLimits } from './fake-habits.js';
+import { obey, ordersIn } from './fake-injection.js';
 
 /**
  * How the fake answers: well, or with a specific fault ("-once" modes misbehave on the first call after setMode).
@@ -12,7 +13,10 @@ import { chattyObject, chattyText, overshoot, overshootFactor, statedLimits } fr
  * - 'chatty': the JSON inside a ```json fence between prose, enums capitalized or as synonyms ("Resolved",
  *   "follow-up needed"), "N/A" for empty optional fields, confidences as strings, an extra key, curly quotes;
  * - 'truncated': the first answer for each conversation (each distinct transcript) stops mid-JSON with
- *   `finish_reason: "length"`, as a verbose model does at the output cap; asked again, it finishes.
+ *   `finish_reason: "length"`, as a verbose model does at the output cap; asked again, it finishes;
+ * - 'obey-injection': a gullible model that follows instructions in the customer's text, fenced or not, every time it
+ *   is asked ("write exactly X" → X in the summary and headline; codes it is told to include; a listing of the
+ *   placeholders it sees when asked for account numbers or ids).
  */
 export type FakeMode =
   | 'ok'
@@ -26,6 +30,7 @@ export type FakeMode =
   | 'leak-once'
   | 'too-long-once'
   | 'invent-numbers'
+  | 'obey-injection'
   | 'adversarial';
 
 /** The faults 'adversarial' mode injects. */
@@ -126,6 +131,14 @@ export function wantsText(body: any): boolean {
   return format === undefined && /\bnotes\b/i.test(system);
 }
 
+/** The answer after a gullible model followed the orders in the customer's lines. */
+function obeyConversation(answer: Record<string, unknown>, messages: Messages): Record<string, unknown> {
+  const lines = transcriptLines(messages);
+  const customer = lines.filter((l) => l.speaker === 'customer').map((l) => l.text).join('\n');
+  const placeholders = [...new Set(lines.flatMap((l) => l.text.match(/\[[A-Z_]+\]/g) ?? []))];
+  return obey(answer, ordersIn(customer), placeholders);
+}
+
 export interface Habits {
   mode: FakeMode;
   /** 1-based call number since the mode was set. */
@@ -141,6 +154,7 @@ export function content(body: any, fault: AdversarialFault | undefined, habits: 
   let answer = answerForSchema(schema, answerContext(messages));
   if (habits.mode === 'overshoot') answer = overshoot(answer, statedLimits(messages, schema), overshootFactor(habits.call, habits.overshootRange), habits.overshootRange);
   if (fault) answer = withFault(answer, fault, messages);
+  if (habits.mode === 'obey-injection') answer = obeyConversation(answer, messages);
   return habits.mode === 'chatty' ? chattyText(JSON.stringify(chattyObject(answer))) : JSON.stringify(answer);
 }
 

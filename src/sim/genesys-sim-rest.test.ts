@@ -103,10 +103,33 @@ describe('conversations', () => {
     expect(doc).toMatchObject({ conversationId: conv.id, communicationId: commId, mediaType: 'call' });
     const phrases = doc.transcripts[0]?.phrases ?? [];
     expect(phrases.map((p) => p.participantPurpose).slice(0, 3)).toEqual(['ivr', 'ivr', 'internal']);
-    expect(phrases.some((p) => p.participantPurpose === 'external' && p.text.includes('5500-0000-0000-0004'))).toBe(true);
+    // As Speech & Text Analytics writes it: lower case, no punctuation, the card number spoken.
+    const card = conv.scenario.pii.find((p) => p.type === 'card')?.value ?? '';
+    expect(card).toMatch(/^five five (?:oh|zero)/);
+    expect(phrases.some((p) => p.participantPurpose === 'external' && p.text.includes(card))).toBe(true);
+    expect(phrases.every((p) => p.text === p.text.toLowerCase() && !/[.,?!:;]/.test(p.text))).toBe(true);
     expect(phrases.every((p, i) => i === 0 || p.startTimeMs > (phrases[i - 1]?.startTimeMs ?? 0))).toBe(true);
     await new Promise((r) => setTimeout(r, 350));
     expect((await fetch(url ?? '')).status).toBe(403);
+  });
+
+  it('serves the written text of a voice scenario when ASR is off (per simulator or per conversation)', async () => {
+    const { sim, client } = await setup({ asrVoice: false });
+    const sta = new platformClient.SpeechTextAnalyticsApi(client);
+    const phrasesOf = async (conv: { id: string }): Promise<string[]> => {
+      const rest = await new platformClient.ConversationsApi(client).getConversation(conv.id);
+      const commId = rest.participants.find((p) => p.purpose === 'customer')?.calls?.[0]?.id ?? '';
+      const { url } = await sta.getSpeechandtextanalyticsConversationCommunicationTranscripturl(conv.id, commId);
+      const doc = (await (await fetch(url ?? '')).json()) as { transcripts: Array<{ phrases: Array<{ text: string }> }> };
+      return (doc.transcripts[0]?.phrases ?? []).map((p) => p.text);
+    };
+    const literal = sim.startConversation({ scenario: 'voice-card-replacement' });
+    sim.endConversation(literal.id);
+    expect(await phrasesOf(literal)).toContain('I have a photo of it, it is 5500-0000-0000-0004.');
+    expect(literal.scenario.pii.find((p) => p.type === 'card')?.value).toBe('5500-0000-0000-0004');
+    const spoken = sim.startConversation({ scenario: 'voice-card-replacement', asr: true });
+    sim.endConversation(spoken.id);
+    expect(await phrasesOf(spoken)).toContain(`i have a photo of it it is ${spoken.scenario.pii.find((p) => p.type === 'card')?.value}`);
   });
 
   it('keeps the transcript 404 for transcriptDelayMs after the end', async () => {

@@ -66,7 +66,7 @@ export async function startGenesysSim(options: SimOptions = {}): Promise<Genesys
   const channels: ChannelStore = createChannelStore({ channelTtlMs: options.channelTtlMs ?? 86_400_000, rng, now, queueIds: new Set(queues.map((q) => q.id)), onRemove: (c) => hub.closeChannelSocket(c) });
   const sim: SimContext = {
     queues, records: new Map(), channels, baseUrl: () => baseUrl, rng, now, organizationId: ORGANIZATION_ID,
-    nullFields: options.nullFields ?? false, endTimeAfterAcw: options.endTimeAfterAcw ?? false,
+    nullFields: options.nullFields ?? false, endTimeAfterAcw: options.endTimeAfterAcw ?? false, asrVoice: options.asrVoice ?? true,
     transcriptDelayMs: options.transcriptDelayMs ?? 0, transcriptUrlTtlMs: options.transcriptUrlTtlMs ?? 600_000, transcriptUrls: new Map(),
   };
   const faultState: FaultState = { rateLimit: { remaining: 0, retryAfterSeconds: 1 }, fail: { remaining: 0, status: 503, pathPrefix: undefined }, tokenDownUntilMs: 0 };

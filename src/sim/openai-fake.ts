@@ -77,7 +77,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
 
   /** The fault for the `n`-th call (1-based) since the mode was set. */
   function faultFor(n: number): AdversarialFault | undefined {
-    if (mode === 'ok' || mode === 'fail-500' || mode === 'overshoot' || mode === 'chatty' || mode === 'truncated') return undefined;
+    if (mode === 'ok' || mode === 'fail-500' || mode === 'overshoot' || mode === 'chatty' || mode === 'truncated' || mode === 'obey-injection') return undefined;
     if (mode === 'adversarial') return cycle[(n - 1) % cycle.length];
     if (mode.endsWith('-once') && n > 1) return undefined;
     return mode === 'leak-once' ? 'leak-pii' : mode === 'too-long-once' ? 'too-long' : mode;

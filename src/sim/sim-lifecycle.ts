@@ -1,4 +1,5 @@
 // Conversation lifecycle: creates records, moves them through phases and publishes queue snapshots and detail events.
+import { spokenScenario } from './sim-asr.js';
 import { conversationEndMs, queueSnapshot } from './sim-conversations.js';
 import type { SimRandom } from './sim-random.js';
 import type { SimContext } from './sim-routes.js';
@@ -81,7 +82,8 @@ export function createLifecycle(deps: LifecycleDeps) {
   }
 
   function start(opts: StartConversationOptions = {}): SimConversation {
-    const scenario = resolveScenario(opts.scenario);
+    const chosen = resolveScenario(opts.scenario);
+    const scenario = (opts.asr ?? sim.asrVoice) ? spokenScenario(chosen) : chosen;
     const queue = opts.queueId ? sim.queues.find((q) => q.id === opts.queueId) : sim.queues[0];
     if (!queue) throw new Error(`Unknown queue: ${opts.queueId ?? '(none configured)'}`);
     const startMs = opts.startTime ? opts.startTime.getTime() : sim.now() - scriptedDurationMs(scenario, sim.rng) - 2500;

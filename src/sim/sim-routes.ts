@@ -41,6 +41,8 @@ export interface SimContext {
   nullFields: boolean;
   /** REST endTime / analytics conversationEnd wait for the agent's wrap-up (SimOptions.endTimeAfterAcw). */
   endTimeAfterAcw: boolean;
+  /** Voice transcripts in ASR form (SimOptions.asrVoice). */
+  asrVoice: boolean;
   /** Pre-signed transcript URL token → what it serves and until when. */
   transcriptUrls: Map<string, { conversationId: string; communicationId: string; expiresMs: number }>;
 }

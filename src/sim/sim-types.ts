@@ -72,6 +72,11 @@ export interface SimOptions {
   endTimeAfterAcw?: boolean;
   /** Time between the agent leaving and applying the wrap-up (ACW), after endConversation. @default 0 */
   wrapupDelayMs?: number;
+  /**
+   * Voice transcripts as Speech & Text Analytics writes them: lower case, no punctuation, numbers, dates, amounts and
+   * e-mail addresses spoken (src/sim/asr.ts). false serves each scenario's written text as it is. @default true
+   */
+  asrVoice?: boolean;
   /** Seed of the deterministic id/timing generator. @default 1 */
   seed?: number;
   logger?: Logger;
@@ -82,6 +87,10 @@ export interface SimConversation {
   id: string;
   queueId: string;
   mediaType: 'voice' | 'message' | 'email';
+  /**
+   * The scenario as played: for voice with ASR on, its turns and planted `pii` values in the spoken form the
+   * transcript carries ("four one one one …"), so a check for planted values looks for what was actually served.
+   */
   scenario: Scenario;
   startTime: string;
   endTime: string | null;
@@ -95,6 +104,8 @@ export interface StartConversationOptions {
   queueId?: string;
   /** Conversation start. @default now minus the scripted duration (so every turn lies in the past) */
   startTime?: Date;
+  /** Voice only: transcribe as ASR text (see SimOptions.asrVoice). @default the simulator's asrVoice */
+  asr?: boolean;
 }
 
 export interface PlayConversationOptions extends StartConversationOptions {

@@ -80,7 +80,7 @@ describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
       model: 'gpt-4o-mini',
       repaired: false,
       wrapup_code: CODES[0],
-      template: { id: 'default', version: '2.1.0' },
+      template: { id: 'default', version: '2.2.0' },
       route: { queue_id: 'q-1', media_type: 'voice', language: 'en' },
       usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 },
     });

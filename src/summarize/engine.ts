@@ -4,7 +4,7 @@ import type { SummaryFields, TaskError, TokenUsage, Transcript, Turn, WrapupCode
 import type { GeneratedSummary, GenerateOptions, SummaryEngine } from '../ports.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { assessContent } from './checks/index.js';
+import { assessContent, fenceInjections, injectionRecord, scanInjections, withoutInjections, type InjectionScan } from './checks/index.js';
 import { costUsd, createLlmClient, issuesError, type LlmClient, type LlmOptions, type ModelTable, summarizeWithLlm, type Timed } from './llm/index.js';
 import { EXTRACTIVE_MODEL, extractiveSummarize } from './extractive/index.js';
 import { groundedness } from './checks/index.js';
@@ -66,7 +66,7 @@ function requireContent(turns: readonly Turn[]): void {
 }
 
 /** Failures of the model's answer (not of the request): the extractive summary can stand in for them. */
-const ANSWER_FAILURES = new Set(['SCHEMA_INVALID', 'TOO_LONG', 'PII_IN_OUTPUT', 'TRANSCRIPT_TOO_LONG']);
+const ANSWER_FAILURES = new Set(['SCHEMA_INVALID', 'TOO_LONG', 'PII_IN_OUTPUT', 'INJECTION_IN_OUTPUT', 'TRANSCRIPT_TOO_LONG']);
 
 /**
  * Why the LLM failed for good, when the extractive summary may stand in: an unusable answer, a request the endpoint
@@ -116,11 +116,15 @@ interface Written {
   usage?: TokenUsage | undefined;
   chunks?: number | undefined;
   fallback?: GeneratedSummary['fallback'];
+  /** Answers rejected for carrying out an injected instruction. */
+  injectionRejections?: number | undefined;
 }
 
 interface WriteInput {
   transcript: Transcript;
   turns: Turn[];
+  /** Passages of customer text that address the model (fenced for the LLM, left out of the extractive summary). */
+  injection: InjectionScan;
   template: Awaited<ReturnType<typeof loadTemplate>>;
   language: string;
   maxLength: number;
@@ -131,8 +135,9 @@ interface WriteInput {
 
 /** The extractive summary, validated like any answer; it too must pass or nothing is served. */
 async function extractiveFields(parts: EngineParts, input: WriteInput): Promise<SummaryFields> {
-  const { turns, maxLength, language, codes, timed } = input;
+  const { maxLength, language, codes, timed } = input;
   const { piiAllow } = parts;
+  const turns = withoutInjections(input.turns, input.injection);
   const fields = await timed('extractive', () => extractive(turns, maxLength, language, codes, piiAllow));
   const issues = await timed('validate', () => validateSummary(fields, { maxLength, allowedWrapupCodes: codes, piiAllow }));
   if (issues.length > 0) throw issuesError(issues, 1);
@@ -143,17 +148,26 @@ async function extractiveFields(parts: EngineParts, input: WriteInput): Promise<
 async function write(parts: EngineParts, input: WriteInput): Promise<Written> {
   const { llm, options, piiAllow } = parts;
   if (!llm) return { fields: await extractiveFields(parts, input), repaired: false, adjustments: [] };
-  const { transcript, turns, template, language, maxLength, codes, opts, timed } = input;
+  const { transcript, template, language, maxLength, codes, opts, timed, injection } = input;
+  const turns = fenceInjections(input.turns, injection);
   try {
     return await summarizeWithLlm({
       llm: llm.client, models: options.models, template, mapTemplate: llm.mapTemplate, transcript, turns, language, maxLength, codes, piiAllow,
-      maxRepairs: options.maxRepairs ?? 1, timed, signal: opts.signal,
+      injection: injection.guard, maxRepairs: options.maxRepairs ?? 1, timed, signal: opts.signal,
     });
   } catch (err) {
     const reason = (options.fallback ?? 'extractive') === 'extractive' ? fallbackReasonOf(err, opts.lastChance === true) : undefined;
     if (!reason || opts.signal?.aborted) throw err;
     parts.logger.warn({ conversationId: transcript.conversationId, code: reason.code, details: reason.details }, 'LLM failed for good; serving the extractive summary');
-    return { fields: await extractiveFields(parts, input), repaired: false, adjustments: [], usage: usageOf(err), fallback: { kind: 'extractive', reason } };
+    const rejections = Number(isAppError(err) ? (err.details?.injection_rejections ?? 0) : 0);
+    return {
+      fields: await extractiveFields(parts, input),
+      repaired: false,
+      adjustments: [],
+      usage: usageOf(err),
+      fallback: { kind: 'extractive', reason },
+      injectionRejections: rejections,
+    };
   }
 }
 
@@ -166,7 +180,9 @@ async function assemble(parts: EngineParts, input: WriteInput, written: Written,
   const wrapupCode = codes.find((c) => c.id === fields.wrapup_code_id) ?? null;
   const writer = fallback ? EXTRACTIVE_MODEL : parts.model;
   const cost = usage ? costUsd(parts.model, usage, parts.options.models) : undefined;
-  parts.logger.info({ conversationId: transcript.conversationId, model: writer, template: template.id, repaired, adjustments, fallback: fallback?.reason.code, chunks, quality: quality.score, stages }, 'summary generated');
+  const found = injectionRecord(input.injection);
+  const injection = found ? { ...found, rejected_answers: written.injectionRejections ?? 0 } : undefined;
+  parts.logger.info({ conversationId: transcript.conversationId, model: writer, template: template.id, repaired, adjustments, fallback: fallback?.reason.code, chunks, injection, quality: quality.score, stages }, 'summary generated');
   return {
     fields,
     wrapup_code: wrapupCode ? { id: wrapupCode.id, name: wrapupCode.name } : null,
@@ -185,6 +201,7 @@ async function assemble(parts: EngineParts, input: WriteInput, written: Written,
     ...(grounding.ungrounded.length > 0 ? { ungrounded: grounding.ungrounded } : {}),
     ...(adjustments.length > 0 ? { adjustments } : {}),
     ...(fallback ? { fallback } : {}),
+    ...(injection ? { injection } : {}),
   };
 }
 
@@ -194,7 +211,8 @@ async function generate(parts: EngineParts, transcript: Transcript, opts: Genera
   const template = parts.router.resolve({ queueId: opts.queueId, mediaType: transcript.mediaType, language });
   const { turns, counts } = await timed('redact', () => redactTurns(transcript.turns, { allow: parts.piiAllow, voice: transcript.mediaType === 'voice' }));
   requireContent(turns);
-  const input: WriteInput = { transcript, turns, template, language, maxLength: opts.maxLength, codes: opts.allowedWrapupCodes ?? [], opts, timed };
+  const injection = scanInjections(turns);
+  const input: WriteInput = { transcript, turns, injection, template, language, maxLength: opts.maxLength, codes: opts.allowedWrapupCodes ?? [], opts, timed };
   const written = await write(parts, input);
   return assemble(parts, input, written, counts as Record<string, number>, stages);
 }
@@ -202,7 +220,7 @@ async function generate(parts: EngineParts, transcript: Transcript, opts: Genera
 /**
  * Creates the summarizer. Loads and validates the routing table and every prompt template now (fails fast with
  * AppError CONFIG_INVALID). generate() throws AppError LLM_UNAVAILABLE (retryable per cause), SCHEMA_INVALID,
- * TOO_LONG, PII_IN_OUTPUT, or CONTENT_TOO_SHORT; error text is never returned as a summary.
+ * TOO_LONG, PII_IN_OUTPUT, INJECTION_IN_OUTPUT, or CONTENT_TOO_SHORT; error text is never returned as a summary.
  */
 export async function createSummaryEngine(options: SummaryEngineOptions): Promise<SummaryEngine> {
   const router = await loadTemplateRouter(options.promptsDir, options.templateId);

@@ -68,8 +68,7 @@ describe('held-out half, end to end through the service', () => {
     expect(kept / n).toBeGreaterThanOrEqual(TARGETS.lookalikesKept);
   });
 
-  // Flip to it(...) when a greeting-and-hang-up call is skipped without an LLM call.
-  it.fails('skips hang-up calls without an LLM call', () => {
+  it('skips hang-up calls without an LLM call', () => {
     const skips = outcomes.filter((o) => o.expect === 'skip');
     expect(skips.map((o) => `${o.id}: ${o.status}, ${o.llmCalls} call(s)`)).toEqual(skips.map((o) => `${o.id}: skipped, 0 call(s)`));
   });

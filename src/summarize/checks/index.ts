@@ -7,3 +7,4 @@ export { scoreSummary } from './quality.js';
 export { quotableAnswer, stringFields, validateAnswer, validateSummary, type ValidationIssue } from './validate.js';
 export { shortenAtSentence } from './output-limits.js';
 export { adjustmentPenalty } from './quality.js';
+export { fenceInjections, injectionRecord, scanInjections, withoutInjections, FENCE_OPEN, FENCE_CLOSE, type InjectionGuard, type InjectionRecord, type InjectionScan } from './injection.js';

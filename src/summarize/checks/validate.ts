@@ -4,20 +4,24 @@ import type { SummaryFields, WrapupCode } from '../../domain.js';
 import { FIELD_LIMITS } from './output-limits.js';
 import { parseSummaryContent, type FormRepair } from './output-schema.js';
 import { findOutputPii, redactText } from '../redact/index.js';
+import type { InjectionGuard } from './injection.js';
+import { injectionIssues, type InjectionFinding } from './injection-output.js';
 
-export type ValidationCode = 'SCHEMA_INVALID' | 'TOO_LONG' | 'PII_IN_OUTPUT';
+export type ValidationCode = 'SCHEMA_INVALID' | 'TOO_LONG' | 'PII_IN_OUTPUT' | 'INJECTION_IN_OUTPUT';
 
 /**
  * The figures of one failed check, safe to store and log: field names, lengths and limits, schema paths, PII types —
  * never the text.
  */
 export interface IssueDetails {
-  check: 'length' | 'schema' | 'pii';
+  check: 'length' | 'schema' | 'pii' | 'injection';
   field?: string;
   length?: number;
   limit?: number;
   paths?: string[];
   types?: string[];
+  /** What carried out an injected instruction (payload, passage, identifier, listing). */
+  findings?: InjectionFinding[];
 }
 
 /** One problem with a model answer, safe to log and to send back to the model. */
@@ -33,10 +37,12 @@ export interface ValidateOptions {
   allowedWrapupCodes?: readonly WrapupCode[] | undefined;
   /** PII allow patterns (config/pii.json): order and reference ids that look like phone or card numbers. @default [] */
   piiAllow?: readonly RegExp[] | undefined;
+  /** What injected passages in the transcript asked for (checks/injection.ts); absent → no injection check. */
+  injection?: InjectionGuard | undefined;
 }
 
 const BCP47 = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
-const ORDER = { TOO_LONG: 0, SCHEMA_INVALID: 1, PII_IN_OUTPUT: 2 } as const;
+const ORDER = { TOO_LONG: 0, SCHEMA_INVALID: 1, PII_IN_OUTPUT: 2, INJECTION_IN_OUTPUT: 3 } as const;
 
 /** Every string the model wrote, with a field path for messages. */
 export function stringFields(f: SummaryFields): Array<[string, string]> {
@@ -119,13 +125,14 @@ function shapeIssues(f: SummaryFields, allowed: readonly WrapupCode[]): Validati
 
 /**
  * Checks parsed fields against the contract. Placeholders such as [CARD] are allowed.
- * @returns every problem found, most important first (TOO_LONG, then SCHEMA_INVALID, then PII_IN_OUTPUT); empty = valid
+ * @returns every problem found, most important first (TOO_LONG, SCHEMA_INVALID, PII_IN_OUTPUT, then INJECTION_IN_OUTPUT); empty = valid
  */
 export function validateSummary(fields: SummaryFields, options: ValidateOptions): ValidationIssue[] {
   const issues = [
     ...lengthIssues(fields, options.maxLength),
     ...shapeIssues(fields, options.allowedWrapupCodes ?? []),
     ...piiIssues(fields, options.piiAllow),
+    ...injectionIssues(stringFields(fields), options.injection),
   ];
   return issues.sort((a, b) => ORDER[a.code] - ORDER[b.code]);
 }

@@ -4,7 +4,7 @@ import type { SummaryFields, TokenUsage, Transcript, Turn, WrapupCode } from '..
 import type { ChatMessage, LlmClient } from './llm-client.js';
 import { condenseTranscript } from './map-reduce.js';
 import { askWithRepair, type Adjustment, type Timed } from './llm-ask.js';
-import { promptTargets } from '../checks/index.js';
+import { promptTargets, type InjectionGuard } from '../checks/index.js';
 import { summaryResponseFormat } from '../checks/index.js';
 import { addUsage } from './pricing.js';
 import { renderPrompt, type PromptTemplate } from '../prompts/index.js';
@@ -19,8 +19,10 @@ export interface LlmPathInput {
   /** The chunk-map template for transcripts over the model's input budget. */
   mapTemplate: PromptTemplate;
   transcript: Transcript;
-  /** Redacted turns: nothing else is ever sent. */
+  /** Redacted turns, injected passages fenced: nothing else is ever sent. */
   turns: Turn[];
+  /** What injected passages asked for, to check each answer against. */
+  injection?: InjectionGuard | undefined;
   language: string;
   maxLength: number;
   codes: readonly WrapupCode[];
@@ -38,6 +40,8 @@ export interface LlmPathResult {
   usage: TokenUsage | undefined;
   /** Set when the transcript was condensed in more than one chunk. */
   chunks: number | undefined;
+  /** Answers rejected for carrying out an injected instruction. */
+  injectionRejections: number;
 }
 
 /** "id = name" lines for the `{{wrapup_codes}}` placeholder. */
@@ -84,6 +88,7 @@ export async function summarizeWithLlm(input: LlmPathInput): Promise<LlmPathResu
     maxLength,
     allowedWrapupCodes: input.codes,
     piiAllow: input.piiAllow,
+    injection: input.injection,
     maxRepairs: input.maxRepairs,
     format: summaryResponseFormat(input.codes, maxLength),
     timed,
@@ -94,5 +99,12 @@ export async function summarizeWithLlm(input: LlmPathInput): Promise<LlmPathResu
   });
   const chunked = condensed.chunks > 1;
   const usage = chunked || condensed.usage.total_tokens > 0 ? addUsage(condensed.usage, asked.usage) : asked.usage;
-  return { fields: asked.fields, repaired: asked.repaired, adjustments: asked.adjustments, usage, chunks: chunked ? condensed.chunks : undefined };
+  return {
+    fields: asked.fields,
+    repaired: asked.repaired,
+    adjustments: asked.adjustments,
+    usage,
+    chunks: chunked ? condensed.chunks : undefined,
+    injectionRejections: asked.injectionRejections,
+  };
 }
