@@ -10,7 +10,6 @@ import type { Scenario } from '../src/sim/sim-types.js';
 import { startWrapup, type Wrapup } from '../src/app.js';
 import { silentLogger } from '../src/logger.js';
 import { isolateHome, testConfig, TEST_API_KEY, waitFor } from './helpers.js';
-import { SPOKEN_PII_GAP } from './support/spoken-pii.js';
 
 const WEBHOOK_TOKEN = 'profile-webhook-token-3c8e1a9f5d2b7064e1c9a3f7';
 const SCENARIOS = {
@@ -163,7 +162,7 @@ describe.each(PROFILES)('a model that is $name', (profile) => {
     expect(await leaked((m) => m !== 'voice')).toEqual([]);
   });
 
-  it.fails(`${SPOKEN_PII_GAP}never sends or serves the planted personal data of voice calls, as ASR writes it`, async () => {
+  it(`never sends or serves the planted personal data of voice calls, as ASR writes it`, async () => {
     expect(played.filter((p) => p.media === 'voice').flatMap((p) => p.conversation.scenario.pii).length).toBeGreaterThan(0);
     expect(await leaked((m) => m === 'voice')).toEqual([]);
   });
