@@ -195,7 +195,9 @@ export function noneMatchHits(header: string | undefined, etag: string): boolean
 function storedAnswer(c: Context, answer: CachedResponse): Response {
   const headers = { etag: answer.etag, 'cache-control': SUMMARY_CACHE_CONTROL };
   if (noneMatchHits(c.req.header('if-none-match'), answer.etag)) return new Response(null, { status: 304, headers });
-  return new Response(answer.body, { status: 200, headers: { ...headers, 'content-type': 'application/json' } });
+  // content-length set here so HEAD (Hono answers it from this response without the body) carries it too.
+  const length = String(answer.body.byteLength);
+  return new Response(answer.body, { status: 200, headers: { ...headers, 'content-type': 'application/json', 'content-length': length } });
 }
 
 /** Adds the summary routes (auth and body limits are applied by the app on /api/*). */
