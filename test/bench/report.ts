@@ -1,5 +1,6 @@
 // Markdown for RESULTS.md: the retrieval and pipeline tables, each figure beside its same-run baseline.
 import type { ProfileSummary } from './load/profile.js';
+import type { PipelineResult } from './pipeline.js';
 import type { Measured, RetrievalResult } from './retrieval.js';
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -37,4 +38,26 @@ export function profileTables(p: ProfileSummary): string {
   const table = (rows: ProfileSummary['functions'], head: string): string =>
     [`| ${head} | self ms | share of busy |`, '|---|---|---|', ...rows.map((x) => `| \`${x.name}\` | ${f0(x.ms)} | ${(x.share * 100).toFixed(1)} % |`)].join('\n');
   return `Busy ${f0(p.busyMs)} ms of ${f0(p.totalMs)} ms sampled.\n\n${table(p.places, 'where')}\n\n${table(p.functions, 'function')}`;
+}
+
+/** The pipeline tables: the 0-ms burst, the slow model against its ideal, and calls per summary by media type. */
+export function pipelineTables(r: PipelineResult): string {
+  const { fast, slow } = r;
+  const runs = [
+    '| run | conversations | wall s | summaries/s | CPU ms per summary (service process) | model calls | ideal s | efficiency |',
+    '|---|---|---|---|---|---|---|---|',
+    `| 0-ms model, burst, default concurrency | ${fast.conversations} | ${f1(fast.seconds)} | ${f1(fast.perSecond)} | ${f1(fast.cpuMsPerSummary)} | ${fast.modelCalls} | — | — |`,
+    `| 1 s model, concurrency ${slow.concurrency} | ${slow.conversations} | ${f1(slow.seconds)} | ${f1(slow.perSecond)} | ${f1(slow.cpuMsPerSummary)} | ${slow.modelCalls} | ${slow.idealSeconds} | ${(slow.efficiency * 100).toFixed(0)} % |`,
+  ].join('\n');
+  const media = [
+    '| media type | conversations | Genesys REST calls per summary | token requests per summary | calls per summary by path |',
+    '|---|---|---|---|---|',
+    ...r.media.map(
+      (m) =>
+        `| ${m.mediaType} | ${m.conversations} | ${m.restCalls.toFixed(2)} | ${m.tokenRequests.toFixed(3)} | ${Object.entries(m.byPath)
+          .map(([p, n]) => `\`${p}\` ${n.toFixed(2)}`)
+          .join('<br>')} |`,
+    ),
+  ].join('\n');
+  return `${runs}\n\n${media}`;
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { summarizeProfile } from './load/profile.js';
-import { profileTables, retrievalTable } from './report.js';
+import { benchPipeline } from './pipeline.js';
+import { pipelineTables, profileTables, retrievalTable } from './report.js';
 import { benchRetrieval } from './retrieval.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -65,6 +66,21 @@ async function retrieval(dir: string): Promise<void> {
   writeSection(quick ? 'Retrieval under load (--quick)' : 'Retrieval under load', body);
 }
 
+async function pipeline(dir: string): Promise<void> {
+  const quick = flags.quick;
+  const profileDir = flags.profile ? path.join(dir, 'pipeline-profile') : undefined;
+  if (profileDir) mkdirSync(profileDir);
+  const at = conditions();
+  const result = await benchPipeline({ dir, burst: quick ? 300 : 2000, concurrency: 16, slowConversations: quick ? 32 : 64, perMedia: quick ? 10 : 40, profileDir });
+  let body = `${at}. The service in its own process (compiled, production logger at info, SQLite store) against the Genesys simulator and the OpenAI fake (both in the bench process); conversations end in a burst on the notification socket; "wall s" runs from the first end to the last summary stored.\n\n${pipelineTables(result)}\n`;
+  if (profileDir) {
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) body += `\n### CPU profile of the service during the 0-ms burst and the media-type runs\n\n${profileTables(summarizeProfile(path.join(profileDir, file)))}\n`;
+  }
+  process.stdout.write(`${body}\n`);
+  writeSection(quick ? 'Pipeline (--quick)' : 'Pipeline', body);
+}
+
 async function main(): Promise<void> {
   // The service runs compiled, as in production (test/bench/load/serve-wrapup.mjs imports dist/).
   execFileSync(process.execPath, [path.join(HERE, '../../node_modules/typescript/bin/tsc'), '-p', path.join(HERE, '../../tsconfig.json')], { stdio: 'inherit' });
@@ -72,6 +88,7 @@ async function main(): Promise<void> {
   process.env.HOME = dir;
   try {
     if (!flags.only || flags.only === 'retrieval') await retrieval(dir);
+    if (!flags.only || flags.only === 'pipeline') await pipeline(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -42,6 +42,11 @@ function counterFor(encoding: 'o200k_base' | 'cl100k_base'): Counter {
   return (counters[encoding] ??= (load(`gpt-tokenizer/encoding/${encoding}`) as { countTokens: Counter }).countTokens);
 }
 
+/** Loads the model's encoding now (an LLM client is made at start): the first summary does not pay for it. */
+export function preloadTokenizer(model: string): void {
+  counterFor(encodingFor(model));
+}
+
 /**
  * Tokens `text` takes for `model`. Exact for OpenAI models; for other models (Llama, Mistral, Qwen served through
  * an OpenAI-compatible endpoint) cl100k_base is an approximation — their own tokenizers usually count within

@@ -12,6 +12,8 @@ export interface ServerChild {
   pid: number;
   /** CPU time (user + system, µs) and RSS (bytes) of the child now. */
   usage(): Promise<{ cpuUs: number; rss: number }>;
+  /** Sends a message that has no reply. */
+  send(message: object): void;
   /** Sends a message and resolves with the first reply of `replyType`. */
   ask<T>(message: object, replyType: string): Promise<T>;
   /** Asks the child to stop and waits for it to exit (a CPU profile is written then). */
@@ -50,6 +52,7 @@ export async function startServerChild(script: string, args: string[], cpuProfDi
   return {
     url: ready.url,
     pid: child.pid!,
+    send: (message) => void child.send(message),
     usage: () => ask<{ cpuUs: number; rss: number }>({ type: 'usage' }, 'usage'),
     ask,
     async stop() {

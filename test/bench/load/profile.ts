@@ -25,7 +25,8 @@ function placeOf(url: string, fn: string): string {
   if (fn === '(program)' || fn === '(idle)') return fn;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
   if (pkg) return pkg;
-  if (url.includes('/src/')) return `src/${url.split('/src/')[1]!.split('/')[0]}`;
+  const ours = /\/(src|dist)\/([^/]+)/.exec(url);
+  if (ours) return `src/${ours[2]!.replace(/\.[jt]s$/, '')}`;
   if (url.startsWith('node:') || url === '') return 'node internals';
   return 'other';
 }
@@ -54,7 +55,7 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
       idle += us;
       return;
     }
-    const file = url.replace(/^.*node_modules\//, '').replace(/^.*\/(src|test)\//, '$1/');
+    const file = url.replace(/^.*node_modules\//, '').replace(/^.*\/(src|dist)\//, 'src/').replace(/^.*\/test\//, 'test/');
     const name = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
     fns.set(name, (fns.get(name) ?? 0) + us);
     const place = placeOf(url, functionName);
