@@ -55,7 +55,7 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
       idle += us;
       return;
     }
-    const file = url.replace(/^.*node_modules\//, '').replace(/^.*\/(src|dist)\//, 'src/').replace(/^.*\/test\//, 'test/');
+    const file = url.includes('node_modules/') ? url.replace(/^.*node_modules\//, '') : url.replace(/^.*\/(src|dist)\//, 'src/').replace(/^.*\/test\//, 'test/');
     const name = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
     fns.set(name, (fns.get(name) ?? 0) + us);
     const place = placeOf(url, functionName);
