@@ -75,7 +75,7 @@ export interface HttpDeps {
    * The memory tier of GET /api/summary/{id} at the default length: answers held serialized, bounded by entries and
    * bytes, following the store's replacement notices. Omit (or 0 entries) to render every read from the store.
    */
-  memoryTier?: { changes: SummaryChanges; maxEntries: number; maxBytes: number } | undefined;
+  memoryTier?: { changes: SummaryChanges; maxEntries: number; maxBytes: number; ttlMs?: number | undefined } | undefined;
   /** The Genesys event webhook; omit to disable it. */
   webhook?: WebhookDeps;
   /** Largest accepted webhook body (EventBridge events are at most 256 KiB). @default 262144 */

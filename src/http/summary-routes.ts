@@ -210,6 +210,7 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps)
   const tier = createSummaryResponseCache({
     maxEntries: deps.memoryTier?.maxEntries ?? 0,
     maxBytes: deps.memoryTier?.maxBytes ?? 0,
+    ttlMs: deps.memoryTier?.ttlMs,
     changes: deps.memoryTier?.changes ?? createLocalSummaryChanges(),
     defaultMaxLength: deps.defaultMaxLength,
     render,

@@ -10,11 +10,12 @@ const ID = (i: number): string => `${String(i).padStart(8, '0')}-3c1f-4a55-9d57-
 const record = (i: number, overrides: Partial<SummaryRecord> = {}): SummaryRecord =>
   sampleRecord({ conversation_id: ID(i), task_id: `task-${i}`, ...overrides });
 
-function tier(maxEntries = 100, maxBytes = 1_000_000) {
+function tier(maxEntries = 100, maxBytes = 1_000_000, ttlMs?: number) {
   const changes = createLocalSummaryChanges();
   const cache = createSummaryResponseCache({
     maxEntries,
     maxBytes,
+    ttlMs,
     changes,
     defaultMaxLength: 500,
     render: (r) => JSON.stringify({ id: r.conversation_id, task: r.task_id, summary: r.summary }),
@@ -117,6 +118,18 @@ describe('summary response cache (memory tier)', () => {
     // The next read goes to the store again (not joined to the stale one).
     expect(JSON.parse((await cache.load(ID(1), async () => record(1, { task_id: 'task-new' })))!.body.toString()).task).toBe('task-new');
     expect(JSON.parse(cache.get(ID(1))!.body.toString()).task).toBe('task-new');
+  });
+
+  it('never holds an answer past the expiry of its summary (created_at + the store TTL)', async () => {
+    const { cache, changes } = tier(100, 1_000_000, 60_000);
+    const expired = record(1, { created_at: new Date(Date.now() - 61_000).toISOString() });
+    expect(await cache.load(ID(1), async () => expired)).toBeDefined();
+    expect(cache.get(ID(1))).toBeUndefined();
+    changes.replaced(ID(1), expired);
+    expect(cache.get(ID(1))).toBeUndefined();
+    const live = record(2, { created_at: new Date(Date.now() - 1_000).toISOString() });
+    await cache.load(ID(2), async () => live);
+    expect(cache.get(ID(2))).toBeDefined();
   });
 
   it('close() stops following notices', async () => {

@@ -2,7 +2,7 @@
 // answer held already serialized (bytes plus a strong ETag), bounded by entries and by bytes (lru-cache: the least
 // recently read goes first). Filled on write (the store's replacement notice carries the record) and on first read;
 // a notice without a record (another replica's write) drops the entry. A read that overlaps a replacement never
-// fills, so the tier cannot keep what the store no longer holds.
+// fills, so the tier cannot keep what the store no longer holds; nor past the summary's expiry (created_at + TTL).
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { SummaryRecord } from '../domain.js';
@@ -21,6 +21,11 @@ export interface SummaryResponseCacheOptions {
   maxEntries: number;
   /** Most bytes held: each answer's body plus ENTRY_OVERHEAD_BYTES for its key, ETag and bookkeeping. */
   maxBytes: number;
+  /**
+   * The store's summary TTL (SUMMARY_TTL_SECONDS) in ms: an answer is held at most until its record's `created_at`
+   * plus this (set just before the write, so never after the store drops it). 0 or undefined: no expiry.
+   */
+  ttlMs?: number | undefined;
   /** SUMMARY_MAX_LENGTH: written records at any other length never touch the tier. */
   defaultMaxLength: number;
   /** The store's replacement notices. */
@@ -73,6 +78,18 @@ export function createSummaryResponseCache(options: SummaryResponseCacheOptions)
         })
       : undefined;
   const pending = new Map<string, PendingRead>();
+  const ttlMs = options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined;
+  /** Holds `response` for what remains of the record's life (nothing when that is over). */
+  const hold = (conversationId: string, record: SummaryRecord, response: CachedResponse): void => {
+    if (!lru) return;
+    if (ttlMs === undefined) {
+      lru.set(conversationId, response);
+      return;
+    }
+    const left = Date.parse(record.created_at) + ttlMs - Date.now();
+    if (left > 0) lru.set(conversationId, response, { ttl: left });
+    else lru.delete(conversationId);
+  };
 
   const unsubscribe = options.changes.onReplaced((conversationId, record) => {
     // A summary at another length is stored beside the default one: the default read does not change.
@@ -82,7 +99,7 @@ export function createSummaryResponseCache(options: SummaryResponseCacheOptions)
       reading.fresh = false;
       pending.delete(conversationId);
     }
-    if (record && options.servesAsIs(record)) lru?.set(conversationId, toCachedResponse(options.render(record)));
+    if (record && options.servesAsIs(record)) hold(conversationId, record, toCachedResponse(options.render(record)));
     else lru?.delete(conversationId);
   });
 
@@ -97,7 +114,7 @@ export function createSummaryResponseCache(options: SummaryResponseCacheOptions)
         const record = await read();
         if (!record) return undefined;
         const response = toCachedResponse(options.render(record));
-        if (entry.fresh) lru?.set(conversationId, response);
+        if (entry.fresh) hold(conversationId, record, response);
         return response;
       } finally {
         if (pending.get(conversationId) === entry) pending.delete(conversationId);
