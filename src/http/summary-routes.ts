@@ -200,12 +200,11 @@ function storedAnswer(c: Context, answer: CachedResponse): Response {
   return new Response(answer.body, { status: 200, headers: { ...headers, 'content-type': 'application/json', 'content-length': length } });
 }
 
-/** Adds the summary routes (auth and body limits are applied by the app on /api/*). */
-export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps): void {
-  const { api } = deps;
-  const isStale: Stale = (record) => deps.isStale?.(record) ?? false;
-  /** Every conversation has one summary at the default length; other lengths are derived from it. */
-  const defaultLength = { maxLength: deps.defaultMaxLength };
+/**
+ * The stored answer at a length: the default one through the memory tier (no store read, zod parse or JSON on a
+ * hit), any other rendered from the store each time; both with their ETag.
+ */
+function storedReader(deps: SummaryRoutesDeps, isStale: Stale): (conversationId: string, maxLength: number) => Promise<CachedResponse | undefined> {
   const render = (record: SummaryRecord): string => JSON.stringify(summaryBody(record, 'cache', isStale));
   const tier = createSummaryResponseCache({
     maxEntries: deps.memoryTier?.maxEntries ?? 0,
@@ -217,12 +216,20 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps)
     // The default read shortens a longer summary (getSummary); only one it serves unchanged is filled on write.
     servesAsIs: (record) => record.summary.length <= deps.defaultMaxLength,
   });
-  /** The stored answer at `maxLength`: the default one through the memory tier (no zod parse, no JSON on a hit). */
-  const stored = async (conversationId: string, maxLength: number): Promise<CachedResponse | undefined> => {
-    if (maxLength === deps.defaultMaxLength) return tier.get(conversationId) ?? tier.load(conversationId, () => api.getSummary(conversationId, maxLength));
-    const record = await api.getSummary(conversationId, maxLength);
+  return async (conversationId, maxLength) => {
+    if (maxLength === deps.defaultMaxLength) return tier.get(conversationId) ?? tier.load(conversationId, () => deps.api.getSummary(conversationId, maxLength));
+    const record = await deps.api.getSummary(conversationId, maxLength);
     return record && toCachedResponse(render(record));
   };
+}
+
+/** Adds the summary routes (auth and body limits are applied by the app on /api/*). */
+export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps): void {
+  const { api } = deps;
+  const isStale: Stale = (record) => deps.isStale?.(record) ?? false;
+  /** Every conversation has one summary at the default length; other lengths are derived from it. */
+  const defaultLength = { maxLength: deps.defaultMaxLength };
+  const stored = storedReader(deps, isStale);
 
   app.openapi(submitRoute, async (c) => {
     const body = c.req.valid('json');
