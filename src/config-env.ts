@@ -83,6 +83,8 @@ export function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: stri
   const s = { ...d.store };
   setIf(s, 'url', env.STORE_URL);
   setIf(s, 'summaryTtlSeconds', env.SUMMARY_TTL_SECONDS);
+  setIf(s, 'summaryCacheMaxEntries', env.SUMMARY_CACHE_MAX_ENTRIES);
+  setIf(s, 'summaryCacheMaxBytes', env.SUMMARY_CACHE_MAX_BYTES);
   const sum = { ...d.summary };
   setIf(sum, 'maxLength', env.SUMMARY_MAX_LENGTH);
   setIf(sum, 'promptsDir', env.PROMPTS_DIR);
@@ -135,6 +137,8 @@ const ENV_NAMES: Record<string, string> = {
   webhookToken: 'WEBHOOK_TOKEN',
   'store.url': 'STORE_URL',
   'store.summaryTtlSeconds': 'SUMMARY_TTL_SECONDS',
+  'store.summaryCacheMaxEntries': 'SUMMARY_CACHE_MAX_ENTRIES',
+  'store.summaryCacheMaxBytes': 'SUMMARY_CACHE_MAX_BYTES',
   'summary.maxLength': 'SUMMARY_MAX_LENGTH',
   'summary.promptsDir': 'PROMPTS_DIR',
   'summary.template': 'SUMMARY_TEMPLATE',

@@ -105,6 +105,10 @@ const ConfigSchema = z.object({
     url: z.string().regex(/^(sqlite|redis|rediss|memory):\/\//, 'STORE_URL must start with sqlite://, redis:// or memory://'),
     summaryTtlSeconds: nonNegativeInt,
     taskTtlSeconds: nonNegativeInt,
+    /** Answers the memory tier of GET /api/summary/{id} holds; 0 turns it off. */
+    summaryCacheMaxEntries: nonNegativeInt,
+    /** Bytes it holds at most (answers plus 256 bytes each of bookkeeping). */
+    summaryCacheMaxBytes: positiveInt,
   }),
   summary: z.object({
     maxLength: z.coerce.number().int().min(50, 'SUMMARY_MAX_LENGTH must be at least 50').max(5000),

@@ -76,6 +76,18 @@ export interface SummaryStore {
   ping(): Promise<boolean>;
 }
 
+/**
+ * Replacement notices for a conversation's stored summaries, so caches in front of the store drop (or refill) what
+ * they hold. The store announces every write; the in-process adapter is store/summary-changes.ts, and a Redis pub/sub
+ * adapter can carry the same notices to other replicas (they arrive there without the record).
+ */
+export interface SummaryChanges {
+  /** Announces that a summary of `conversationId` was written; `record` is what was written, when known here. */
+  replaced(conversationId: ConversationId, record?: SummaryRecord): void;
+  /** Calls `listener` on every notice (this process's and, with a shared adapter, other replicas'); returns an unsubscribe. */
+  onReplaced(listener: (conversationId: ConversationId, record?: SummaryRecord) => void): () => void;
+}
+
 /** The conversation-source port: what the pipeline asks of Genesys. */
 export interface ConversationSource {
   /** Throws AppError CONVERSATION_NOT_FOUND for unknown ids. */

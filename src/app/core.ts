@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CONFIG_DIR, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { SummaryEngine, SummaryStore } from '../ports.js';
-import { createEmbeddedTaskQueue, createKeyvBackend, createSummaryStore, type EmbeddedTaskQueue } from '../store/index.js';
+import { createEmbeddedTaskQueue, createKeyvBackend, createLocalSummaryChanges, createSummaryStore, type EmbeddedTaskQueue } from '../store/index.js';
 import { createConversationSource, createGenesysClient, createWrapupCodeCache, regionAllowList, type GenesysClient } from '../genesys/rest/index.js';
 import { createSummaryEngine, loadModelTable, loadPiiConfig } from '../summarize/index.js';
 import { createAdmission, createConversationProcessor, createSummaryService, createWorker } from '../pipeline/index.js';
@@ -14,7 +14,10 @@ import type { Closer, Core } from './types.js';
 export async function startCore(config: Config, logger: Logger, closers: Closer[]): Promise<Core> {
   const backend = await createKeyvBackend(config.store.url);
   closers.push(() => backend.close());
+  // In-process notices; replicas sharing a store would need a shared adapter (see ports.ts SummaryChanges).
+  const summaryChanges = createLocalSummaryChanges();
   const summaries = createSummaryStore({
+    changes: summaryChanges,
     keyv: backend.keyv('summaries'),
     ttlMs: config.store.summaryTtlSeconds * 1000 || undefined,
     defaultMaxLength: config.summary.maxLength,
@@ -57,7 +60,7 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
     admission: admissionFrom(config.limits),
     logger: logger.child({ module: 'service' }),
   });
-  return { backend, queue, genesys, engine, worker, service };
+  return { backend, queue, genesys, engine, worker, service, summaryChanges };
 }
 
 /** The one use case over the core's adapters: Genesys source (guarded transcript download), engine, store, queue. */

@@ -18,6 +18,7 @@ export function httpApp(config: Config, logger: Logger, core: Core, intake: () =
     bodyLimitBytes: config.http.bodyLimitBytes,
     maxWaitMs: config.http.maxWaitMs,
     defaultMaxLength: config.summary.maxLength,
+    memoryTier: { changes: core.summaryChanges, maxEntries: config.store.summaryCacheMaxEntries, maxBytes: config.store.summaryCacheMaxBytes, ttlMs: config.store.summaryTtlSeconds * 1000 },
     isStale: (record) => isSummaryStale(record, engine.templateFor),
     logger: logger.child({ module: 'http' }),
     ...(config.webhookToken

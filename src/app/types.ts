@@ -3,7 +3,7 @@ import type { Backfill, SummaryService, Worker } from '../pipeline/index.js';
 import type { EmbeddedTaskQueue, KeyvBackend } from '../store/index.js';
 import type { GenesysClient } from '../genesys/rest/index.js';
 import type { NotificationSubscriber } from '../genesys/notifications/index.js';
-import type { SummaryEngine } from '../ports.js';
+import type { SummaryChanges, SummaryEngine } from '../ports.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
@@ -26,6 +26,8 @@ export interface Core {
   engine: SummaryEngine;
   worker: Worker;
   service: SummaryService;
+  /** Announces every summary write (the HTTP memory tier follows it). */
+  summaryChanges: SummaryChanges;
 }
 
 export interface Intake {

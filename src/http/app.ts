@@ -22,15 +22,18 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono {
   app.onError(createErrorHandler(log));
   app.notFound(notFoundProblem);
 
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    await next();
-    const ms = Math.round(performance.now() - started);
-    const probe = c.req.path === '/healthz' || c.req.path === '/readyz';
-    log[probe ? 'debug' : 'info']({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'http request');
-  });
+  // One line per request only at debug: at info, a CRM polling every second would write a line per poll. Errors are
+  // logged by the error handler whatever the level.
+  if (log.isLevelEnabled('debug')) {
+    app.use('*', async (c, next) => {
+      const started = performance.now();
+      await next();
+      log.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'http request');
+    });
+  }
   app.use('/api/*', bearerAuth(deps.apiKeys));
-  app.use('/api/*', bodyLimit({ maxBytes: deps.bodyLimitBytes }));
+  // Only methods that carry a body pass the limit: a GET never runs it.
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', bodyLimit({ maxBytes: deps.bodyLimitBytes }));
 
   registerHealthRoutes(app, deps.readiness, deps.readinessTimeoutMs ?? 2000);
   registerSummaryRoutes(app, deps);

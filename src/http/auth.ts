@@ -45,12 +45,14 @@ export function bearerToken(header: string | undefined): string | undefined {
 /** Rejects requests without `Authorization: Bearer <one of apiKeys>` with 401 UNAUTHORIZED. */
 export function bearerAuth(apiKeys: readonly string[]): MiddlewareHandler {
   const matches = createKeyMatcher(apiKeys);
+  // Looked up only after the constant-time match succeeded: one SHA-256 less per request, nothing learnt from timing.
+  const clientIds = new Map(apiKeys.map((key) => [key, clientIdOf(key)]));
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (token === undefined || !matches(token)) {
       throw new AppError('UNAUTHORIZED', 'missing or invalid bearer token');
     }
-    c.set('client', clientIdOf(token));
+    c.set('client', clientIds.get(token) ?? clientIdOf(token));
     await next();
   };
 }

@@ -47,8 +47,10 @@ export function bodyLimit(options: BodyLimitOptions): MiddlewareHandler {
   const drainBytes = options.drainBytes ?? DEFAULT_DRAIN_BYTES;
   const drainMs = options.drainMs ?? 10_000;
   return async (c, next) => {
+    // The method first: reading `body` makes the node adapter build a full Request (and its AbortSignal).
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const body = c.req.raw.body;
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || !body) return next();
+    if (!body) return next();
     const declared = c.req.raw.headers.has('transfer-encoding') ? undefined : c.req.raw.headers.get('content-length');
     if (declared !== null && declared !== undefined) {
       if (Number(declared) <= maxBytes) return next();

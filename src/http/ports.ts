@@ -1,5 +1,6 @@
 // The ports the HTTP layer consumes: the summary API (implemented in pipeline/), readiness checks, and its dependencies.
 import type { Logger } from '../logger.js';
+import type { SummaryChanges } from '../ports.js';
 import type { SummaryRecord, TaskRecord } from '../domain.js';
 import type { CheckState } from './schemas.js';
 
@@ -70,6 +71,11 @@ export interface HttpDeps {
   isStale?: ((record: SummaryRecord) => boolean) | undefined;
   /** Time each readiness check gets before it counts as failed. @default 2000 */
   readinessTimeoutMs?: number;
+  /**
+   * The memory tier of GET /api/summary/{id} at the default length: answers held serialized, bounded by entries and
+   * bytes, following the store's replacement notices. Omit (or 0 entries) to render every read from the store.
+   */
+  memoryTier?: { changes: SummaryChanges; maxEntries: number; maxBytes: number; ttlMs?: number | undefined } | undefined;
   /** The Genesys event webhook; omit to disable it. */
   webhook?: WebhookDeps;
   /** Largest accepted webhook body (EventBridge events are at most 256 KiB). @default 262144 */

@@ -1,7 +1,11 @@
-// The tutorial's three summary routes (submit, poll status, direct retrieval), thin over the SummaryApi port.
+// The tutorial's three summary routes (submit, poll status, direct retrieval), thin over the SummaryApi port. The
+// direct retrieval answers with a strong ETag (304 to a matching If-None-Match) and, at the default length, from the
+// memory tier (store/summary-response-cache.ts) when one is configured.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { isTaskSettled, type SummaryRecord, type TaskRecord } from '../domain.js';
 import { AppError } from '../errors.js';
+import { createLocalSummaryChanges, createSummaryResponseCache, toCachedResponse, type CachedResponse } from '../store/index.js';
 import { clientOf } from './auth.js';
 import type { HttpDeps, SummaryApi } from './ports.js';
 
@@ -62,8 +66,9 @@ const summaryRoute = createRoute({
   security,
   request: { params: ConversationParamsSchema, query: SummaryQuerySchema },
   responses: {
-    200: json(SummaryResponseSchema, 'The summary'),
+    200: { ...json(SummaryResponseSchema, 'The summary (with a strong ETag; Cache-Control: private, no-cache)'), headers: { ETag: { schema: { type: 'string' } } } },
     202: json(TaskAcceptedSchema, 'Still being generated: poll poll_url'),
+    304: { description: 'If-None-Match matched the ETag: the summary is unchanged' },
     ...common,
     404: problem('Unknown conversation, or its summary expired'),
     409: problem('Conversation not ended'),
@@ -173,12 +178,59 @@ async function settledAnswer(api: SummaryApi, task: TaskRecord, maxLength: numbe
 
 const isRecord = (value: SummaryRecord | TaskRecord): value is SummaryRecord => 'summary' in value;
 
+/**
+ * A summary changes only when it is generated again: any client may keep it but must revalidate before each use
+ * (no-cache), which the ETag makes a bodyless 304; `private` keeps shared caches (proxies, CDNs) from storing
+ * customer data fetched with an API key.
+ */
+export const SUMMARY_CACHE_CONTROL = 'private, no-cache';
+
+/** True when an If-None-Match header (`*`, or a list of tags, weak or strong) matches `etag` (weak comparison). */
+export function noneMatchHits(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/** The stored answer as bytes with its validators, or a 304 when the client holds these bytes already. */
+function storedAnswer(c: Context, answer: CachedResponse): Response {
+  const headers = { etag: answer.etag, 'cache-control': SUMMARY_CACHE_CONTROL };
+  if (noneMatchHits(c.req.header('if-none-match'), answer.etag)) return new Response(null, { status: 304, headers });
+  // content-length set here so HEAD (Hono answers it from this response without the body) carries it too.
+  const length = String(answer.body.byteLength);
+  return new Response(answer.body, { status: 200, headers: { ...headers, 'content-type': 'application/json', 'content-length': length } });
+}
+
+/**
+ * The stored answer at a length: the default one through the memory tier (no store read, zod parse or JSON on a
+ * hit), any other rendered from the store each time; both with their ETag.
+ */
+function storedReader(deps: SummaryRoutesDeps, isStale: Stale): (conversationId: string, maxLength: number) => Promise<CachedResponse | undefined> {
+  const render = (record: SummaryRecord): string => JSON.stringify(summaryBody(record, 'cache', isStale));
+  const tier = createSummaryResponseCache({
+    maxEntries: deps.memoryTier?.maxEntries ?? 0,
+    maxBytes: deps.memoryTier?.maxBytes ?? 0,
+    ttlMs: deps.memoryTier?.ttlMs,
+    changes: deps.memoryTier?.changes ?? createLocalSummaryChanges(),
+    defaultMaxLength: deps.defaultMaxLength,
+    render,
+    // The default read shortens a longer summary (getSummary); only one it serves unchanged is filled on write.
+    servesAsIs: (record) => record.summary.length <= deps.defaultMaxLength,
+  });
+  return async (conversationId, maxLength) => {
+    if (maxLength === deps.defaultMaxLength) return tier.get(conversationId) ?? tier.load(conversationId, () => deps.api.getSummary(conversationId, maxLength));
+    const record = await deps.api.getSummary(conversationId, maxLength);
+    return record && toCachedResponse(render(record));
+  };
+}
+
 /** Adds the summary routes (auth and body limits are applied by the app on /api/*). */
 export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps): void {
   const { api } = deps;
   const isStale: Stale = (record) => deps.isStale?.(record) ?? false;
   /** Every conversation has one summary at the default length; other lengths are derived from it. */
   const defaultLength = { maxLength: deps.defaultMaxLength };
+  const stored = storedReader(deps, isStale);
 
   app.openapi(submitRoute, async (c) => {
     const body = c.req.valid('json');
@@ -208,8 +260,8 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps)
     const { conversation_id } = c.req.valid('param');
     const query = c.req.valid('query');
     const maxLength = query.max_length ?? deps.defaultMaxLength;
-    const stored = await api.getSummary(conversation_id, maxLength);
-    if (stored) return c.json(summaryBody(stored, 'cache', isStale), 200);
+    const held = await stored(conversation_id, maxLength);
+    if (held) return storedAnswer(c, held);
     // Starts the first summarization of a conversation nobody reported yet; joins (never re-runs) an existing one.
     let task = await api.request(conversation_id, { ...defaultLength, client: clientOf(c) });
     const waitMs = Math.min(query.wait ?? 0, deps.maxWaitMs);

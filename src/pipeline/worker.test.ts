@@ -50,6 +50,24 @@ describe('worker', () => {
     expect(done).toMatchObject({ status: 'completed', latency_ms: 5, quality_score: 0.8, attempts: 1 });
   });
 
+  it('claims a task enqueued while the claim loop runs (no wait for the safety poll)', async () => {
+    // A claim that answers late: the task is enqueued (and its wake-up sent) after the loop found the queue empty but
+    // before that claim returned. The poll comes after the test's timeout, so only the wake-up can start the task.
+    let slowClaims = true;
+    const slow = { ...queue, claim: async (...args: Parameters<EmbeddedTaskQueue['claim']>) => {
+      const task = await queue.claim(...args);
+      if (slowClaims) await new Promise((r) => setTimeout(r, 50));
+      return task;
+    } };
+    worker = createWorker({ queue: slow, process: ok, logger: silentLogger(), pollIntervalMs: 600_000 });
+    worker.start();
+    await new Promise((r) => setTimeout(r, 10));
+    const task = await enqueue(1);
+    slowClaims = false;
+    const settled = settledOnce(worker, task.task_id);
+    expect(await Promise.race([settled, new Promise((r) => setTimeout(() => r('not claimed'), 3000))])).toMatchObject({ status: 'completed' });
+  });
+
   it('retries a retryable failure after Retry-After, then completes', async () => {
     let calls = 0;
     worker = createWorker({

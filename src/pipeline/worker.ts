@@ -82,6 +82,8 @@ interface WorkerState {
   stopping: boolean;
   /** The claim loop while it runs: at most one at a time. */
   pumping: Promise<void> | undefined;
+  /** A wake-up came while the loop ran: it goes round once more instead of dropping it. */
+  pumpAgain: boolean;
   poll: NodeJS.Timeout | undefined;
   unsubscribe: (() => void) | undefined;
 }
@@ -120,6 +122,7 @@ function newState(options: WorkerOptions): WorkerState {
     started: false,
     stopping: false,
     pumping: undefined,
+    pumpAgain: false,
     poll: undefined,
     unsubscribe: undefined,
   };
@@ -134,9 +137,21 @@ function start(state: WorkerState): void {
   void pump(state);
 }
 
-/** Runs the claim loop unless it is running already (then that run is returned). */
+/**
+ * Runs the claim loop, or (when it runs already) makes it go round once more: a task enqueued after the loop's last
+ * empty claim would otherwise wait for the safety poll (a burst of events then ran in steps of pollIntervalMs).
+ */
 function pump(state: WorkerState): Promise<void> {
-  state.pumping ??= drain(state).finally(() => (state.pumping = undefined));
+  if (state.pumping) {
+    state.pumpAgain = true;
+    return state.pumping;
+  }
+  state.pumping = (async () => {
+    do {
+      state.pumpAgain = false;
+      await drain(state);
+    } while (state.pumpAgain && state.started && state.running.size < state.concurrency);
+  })().finally(() => (state.pumping = undefined));
   return state.pumping;
 }
 

@@ -3,3 +3,11 @@ export { createCheckpointStore, type CheckpointStore } from './checkpoint-store.
 export { createKeyvBackend, type KeyvBackend } from './keyv-backend.js';
 export { createSummaryStore, type IndexedSummaryStore } from './summary-store.js';
 export { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from './task-queue.js';
+export { createLocalSummaryChanges } from './summary-changes.js';
+export {
+  createSummaryResponseCache,
+  toCachedResponse,
+  type CachedResponse,
+  type SummaryResponseCache,
+  type SummaryResponseCacheOptions,
+} from './summary-response-cache.js';

@@ -8,7 +8,8 @@ import { isAppError } from '../errors.js';
 import { createLogger, silentLogger } from '../logger.js';
 import { createKeyvBackend, type KeyvBackend } from './keyv-backend.js';
 import { sampleRecord } from '../../test/support/summaries.js';
-import { createSummaryStore, migrateSummaryRecord } from './summary-store.js';
+import { createSummaryStore, INDEX_CHUNK, migrateSummaryRecord } from './summary-store.js';
+import { createLocalSummaryChanges } from './summary-changes.js';
 
 const CONVERSATION = '5b0c8a0e-3c1f-4a55-9d57-1b8f6f7c2a10';
 
@@ -176,6 +177,34 @@ describe('summary store', () => {
     await first.close();
     const second = await open(url);
     expect((await createSummaryStore({ keyv: second.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() }).listIds()).sort()).toEqual([...ids, CONVERSATION].sort());
+  });
+
+  it('keeps a day of many writes in bounded chunks: every id listed, no index value grows past INDEX_CHUNK ids', async () => {
+    const keyv = (await open('memory://')).keyv('summaries');
+    const store = createSummaryStore({ keyv, defaultMaxLength: 500, logger: silentLogger() });
+    const ids = Array.from({ length: INDEX_CHUNK * 2 + 5 }, (_, i) => `${String(i).padStart(8, '0')}-1111-4111-8111-111111111111`);
+    for (const id of ids) await store.put(record({ conversation_id: id }));
+    await store.put(record({ conversation_id: ids[0] }));
+    expect((await store.listIds()).sort()).toEqual([...ids].sort());
+    const day = new Date().toISOString().slice(0, 10);
+    expect(await keyv.get(`__index__:chunks:${day}`)).toBe(3);
+    for (const key of [`__index__:ids:${day}`, `__index__:ids:${day}#2`, `__index__:ids:${day}#3`]) {
+      expect(((await keyv.get(key)) as string[]).length).toBeLessThanOrEqual(INDEX_CHUNK);
+    }
+  });
+
+  it('announces each write after it succeeded, with the record written', async () => {
+    const changes = createLocalSummaryChanges();
+    const seen: Array<[string, string | undefined]> = [];
+    changes.onReplaced((id, written) => seen.push([id, written?.task_id]));
+    const store = createSummaryStore({ keyv: (await open('memory://')).keyv('summaries'), defaultMaxLength: 500, logger: silentLogger(), changes });
+    await store.put(record({ task_id: 'task-a' }));
+    await store.put(record({ task_id: 'task-b', max_length: 200 }));
+    await expect(store.put(record({ summary: '' }))).rejects.toThrow();
+    expect(seen).toEqual([
+      [CONVERSATION, 'task-a'],
+      [CONVERSATION, 'task-b'],
+    ]);
   });
 
   it('drops expired days from the index', async () => {

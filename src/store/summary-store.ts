@@ -1,10 +1,11 @@
 // Summary store: SummaryRecords in Keyv, keyed by conversation id (the default-length summary) or by conversation id and
 // length (one made at another length, stored beside it), zod-validated on write and parsed (or migrated) on read, plus
-// an index of the conversation ids written (for bounded re-runs such as rerun-stale).
+// an index of the conversation ids written (for bounded re-runs such as rerun-stale). Every write is announced on the
+// SummaryChanges port, so caches in front of the store (the HTTP memory tier) drop or refill what they hold.
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
 import { SummaryRecordSchema, type SummaryRecord } from '../domain.js';
-import { type SummaryStore } from '../ports.js';
+import { type SummaryChanges, type SummaryStore } from '../ports.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createAsyncMutex, type AsyncMutex } from './async-mutex.js';
@@ -20,11 +21,16 @@ export interface IndexedSummaryStore extends SummaryStore {
 }
 
 /**
- * The index: one key per UTC day of writes (`__index__:ids:YYYY-MM-DD`, expiring a day after the records it lists)
- * and one key listing the days. Conversation ids are UUIDs, so no index key can collide with a record.
+ * The index: per UTC day of writes, chunks of at most INDEX_CHUNK ids (`__index__:ids:YYYY-MM-DD`, then `…#2`, `…#3`;
+ * `__index__:chunks:YYYY-MM-DD` counts them), expiring a day after the records they list, and one key listing the
+ * days. A write rewrites one bounded chunk, not the day's whole list (which made a day of 100,000 writes quadratic).
+ * Conversation ids are UUIDs, so no index key can collide with a record.
  */
 export const INDEX_DAYS_KEY = '__index__:days';
-const dayKey = (day: string): string => `__index__:ids:${day}`;
+export const INDEX_CHUNK = 1000;
+const dayKey = (day: string, chunk = 1): string => `__index__:ids:${day}${chunk > 1 ? `#${chunk}` : ''}`;
+const chunksKey = (day: string): string => `__index__:chunks:${day}`;
+const CountSchema = z.number().int().positive();
 /** A summary made at a length other than the default one, beside the conversation's summary (ids are UUIDs). */
 const lengthKey = (conversationId: string, maxLength: number): string => `${conversationId}:len${maxLength}`;
 const IdListSchema = z.array(z.string());
@@ -41,6 +47,8 @@ export interface SummaryStoreOptions {
    */
   defaultMaxLength: number;
   logger: Logger;
+  /** Told of every write (after it succeeded), for the caches in front of the store. @default none */
+  changes?: SummaryChanges | undefined;
 }
 
 const CURRENT_VERSION = 2;
@@ -115,6 +123,7 @@ interface SummaryStoreContext {
   readonly ttl: number | undefined;
   /** Serializes the index's read-modify-write of its day lists. */
   readonly indexLock: AsyncMutex;
+  readonly changes: SummaryChanges | undefined;
 }
 
 /** Creates the Keyv-backed SummaryStore. Store outages throw AppError STORE_UNAVAILABLE; bad records read as misses. */
@@ -125,6 +134,7 @@ export function createSummaryStore(options: SummaryStoreOptions): IndexedSummary
     defaultMaxLength: options.defaultMaxLength,
     ttl: options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined,
     indexLock: createAsyncMutex(),
+    changes: options.changes,
   };
   return {
     get: (conversationId, maxLength) => get(ctx, conversationId, maxLength),
@@ -160,6 +170,7 @@ async function put(ctx: SummaryStoreContext, record: SummaryRecord): Promise<voi
   }
   const key = keyOf(ctx, parsed.data.conversation_id, parsed.data.max_length);
   await storeCall('write', () => ctx.keyv.set(key, parsed.data, ctx.ttl));
+  ctx.changes?.replaced(parsed.data.conversation_id, parsed.data);
   // The index lists conversations; a summary beside the default one is found through its conversation.
   if (key !== parsed.data.conversation_id) return;
   await ctx.indexLock.run(() => addToIndex(ctx, parsed.data.conversation_id, new Date().toISOString().slice(0, 10)));
@@ -173,13 +184,28 @@ async function readList(ctx: SummaryStoreContext, key: string): Promise<string[]
   return parsed.success ? parsed.data : undefined;
 }
 
+async function chunkCount(ctx: SummaryStoreContext, day: string): Promise<number> {
+  const raw: unknown = await storeCall('read', () => ctx.keyv.get(chunksKey(day)));
+  const parsed = CountSchema.safeParse(raw);
+  return parsed.success ? parsed.data : 1;
+}
+
+/** Appends to the day's last chunk, or starts the next one when it is full. An id written twice a day may be listed twice. */
 async function addToIndex(ctx: SummaryStoreContext, conversationId: string, day: string): Promise<void> {
-  const { keyv, ttl } = ctx;
+  const { keyv } = ctx;
+  const ttl = ctx.ttl === undefined ? undefined : ctx.ttl + DAY_MS;
   const days = (await readList(ctx, INDEX_DAYS_KEY)) ?? [];
   if (!days.includes(day)) await storeCall('write', () => keyv.set(INDEX_DAYS_KEY, [...days, day]));
-  const ids = (await readList(ctx, dayKey(day))) ?? [];
+  let chunk = await chunkCount(ctx, day);
+  let ids = (await readList(ctx, dayKey(day, chunk))) ?? [];
   if (ids.includes(conversationId)) return;
-  await storeCall('write', () => keyv.set(dayKey(day), [...ids, conversationId], ttl === undefined ? undefined : ttl + DAY_MS));
+  if (ids.length >= INDEX_CHUNK) {
+    chunk += 1;
+    ids = [];
+    await storeCall('write', () => keyv.set(chunksKey(day), chunk, ttl));
+  }
+  const list = [...ids, conversationId];
+  await storeCall('write', () => keyv.set(dayKey(day, chunk), list, ttl));
 }
 
 /** Every id in the live day lists, oldest first; days whose list expired are dropped from the day list. */
@@ -189,10 +215,12 @@ async function listIds(ctx: SummaryStoreContext): Promise<string[]> {
     const live: string[] = [];
     const ids = new Set<string>();
     for (const day of days) {
-      const list = await readList(ctx, dayKey(day));
-      if (list === undefined) continue;
+      const first = await readList(ctx, dayKey(day));
+      if (first === undefined) continue;
       live.push(day);
-      for (const id of list) ids.add(id);
+      for (const id of first) ids.add(id);
+      const chunks = await chunkCount(ctx, day);
+      for (let chunk = 2; chunk <= chunks; chunk++) for (const id of (await readList(ctx, dayKey(day, chunk))) ?? []) ids.add(id);
     }
     if (live.length !== days.length) await storeCall('write', () => ctx.keyv.set(INDEX_DAYS_KEY, live));
     return [...ids];

@@ -5,6 +5,7 @@ import PQueue from 'p-queue';
 import { AppError } from '../../errors.js';
 import type { TokenUsage } from '../../domain.js';
 import { summaryResponseFormat } from '../checks/index.js';
+import { preloadTokenizer } from './tokens.js';
 
 /** Settings for the OpenAI-compatible endpoint. */
 export interface LlmOptions {
@@ -98,6 +99,7 @@ function rejectsTokenParam(err: unknown, param: string): boolean {
 
 /** Creates the chat-completions adapter. Every request waits its turn under `maxConcurrency`. */
 export function createLlmClient(options: LlmOptions): LlmClient {
+  preloadTokenizer(options.model);
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL: options.baseUrl,

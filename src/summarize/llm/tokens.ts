@@ -1,6 +1,5 @@
 // Token counts and input budgets: a real BPE tokenizer (gpt-tokenizer) plus the model table in config/models.json.
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { loadConfigJsonSync } from '../config-file.js';
 import { FIELD_LIMITS } from '../checks/index.js';
@@ -31,6 +30,23 @@ export function encodingFor(model: string): 'o200k_base' | 'cl100k_base' {
   return /^(?:gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|gpt-oss)/.test(name) ? 'o200k_base' : 'cl100k_base';
 }
 
+type Counter = (text: string) => number;
+const load = createRequire(import.meta.url);
+const counters: Partial<Record<'o200k_base' | 'cl100k_base', Counter>> = {};
+
+/**
+ * The encoding's counter, loaded on first use: each encoding's tables take 40–70 MB of heap, so a process loads only
+ * the one its model uses, and the offline summarizer none.
+ */
+function counterFor(encoding: 'o200k_base' | 'cl100k_base'): Counter {
+  return (counters[encoding] ??= (load(`gpt-tokenizer/encoding/${encoding}`) as { countTokens: Counter }).countTokens);
+}
+
+/** Loads the model's encoding now (an LLM client is made at start): the first summary does not pay for it. */
+export function preloadTokenizer(model: string): void {
+  counterFor(encodingFor(model));
+}
+
 /**
  * Tokens `text` takes for `model`. Exact for OpenAI models; for other models (Llama, Mistral, Qwen served through
  * an OpenAI-compatible endpoint) cl100k_base is an approximation — their own tokenizers usually count within
@@ -38,7 +54,7 @@ export function encodingFor(model: string): 'o200k_base' | 'cl100k_base' {
  */
 export function countTokens(text: string, model: string): number {
   if (text === '') return 0;
-  return encodingFor(model) === 'o200k_base' ? countO200k(text) : countCl100k(text);
+  return counterFor(encodingFor(model))(text);
 }
 
 /** Tokens of a chat request: content plus ~4 framing tokens per message and 3 for the reply primer (OpenAI's rule). */

@@ -1,0 +1,122 @@
+// The pipeline benchmark: conversations ending in a burst on the simulator's notification socket, summarized by the
+// compiled service in a child process (its CPU time measured alone) through the OpenAI fake; the simulator and the
+// fake run in this process. Also a slow (1 s) model at concurrency N against the ideal ceil(conversations/N) s, and
+// the Genesys REST calls and token requests each summary costs, by media type.
+import path from 'node:path';
+import { startGenesysSim, type GenesysSim } from '../../src/sim/genesys-sim.js';
+import { startOpenAiFake, type OpenAiFake } from '../../src/sim/openai-fake.js';
+import { startServerChild, type ServerChild } from './load/children.js';
+import { KEY } from './retrieval.js';
+
+export interface PipelineOptions {
+  dir: string;
+  /** Conversations of the 0-ms burst. */
+  burst: number;
+  /** Worker and model concurrency of the slow-model run. */
+  concurrency: number;
+  /** Conversations of the slow-model run. */
+  slowConversations: number;
+  /** Conversations per media type for the call counts. */
+  perMedia: number;
+  profileDir?: string | undefined;
+}
+
+export interface BurstResult {
+  conversations: number;
+  seconds: number;
+  perSecond: number;
+  cpuMsPerSummary: number;
+  modelCalls: number;
+}
+
+export interface PipelineResult {
+  fast: BurstResult;
+  slow: BurstResult & { concurrency: number; idealSeconds: number; efficiency: number };
+  media: Array<{ mediaType: string; conversations: number; restCalls: number; tokenRequests: number; byPath: Record<string, number> }>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function startService(o: PipelineOptions, sim: GenesysSim, fake: OpenAiFake, name: string, extra: Record<string, string>, profile = false): Promise<ServerChild> {
+  const env = {
+    GENESYS_CLIENT_ID: sim.clientId,
+    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    GENESYS_GATEWAY_URL: sim.url,
+    TRANSCRIPT_URL_ALLOW: sim.url,
+    OPENAI_API_KEY: 'sk-bench-fake-key-0000000000000000',
+    OPENAI_BASE_URL: fake.url,
+    API_KEYS: KEY,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    STORE_URL: `sqlite://${path.join(o.dir, `${name}.sqlite`)}`,
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+  const child = await startServerChild('serve-wrapup.mjs', [JSON.stringify(env)], profile ? o.profileDir : undefined);
+  for (let i = 0; i < 200 && sim.connectedSockets() === 0; i++) await sleep(50);
+  await sleep(500); // the subscription's topics
+  return child;
+}
+
+/** Ends `count` conversations at once (scenarios in turn, or only `mediaType`) and waits until each has a summary. */
+async function burst(sim: GenesysSim, fake: OpenAiFake, child: ServerChild, count: number, mediaType?: string): Promise<BurstResult> {
+  const scenarios = sim.scenarios.filter((s) => mediaType === undefined || s.mediaType === mediaType);
+  const ids = Array.from({ length: count }, (_, i) => sim.startConversation({ scenario: scenarios[i % scenarios.length]! }).id);
+  child.send({ type: 'watch', ids });
+  const calls = fake.callCount;
+  const cpu0 = (await child.usage()).cpuUs;
+  const started = performance.now();
+  for (const id of ids) sim.endConversation(id);
+  for (;;) {
+    const { done } = await child.ask<{ done: number }>({ type: 'progress' }, 'progress');
+    if (done >= count) break;
+    if (performance.now() - started > 600_000) throw new Error(`only ${done} of ${count} summarized in 10 minutes`);
+    await sleep(100);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMs = ((await child.usage()).cpuUs - cpu0) / 1000;
+  return { conversations: count, seconds, perSecond: count / seconds, cpuMsPerSummary: cpuMs / count, modelCalls: fake.callCount - calls };
+}
+
+/** REST calls (by path shape) and token requests per summary, one media type at a time. */
+async function callsByMedia(o: PipelineOptions, sim: GenesysSim, fake: OpenAiFake, child: ServerChild): Promise<PipelineResult['media']> {
+  const out: PipelineResult['media'] = [];
+  for (const mediaType of [...new Set(sim.scenarios.map((s) => s.mediaType))]) {
+    const requests = sim.stats.requests.length;
+    const tokens = sim.stats.tokensIssued;
+    await burst(sim, fake, child, o.perMedia, mediaType);
+    await sleep(300);
+    const made = sim.stats.requests.slice(requests);
+    const byPath: Record<string, number> = {};
+    for (const r of made) {
+      const shape = `${r.method} ${r.path.replace(/\?.*$/, '').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '{id}').replace(/[0-9a-f]{16,}/g, '{x}')}`;
+      byPath[shape] = (byPath[shape] ?? 0) + 1 / o.perMedia;
+    }
+    const rest = made.filter((r) => !r.path.startsWith('/oauth')).length;
+    out.push({ mediaType, conversations: o.perMedia, restCalls: rest / o.perMedia, tokenRequests: (sim.stats.tokensIssued - tokens) / o.perMedia, byPath });
+  }
+  return out;
+}
+
+/** The whole pipeline section; see PipelineOptions. */
+export async function benchPipeline(o: PipelineOptions): Promise<PipelineResult> {
+  const sim = await startGenesysSim({ heartbeatIntervalMs: 30_000, rateLimitPerMinute: 0 });
+  const fake = await startOpenAiFake();
+  try {
+    let child = await startService(o, sim, fake, 'fast', {}, true);
+    const fast = await burst(sim, fake, child, o.burst);
+    const media = await callsByMedia(o, sim, fake, child);
+    await child.stop();
+
+    fake.setDelay(1000);
+    const n = String(o.concurrency);
+    child = await startService(o, sim, fake, 'slow', { WORKER_CONCURRENCY: n, OPENAI_MAX_CONCURRENCY: n });
+    const slowRun = await burst(sim, fake, child, o.slowConversations);
+    await child.stop();
+    const idealSeconds = Math.ceil(o.slowConversations / o.concurrency);
+    return { fast, media, slow: { ...slowRun, concurrency: o.concurrency, idealSeconds, efficiency: idealSeconds / slowRun.seconds } };
+  } finally {
+    await fake.close();
+    await sim.close();
+  }
+}

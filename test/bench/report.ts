@@ -1,0 +1,63 @@
+// Markdown for RESULTS.md: the retrieval and pipeline tables, each figure beside its same-run baseline.
+import type { ProfileSummary } from './load/profile.js';
+import type { PipelineResult } from './pipeline.js';
+import type { Measured, RetrievalResult } from './retrieval.js';
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const f0 = (n: number): string => n.toFixed(0);
+const f1 = (n: number): string => n.toFixed(1);
+
+function codes(m: Measured): string {
+  return Object.entries(m.statusCodes).map(([c, n]) => `${c}×${n}`).join(' ') + (m.errors ? ` errors×${m.errors}` : '');
+}
+
+function row(name: string, runs: Measured[], bare: number): string {
+  const rps = mean(runs.map((r) => r.reqPerSec));
+  const p50 = mean(runs.map((r) => r.p50));
+  const p99 = Math.max(...runs.map((r) => r.p99));
+  const rss = runs.map((r) => f0(r.rssMb)).join(' → ');
+  return `| ${name} | ${f0(rps)} | ${(rps / bare).toFixed(2)}× | ${f1(p50)} | ${f1(p99)} | ${rss} | ${runs.map(codes).join('; ')} |`;
+}
+
+/** The retrieval table: req/s (mean of runs), ratio to the bare server, p50 (mean), p99 (worst run), RSS per run. */
+export function retrievalTable(r: RetrievalResult): string {
+  const bare = mean(r.bare.map((x) => x.reqPerSec));
+  return [
+    '| server | req/s | vs bare | p50 ms | p99 ms (worst run) | RSS MB after each run | answers |',
+    '|---|---|---|---|---|---|---|',
+    row('bare node:http, bytes from a Map (baseline)', r.bare, bare),
+    row('wrapup, memory tier warm', r.wrapup, bare),
+    row('wrapup, `If-None-Match` → 304', [r.conditional], bare),
+    row('wrapup, memory tier off (every read from SQLite)', r.cold, bare),
+    ...(r.large.length > 0 ? [row('wrapup, 100,000 stored, rotating over all', r.large, bare)] : []),
+  ].join('\n');
+}
+
+/** The top of a CPU profile, as two small tables. */
+export function profileTables(p: ProfileSummary): string {
+  const table = (rows: ProfileSummary['functions'], head: string): string =>
+    [`| ${head} | self ms | share of busy |`, '|---|---|---|', ...rows.map((x) => `| \`${x.name}\` | ${f0(x.ms)} | ${(x.share * 100).toFixed(1)} % |`)].join('\n');
+  return `Busy ${f0(p.busyMs)} ms of ${f0(p.totalMs)} ms sampled.\n\n${table(p.places, 'where')}\n\n${table(p.functions, 'function')}`;
+}
+
+/** The pipeline tables: the 0-ms burst, the slow model against its ideal, and calls per summary by media type. */
+export function pipelineTables(r: PipelineResult): string {
+  const { fast, slow } = r;
+  const runs = [
+    '| run | conversations | wall s | summaries/s | CPU ms per summary (service process) | model calls | ideal s | efficiency |',
+    '|---|---|---|---|---|---|---|---|',
+    `| 0-ms model, burst, default concurrency | ${fast.conversations} | ${f1(fast.seconds)} | ${f1(fast.perSecond)} | ${f1(fast.cpuMsPerSummary)} | ${fast.modelCalls} | — | — |`,
+    `| 1 s model, concurrency ${slow.concurrency} | ${slow.conversations} | ${f1(slow.seconds)} | ${f1(slow.perSecond)} | ${f1(slow.cpuMsPerSummary)} | ${slow.modelCalls} | ${slow.idealSeconds} | ${(slow.efficiency * 100).toFixed(0)} % |`,
+  ].join('\n');
+  const media = [
+    '| media type | conversations | Genesys REST calls per summary | token requests per summary | calls per summary by path |',
+    '|---|---|---|---|---|',
+    ...r.media.map(
+      (m) =>
+        `| ${m.mediaType} | ${m.conversations} | ${m.restCalls.toFixed(2)} | ${m.tokenRequests.toFixed(3)} | ${Object.entries(m.byPath)
+          .map(([p, n]) => `\`${p}\` ${n.toFixed(2)}`)
+          .join('<br>')} |`,
+    ),
+  ].join('\n');
+  return `${runs}\n\n${media}`;
+}
