@@ -160,7 +160,7 @@ export async function runFromConfig(config: Config, args: CliArgs, logger: Logge
     const model = config.openai.apiKey ? config.openai.model : undefined;
     const models = loadModelTable(path.join(CONFIG_DIR, 'models.json'));
     const enqueue = args.apiUrl
-      ? apiEnqueue(args.apiUrl, config.http.apiKeys[0] ?? '')
+      ? apiEnqueue(args.apiUrl, config.http.apiKeys.find((k) => k.scopes.includes('submit'))?.secret ?? '')
       : (id: string) => service.request(id, { force: true, source: 'api' });
     return await rerunStale(
       {

@@ -5,3 +5,4 @@ export { createConversationProcessor } from './process-conversation.js';
 export { createSnapshotIntake } from './snapshot-intake.js';
 export { createSummaryService, type SummaryService } from './summary-service.js';
 export { createWorker, type Worker } from './worker.js';
+export { createTokenBuckets, type TokenBuckets } from './token-buckets.js';
