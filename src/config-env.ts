@@ -73,7 +73,8 @@ export function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: stri
   setIf(o, 'maxConcurrency', env.OPENAI_MAX_CONCURRENCY);
   setIf(o, 'maxTokensParam', env.OPENAI_MAX_TOKENS_PARAM);
   setIf(o, 'fallback', env.LLM_FALLBACK);
-  const h = { ...d.http, apiKeys: csv(env.API_KEYS) };
+  const h: Record<string, any> = { ...d.http };
+  setIf(h, 'apiKeysFile', env.API_KEYS_FILE?.trim());
   setIf(h, 'port', env.PORT);
   setIf(h, 'host', env.HOST);
   setIf(h, 'headersTimeoutMs', env.HTTP_HEADERS_TIMEOUT_MS);
@@ -97,6 +98,8 @@ export function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: stri
   const l = { ...d.limits };
   setIf(l, 'apiTaskRatePerMin', env.API_TASK_RATE_PER_MIN);
   setIf(l, 'apiTaskBurst', env.API_TASK_BURST);
+  setIf(l, 'apiRequestRatePerMin', env.API_REQUEST_RATE_PER_MIN);
+  setIf(l, 'apiRequestBurst', env.API_REQUEST_BURST);
   setIf(l, 'webhookTaskRatePerMin', env.WEBHOOK_TASK_RATE_PER_MIN);
   setIf(l, 'webhookTaskBurst', env.WEBHOOK_TASK_BURST);
   setIf(l, 'forceIntervalMs', env.FORCE_INTERVAL_MS);
@@ -130,6 +133,7 @@ const ENV_NAMES: Record<string, string> = {
   'http.port': 'PORT',
   'http.host': 'HOST',
   'http.apiKeys': 'API_KEYS',
+  'http.apiKeysFile': 'API_KEYS_FILE',
   'http.headersTimeoutMs': 'HTTP_HEADERS_TIMEOUT_MS',
   'http.requestTimeoutMs': 'HTTP_REQUEST_TIMEOUT_MS',
   'http.keepAliveTimeoutMs': 'HTTP_KEEPALIVE_TIMEOUT_MS',
@@ -148,6 +152,8 @@ const ENV_NAMES: Record<string, string> = {
   'worker.retryWindowMs': 'WORKER_RETRY_WINDOW_MS',
   'limits.apiTaskRatePerMin': 'API_TASK_RATE_PER_MIN',
   'limits.apiTaskBurst': 'API_TASK_BURST',
+  'limits.apiRequestRatePerMin': 'API_REQUEST_RATE_PER_MIN',
+  'limits.apiRequestBurst': 'API_REQUEST_BURST',
   'limits.webhookTaskRatePerMin': 'WEBHOOK_TASK_RATE_PER_MIN',
   'limits.webhookTaskBurst': 'WEBHOOK_TASK_BURST',
   'limits.forceIntervalMs': 'FORCE_INTERVAL_MS',

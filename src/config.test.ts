@@ -81,7 +81,8 @@ describe('loadConfig: secrets', () => {
     });
     expect(config.genesys.clientId).toBe('id');
     expect(config.genesys.clientSecret).toBe('secret');
-    expect(config.http.apiKeys).toEqual([API_KEY, OTHER_KEY]);
+    expect(config.http.apiKeys.map((k) => k.secret)).toEqual([API_KEY, OTHER_KEY]);
+    expect(config.http.apiKeys.every((k) => k.scopes.join('+') === 'read+submit' && /^key-[0-9a-f]{8}$/.test(k.name))).toBe(true);
     expect(config.webhookToken).toBe('wH7kP2qZ9xT4mN8rV3bL6cJ1dF5gS0yAe');
     expect(config.openai.apiKey).toBe('sk-test-1');
   });

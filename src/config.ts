@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AppError } from './errors.js';
 import { secretProblems, type NamedSecret } from './config-secrets.js';
 import { describePath, GatewaySchema, overlayEnv, type Env } from './config-env.js';
+import { loadApiKeys } from './config-keys.js';
 
 export { parseGatewayUrl, type GatewayConfig } from './config-env.js';
 
@@ -88,7 +89,12 @@ const ConfigSchema = z.object({
   http: z.object({
     port: z.coerce.number().int().min(0).max(65535),
     host: z.string().min(1),
-    apiKeys: z.array(z.string().min(1)).min(1, 'API_KEYS is required (comma list of bearer tokens)'),
+    /** Bearer keys for /api/* (config-keys.ts): name, scopes, secret, and whether they came from API_KEYS_FILE. */
+    apiKeys: z
+      .array(z.object({ name: z.string().min(1), scopes: z.array(z.enum(['read', 'submit'])), secret: z.string().min(1), from: z.enum(['env', 'file']) }))
+      .min(1, 'API_KEYS (or API_KEYS_FILE) is required: a comma list of bearer keys, each `secret` or `name:scopes:secret`'),
+    /** JSON file of named keys, re-read when it changes (rotation without a restart). */
+    apiKeysFile: z.string().min(1).optional(),
     bodyLimitBytes: positiveInt,
     maxWaitMs: nonNegativeInt,
     /** A client must send its request headers within this long (slowloris). */
@@ -134,6 +140,9 @@ const ConfigSchema = z.object({
     /** Tasks one API key may start per minute (steady rate), and at once (burst). */
     apiTaskRatePerMin: nonNegativeInt,
     apiTaskBurst: positiveInt,
+    /** Requests one API key may make to /api/* per minute (steady rate; 0 = no limit), and at once (burst). */
+    apiRequestRatePerMin: nonNegativeInt,
+    apiRequestBurst: positiveInt,
     /** Tasks the webhook token may start per minute, and at once. */
     webhookTaskRatePerMin: nonNegativeInt,
     webhookTaskBurst: positiveInt,
@@ -170,12 +179,14 @@ function readDefaults(configDir: string): Record<string, any> {
 export function loadConfig(env: Env, configDir: string = CONFIG_DIR): Config {
   const gatewayErrors: string[] = [];
   const raw = overlayEnv(readDefaults(configDir), env, gatewayErrors);
+  const keys = loadApiKeys(env);
+  raw.http.apiKeys = keys.keys;
   const result = ConfigSchema.safeParse(raw);
-  const problems = [...gatewayErrors];
+  const problems = [...gatewayErrors, ...keys.problems];
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(`${describePath(issue.path)}: ${issue.message}`);
   }
-  problems.push(...secretProblems(namedSecrets(raw)), ...httpLimitProblems(raw.http));
+  problems.push(...secretProblems([...keys.secrets, ...otherSecrets(raw)]), ...httpLimitProblems(raw.http));
   if (problems.length > 0 || !result.success) {
     throw new AppError(
       'CONFIG_INVALID',
@@ -190,10 +201,12 @@ export function loadConfig(env: Env, configDir: string = CONFIG_DIR): Config {
   return config;
 }
 
-/** The configured secrets, named as a user would recognise them (empty ones are reported by the schema). */
-function namedSecrets(raw: Record<string, any>): NamedSecret[] {
-  const apiKeys: string[] = Array.isArray(raw.http?.apiKeys) ? raw.http.apiKeys : [];
-  const secrets: NamedSecret[] = apiKeys.map((value, i) => ({ name: apiKeys.length > 1 ? `API_KEYS entry ${i + 1}` : 'API_KEYS', value, bearer: true }));
+/**
+ * The configured secrets other than the API keys, named as a user would recognise them (empty ones are reported by
+ * the schema). A key added to API_KEYS_FILE later must differ from these too.
+ */
+export function otherSecrets(raw: Record<string, any>): NamedSecret[] {
+  const secrets: NamedSecret[] = [];
   const add = (name: string, value: unknown, bearer: boolean): void => {
     if (typeof value === 'string' && value !== '') secrets.push({ name, value, bearer });
   };

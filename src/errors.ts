@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'HEADERS_TOO_LARGE'
   | 'REQUEST_TIMEOUT'
   | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'TASK_NOT_FOUND'
   | 'CONVERSATION_NOT_FOUND'

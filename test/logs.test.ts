@@ -10,6 +10,9 @@ import { startWrapup, type Wrapup } from '../src/app.js';
 import { createLogger } from '../src/logger.js';
 import { testConfig, TEST_API_KEY, waitFor } from './helpers.js';
 
+/** A named, read-only key: its name is logged, its secret never. */
+const NAMED_KEY = 'logs-named-key-2f8b5e1a9c4d7063b2f8e5a1c9d4';
+
 describe('logs', () => {
   let sim: GenesysSim;
   let fake: OpenAiFake;
@@ -32,6 +35,7 @@ describe('logs', () => {
       OPENAI_API_KEY: 'sk-secret-openai-key-123',
       OPENAI_BASE_URL: fake.url,
       WEBHOOK_TOKEN: 'test-webhook-token-5d8a2f7c1e9b4063c7a1e9f4b2',
+      API_KEYS: `${TEST_API_KEY},crm-logs:read:${NAMED_KEY}`,
     });
     wrapup = await startWrapup(config, createLogger({ level: 'trace', destination: sink }));
   });
@@ -53,6 +57,7 @@ describe('logs', () => {
     for (const c of ended) summaries.push(await waitFor(() => wrapup!.service.getSummary(c.id)));
     // Exercise the HTTP and webhook paths too, with their credentials.
     await fetch(`${wrapup!.url}/api/summary/${ended[0]!.id}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    await fetch(`${wrapup!.url}/api/summary/${ended[1]!.id}`, { headers: { authorization: `Bearer ${NAMED_KEY}` } });
     await fetch(`${wrapup!.url}/webhooks/genesys`, {
       method: 'POST',
       headers: { 'x-api-key': 'test-webhook-token-5d8a2f7c1e9b4063c7a1e9f4b2', 'content-type': 'application/json' },
@@ -61,9 +66,11 @@ describe('logs', () => {
     const log = lines.join('');
     expect(lines.length).toBeGreaterThan(10);
     expect(log).toContain(ended[0]!.id); // conversation ids are logged: the search below is over real pipeline lines
+    expect(log).toContain('"client":"crm-logs"'); // key names are logged, with the request
     const forbidden = [
       sim.clientSecret,
       TEST_API_KEY,
+      NAMED_KEY,
       'sk-secret-openai-key-123',
       'test-webhook-token-5d8a2f7c1e9b4063c7a1e9f4b2',
       'Bearer ',

@@ -1,4 +1,5 @@
-// rerun-stale: count and cost caps, dry run, and a full run from the configuration against a sqlite store.
+// rerun-stale: count and cost caps, dry run, and a full run from the configuration against a sqlite store (the
+// command line itself, `wrapup rerun-stale`, is run as a child process in test/cli.test.ts).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,8 @@ import type { SummaryRecord } from '../src/domain.js';
 import { silentLogger } from '../src/logger.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { apiEnqueue, formatReport, parseCliArgs, rerunStale, runFromConfig, type RerunStaleDeps } from '../src/rerun-stale.js';
+import { apiEnqueue } from '../src/cli/api-submit.js';
+import { formatReport, rerunStale, runFromConfig, type RerunStaleDeps } from '../src/cli/rerun-stale.js';
 import { createKeyvBackend, type KeyvBackend } from '../src/store/keyv-backend.js';
 import { createSummaryStore, type IndexedSummaryStore } from '../src/store/summary-store.js';
 import { createEmbeddedTaskQueue } from '../src/store/task-queue.js';
@@ -73,15 +75,6 @@ describe('rerunStale', () => {
     expect(enqueued).toEqual([]);
     expect(report).toMatchObject({ scanned: 2, stale: 2, queued: 2, stoppedBy: null });
     expect(formatReport(report, true)).toMatch(/^rerun-stale \(dry run\): scanned=2 stale=2 would_queue=2 unpriced=1 estimated_cost_usd=0\.\d{4} stopped_by=none$/);
-  });
-
-  it('parses the command line and rejects a missing cap', () => {
-    expect(parseCliArgs(['--max-count', '5', '--max-cost-usd', '1.5', '--dry-run'])).toEqual({ maxCount: 5, maxCostUsd: 1.5, dryRun: true, apiUrl: undefined });
-    expect(() => parseCliArgs(['--max-count', '5'])).toThrow(/--max-cost-usd/);
-    expect(() => parseCliArgs(['--max-count', '5', '--max-cost-usd', '1'])).toThrow(/--api-url .* or --service-stopped/);
-    expect(parseCliArgs(['--max-count', '5', '--max-cost-usd', '1', '--service-stopped']).apiUrl).toBeUndefined();
-    expect(parseCliArgs(['--max-count', '5', '--max-cost-usd', '1', '--api-url', 'http://h:8080/']).apiUrl).toBe('http://h:8080');
-    expect(() => parseCliArgs(['--max-count', '-1', '--max-cost-usd', '1'])).toThrow(/--max-count/);
   });
 
   it('runs from the configuration against a sqlite store, enqueuing forced tasks', async () => {

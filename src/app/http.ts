@@ -1,8 +1,9 @@
 // The HTTP side of the composition root: the Hono app's dependencies and the readiness checks behind /readyz.
-import type { Config } from '../config.js';
+import { otherSecrets, type Config } from '../config.js';
+import { createApiKeyRing } from '../config-keys.js';
 import type { Logger } from '../logger.js';
 import type { ChannelStatus } from '../genesys/notifications/index.js';
-import type { BackfillState } from '../pipeline/index.js';
+import { createTokenBuckets, type BackfillState } from '../pipeline/index.js';
 import { createHttpApp, type CheckResult, type ReadinessCheck } from '../http/index.js';
 import { isSummaryStale } from '../summarize/index.js';
 import { snapshotIsOver } from './intake.js';
@@ -14,7 +15,8 @@ export function httpApp(config: Config, logger: Logger, core: Core, intake: () =
   return createHttpApp({
     api: service,
     readiness: readinessChecks(core, intake),
-    apiKeys: config.http.apiKeys,
+    apiKeys: createApiKeyRing({ keys: config.http.apiKeys, file: config.http.apiKeysFile, otherSecrets: otherSecrets(config), logger }),
+    requestLimit: requestLimit(config.limits),
     bodyLimitBytes: config.http.bodyLimitBytes,
     maxWaitMs: config.http.maxWaitMs,
     defaultMaxLength: config.summary.maxLength,
@@ -31,6 +33,13 @@ export function httpApp(config: Config, logger: Logger, core: Core, intake: () =
         }
       : {}),
   });
+}
+
+/** Each API key's request budget on /api/* (the same token buckets as its task budget; a rate of 0: no limit). */
+function requestLimit(limits: Config['limits']): ((client: string) => number) | undefined {
+  if (limits.apiRequestRatePerMin <= 0) return undefined;
+  const buckets = createTokenBuckets({ ratePerMin: limits.apiRequestRatePerMin, burst: limits.apiRequestBurst });
+  return (client) => buckets.take(client);
 }
 
 /**

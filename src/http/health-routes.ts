@@ -32,6 +32,8 @@ const statusRoute = createRoute({
   responses: {
     200: { description: 'Status (also when not ready)', content: { 'application/json': { schema: ServiceStatusSchema } } },
     401: problem('Missing or invalid API key'),
+    403: problem('This API key has no scope read'),
+    429: problem('This API key made too many requests (see Retry-After)'),
   },
 });
 

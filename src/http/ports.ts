@@ -12,9 +12,10 @@ export interface SummaryApi {
    * Starts or joins the summarization task for this conversation and length. Never re-runs a settled task unless
    * `force`. Starting work is limited (AppError TOO_MANY_REQUESTS with retryAfterMs): per conversation for a force,
    * per `client` (the API key's id) for every task; a conversation Genesys recently did not know is refused at once
-   * (CONVERSATION_NOT_FOUND). Joining a task is never limited.
+   * (CONVERSATION_NOT_FOUND). Joining a task is never limited. `mayStart: false` (a key without scope `submit`):
+   * joining is allowed, starting work throws FORBIDDEN.
    */
-  request(conversationId: string, options: { maxLength: number; force?: boolean; client?: string | undefined }): Promise<TaskRecord>;
+  request(conversationId: string, options: { maxLength: number; force?: boolean; client?: string | undefined; mayStart?: boolean }): Promise<TaskRecord>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
   /** Resolves early when the task completes or fails; with the latest record after `timeoutMs` otherwise. */
   waitForTask(taskId: string, timeoutMs: number): Promise<TaskRecord | undefined>;
@@ -55,11 +56,31 @@ export interface WebhookDeps {
   isConversationOver: (eventBody: unknown) => boolean;
 }
 
+/** What an API key may do: `read` (GET routes) and `submit` (other methods, and a GET that would start work). */
+export type ApiScope = 'read' | 'submit';
+
+/** A bearer key for /api/*; its name (never its secret) appears in logs and keys its budgets. */
+export interface ApiKey {
+  name: string;
+  scopes: readonly ApiScope[];
+  secret: string;
+}
+
+/**
+ * The keys accepted on /api/*: a list (a bare string is a full-scope key named `key-<hash>`), or a function asked on
+ * every request (a reloadable key file; return the same array while nothing changed). Empty: every request is 401.
+ */
+export type ApiKeys = ReadonlyArray<string | ApiKey> | (() => ReadonlyArray<string | ApiKey>);
+
 export interface HttpDeps {
   api: SummaryApi;
   readiness: ReadinessCheck[];
-  /** Bearer tokens accepted on /api/*. An empty list rejects every /api request. */
-  apiKeys: string[];
+  apiKeys: ApiKeys;
+  /**
+   * Per-key request budget on /api/*: spends one request of `client`'s budget, returning 0, or the ms until one is
+   * left (then 429 with Retry-After). Omitted: no request limit.
+   */
+  requestLimit?: ((client: string) => number) | undefined;
   /** Largest accepted request body. */
   bodyLimitBytes: number;
   /** Upper bound for `?wait=` on GET /api/summary/{conversation_id}. */

@@ -1,5 +1,7 @@
 // Zod schemas of the HTTP API (requests and responses, snake_case per the tutorial contract); they also feed OpenAPI.
 import { z } from '@hono/zod-openapi';
+import type { ErrorCode } from '../errors.js';
+import { STATUS_BY_CODE } from './problem.js';
 import {
   ConfidenceSchema,
   EntitySchema,
@@ -134,7 +136,7 @@ export const ProblemSchema = z
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
-    code: z.string(),
+    code: z.enum(Object.keys(STATUS_BY_CODE) as [ErrorCode, ...ErrorCode[]]).openapi({ description: 'Stable error code; see the README for when each occurs' }),
     detail: z.string(),
     instance: z.string().optional(),
     invalid_params: z.array(z.object({ name: z.string(), reason: z.string() })).optional(),

@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { isTaskSettled, type SummaryRecord, type TaskRecord } from '../domain.js';
 import { AppError } from '../errors.js';
 import { createLocalSummaryChanges, createSummaryResponseCache, toCachedResponse, type CachedResponse } from '../store/index.js';
-import { clientOf } from './auth.js';
+import { canSubmit, clientOf } from './auth.js';
 import type { HttpDeps, SummaryApi } from './ports.js';
 
 /** The routes' dependencies (the staleness check is optional: absent → every summary reads `stale: false`). */
@@ -43,7 +43,8 @@ const submitRoute = createRoute({
     413: problem('Body too large'),
     415: problem('Body is not JSON'),
     422: problem('Conversation cannot be summarized'),
-    429: problem('force: true again too soon for this conversation, or this API key started too many summaries (see Retry-After)'),
+    403: problem('This API key has no scope submit'),
+    429: problem('force: true again too soon for this conversation, this API key started too many summaries, or it made too many requests (see Retry-After)'),
     502: problem('An upstream dependency failed'),
   },
 });
@@ -55,7 +56,7 @@ const statusRoute = createRoute({
   summary: 'Poll a summarization task',
   security,
   request: { params: TaskParamsSchema },
-  responses: { 200: json(TaskStatusResponseSchema, 'The task'), ...common, 404: problem('Unknown task') },
+  responses: { 200: json(TaskStatusResponseSchema, 'The task'), ...common, 403: problem('This API key has no scope read'), 404: problem('Unknown task'), 429: problem('This API key made too many requests (see Retry-After)') },
 });
 
 const summaryRoute = createRoute({
@@ -73,7 +74,8 @@ const summaryRoute = createRoute({
     404: problem('Unknown conversation, or its summary expired'),
     409: problem('Conversation not ended'),
     422: problem('Conversation cannot be summarized'),
-    429: problem('A new summary would be started, and this API key started too many (see Retry-After)'),
+    403: problem('This API key has no scope read; or a new summary would be started and it has no scope submit'),
+    429: problem('A new summary would be started and this API key started too many, or it made too many requests (see Retry-After)'),
     502: problem('An upstream dependency failed'),
   },
 });
@@ -263,7 +265,7 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps)
     const held = await stored(conversation_id, maxLength);
     if (held) return storedAnswer(c, held);
     // Starts the first summarization of a conversation nobody reported yet; joins (never re-runs) an existing one.
-    let task = await api.request(conversation_id, { ...defaultLength, client: clientOf(c) });
+    let task = await api.request(conversation_id, { ...defaultLength, client: clientOf(c), mayStart: canSubmit(c) });
     const waitMs = Math.min(query.wait ?? 0, deps.maxWaitMs);
     if (!isTaskSettled(task) && waitMs > 0) task = (await api.waitForTask(task.task_id, waitMs)) ?? task;
     const answer = await settledAnswer(api, task, maxLength);

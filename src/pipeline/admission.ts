@@ -23,15 +23,18 @@ export interface WorkRequest {
   conversationId: string;
   source: TaskSource;
   force: boolean;
-  /** An opaque id (a hash) of the API key or webhook token that asked; requests without one share a bucket. */
+  /** The name of the API key (or `webhook`) that asked: whose budget it spends; requests without one share a bucket. */
   client?: string | undefined;
+  /** False for a key that may only read (no scope `submit`): it may join work but never start it. @default true */
+  mayStart?: boolean | undefined;
 }
 
 export interface Admission {
   /**
    * Admits `request` (recording its force and spending its client's token) or throws: CONVERSATION_NOT_FOUND when
    * Genesys recently said the conversation does not exist (API and webhook requests; events from Genesys itself are
-   * never refused), TOO_MANY_REQUESTS with `retryAfterMs` when a force is too soon or the client's budget is spent.
+   * never refused), FORBIDDEN for a read-only key, TOO_MANY_REQUESTS with `retryAfterMs` when a force is too soon or
+   * the client's budget is spent.
    */
   admit(request: WorkRequest): void;
   /** Genesys has no such conversation: refuse work on it for notFoundTtlMs. */
@@ -80,6 +83,9 @@ export function createAdmission(options: AdmissionOptions = {}): Admission {
     const fromClient = request.source === 'api' || request.source === 'webhook';
     if (fromClient && knownMissing(request.conversationId, at)) {
       throw new AppError('CONVERSATION_NOT_FOUND', `Genesys has no conversation ${request.conversationId}`, { upstreamStatus: 404 });
+    }
+    if (request.mayStart === false) {
+      throw new AppError('FORBIDDEN', `this API key has scope read only: it cannot start a summary of ${request.conversationId}; use a key with scope submit`);
     }
     const forceMs = request.force ? forceWait(request.conversationId, at) : 0;
     if (forceMs > 0) {

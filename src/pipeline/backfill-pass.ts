@@ -73,19 +73,46 @@ export function warn(loop: BackfillLoop, err: unknown, msg: string): void {
   loop.logger.warn({ code: e.code, err: e.message }, msg);
 }
 
+/** What filling one window needs; shared by the backfill loop and the `wrapup backfill` command. */
+export interface WindowFill {
+  readonly query: (q: EndedQuery) => Promise<EndedConversation[]>;
+  readonly service: Pick<SummaryService, 'conversationEnded' | 'getSummary'>;
+  readonly queueIds: string[];
+  readonly maxConversationMs: number;
+  /** Conversations that ended this long before `fromMs` are still taken (delivery latency, clock skew). */
+  readonly endSlackMs: number;
+  /** Checked before each conversation: true ends the fill early. */
+  readonly stopped?: () => boolean;
+  /** After each conversation of the window is handled (queued or skipped). */
+  readonly onProgress?: (progress: { done: number; total: number; queued: number }) => void;
+}
+
+/**
+ * Queues every conversation that ended in [fromMs, toMs] (with the slack) and has no summary yet, through
+ * `conversationEnded(id, 'backfill')` (idempotent: a conversation with a task joins it).
+ */
+export async function fillWindow(w: WindowFill, fromMs: number, toMs: number): Promise<{ found: number; inWindow: number; queued: number }> {
+  const found = await w.query({ fromMs: fromMs - w.maxConversationMs, toMs, queueIds: w.queueIds });
+  // Ended well before the gap: the stream saw it.
+  const inWindow = found.filter((c) => Date.parse(c.conversationEnd) >= fromMs - w.endSlackMs);
+  let queued = 0;
+  for (const [i, c] of inWindow.entries()) {
+    if (w.stopped?.()) break;
+    if (!(await w.service.getSummary(c.conversationId))) {
+      await w.service.conversationEnded(c.conversationId, 'backfill');
+      queued += 1;
+    }
+    w.onProgress?.({ done: i + 1, total: inWindow.length, queued });
+  }
+  return { found: found.length, inWindow: inWindow.length, queued };
+}
+
 /** Queues every conversation that ended in [fromMs, toMs] (with the slack) and has no summary yet. */
 async function fill(loop: BackfillLoop, fromMs: number, toMs: number): Promise<void> {
-  const found = await loop.query({ fromMs: fromMs - loop.maxConversationMs, toMs, queueIds: loop.queueIds });
-  let added = 0;
-  for (const c of found) {
-    if (loop.stopped) return;
-    if (Date.parse(c.conversationEnd) < fromMs - loop.endSlackMs) continue; // ended well before the gap: the stream saw it
-    if (await loop.service.getSummary(c.conversationId)) continue;
-    await loop.service.conversationEnded(c.conversationId, 'backfill');
-    added += 1;
-  }
-  loop.queued += added;
-  loop.logger.info({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), found: found.length, queued: added }, 'backfill pass done');
+  const { found, queued } = await fillWindow({ ...loop, stopped: () => loop.stopped }, fromMs, toMs);
+  if (loop.stopped) return;
+  loop.queued += queued;
+  loop.logger.info({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), found, queued }, 'backfill pass done');
 }
 
 /** Conversations that ended just before `to` may not be in analytics yet: ask again once it has settled. */

@@ -39,8 +39,10 @@ export interface RequestOptions {
   force?: boolean;
   /** @default 'api' */
   source?: TaskSource;
-  /** An opaque id (a hash) of the API key or webhook token asking: whose task budget starting work spends. */
+  /** The name of the API key (or `webhook`) asking: whose task budget starting work spends. */
   client?: string | undefined;
+  /** False when the asking key may only read: joining a task is fine, starting one throws FORBIDDEN. @default true */
+  mayStart?: boolean | undefined;
 }
 
 /**
@@ -131,12 +133,12 @@ async function request(ctx: ServiceContext, conversationId: string, options: Req
   const force = options.force === true;
   // Only starting work costs (a token, a force): joining a task, pending or settled, is free.
   const existing = await deps.queue.findByKey(key);
-  if (!existing || (force && isTaskSettled(existing))) admission.admit({ conversationId, source, force, client: options.client });
+  if (!existing || (force && isTaskSettled(existing))) admission.admit({ conversationId, source, force, client: options.client, mayStart: options.mayStart });
   // Work a client's read starts waits behind event work (and an event joining it raises it).
   const priority = source === 'api' ? 'low' : 'normal';
   const { task, created } = await deps.queue.enqueue({ conversationId, idempotencyKey: key, maxLength, source, priority });
   if (created) {
-    deps.logger.info({ conversationId, taskId: task.task_id, source }, 'summarization queued');
+    deps.logger.info({ conversationId, taskId: task.task_id, source, ...(options.client ? { client: options.client } : {}) }, 'summarization queued');
     return task;
   }
   if (isNotFound(task)) admission.rememberNotFound(conversationId);

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     STORE_URL: process.env.STORE_URL ?? 'sqlite://./data/demo.sqlite',
   });
   const wrapup = await startWrapup(config, logger);
-  printBanner(wrapup.url, config.http.apiKeys[0] ?? DEMO_API_KEY);
+  printBanner(wrapup.url, config.http.apiKeys[0]?.secret ?? DEMO_API_KEY);
 
   let index = 0;
   const timer = setInterval(() => {
