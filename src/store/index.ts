@@ -3,3 +3,4 @@ export { createCheckpointStore, type CheckpointStore } from './checkpoint-store.
 export { createKeyvBackend, type KeyvBackend } from './keyv-backend.js';
 export { createSummaryStore, type IndexedSummaryStore } from './summary-store.js';
 export { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from './task-queue.js';
+export { createEmbeddedDeliveryQueue, type EmbeddedDeliveryQueue } from './delivery-queue.js';
