@@ -13,6 +13,7 @@ export function httpApp(config: Config, logger: Logger, core: Core, intake: () =
   const { service, engine } = core;
   return createHttpApp({
     api: service,
+    deliveries: core.deliveries.queue,
     readiness: readinessChecks(core, intake),
     apiKeys: config.http.apiKeys,
     bodyLimitBytes: config.http.bodyLimitBytes,

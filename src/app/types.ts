@@ -1,9 +1,10 @@
 // The composition root's shared shapes: the running service, its core parts, its intake, and what closes them.
 import type { Backfill, SummaryService, Worker } from '../pipeline/index.js';
-import type { EmbeddedTaskQueue, KeyvBackend } from '../store/index.js';
+import type { EmbeddedDeliveryQueue, EmbeddedTaskQueue, KeyvBackend } from '../store/index.js';
+import type { Dispatcher } from '../deliveries/index.js';
 import type { GenesysClient } from '../genesys/rest/index.js';
 import type { NotificationSubscriber } from '../genesys/notifications/index.js';
-import type { SummaryEngine } from '../ports.js';
+import type { SettleHook, SummaryEngine } from '../ports.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
@@ -26,6 +27,14 @@ export interface Core {
   engine: SummaryEngine;
   worker: Worker;
   service: SummaryService;
+  deliveries: Deliveries;
+}
+
+/** Outbound webhooks: their queue, the worker's before-settle outbox, and the dispatcher that sends them. */
+export interface Deliveries {
+  queue: EmbeddedDeliveryQueue;
+  outbox: SettleHook;
+  dispatcher: Dispatcher;
 }
 
 export interface Intake {

@@ -2,6 +2,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bearerAuth } from './auth.js';
 import { bodyLimit } from './body-limit.js';
+import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import type { HttpDeps } from './ports.js';
 import { createErrorHandler, notFoundProblem, validationHook } from './problem.js';
@@ -35,6 +36,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono {
   registerHealthRoutes(app, deps.readiness, deps.readinessTimeoutMs ?? 2000);
   registerSummaryRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  if (deps.deliveries) registerDeliveryRoutes(app, deps.deliveries);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31(OPENAPI_PATH, { openapi: '3.1.0', info: { title: 'wrapup', version: '0.1.0' } });

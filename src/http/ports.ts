@@ -1,6 +1,6 @@
 // The ports the HTTP layer consumes: the summary API (implemented in pipeline/), readiness checks, and its dependencies.
 import type { Logger } from '../logger.js';
-import type { SummaryRecord, TaskRecord } from '../domain.js';
+import type { DeliveryRecord, SummaryRecord, TaskRecord } from '../domain.js';
 import type { CheckState } from './schemas.js';
 
 /** What the routes need from the pipeline. */
@@ -54,6 +54,12 @@ export interface WebhookDeps {
   isConversationOver: (eventBody: unknown) => boolean;
 }
 
+/** What the delivery log routes read (the DeliveryQueue port's look-ups). */
+export interface DeliveryLog {
+  byEvent(eventId: string): Promise<DeliveryRecord[]>;
+  byConversation(conversationId: string): Promise<DeliveryRecord[]>;
+}
+
 export interface HttpDeps {
   api: SummaryApi;
   readiness: ReadinessCheck[];
@@ -70,6 +76,8 @@ export interface HttpDeps {
   isStale?: ((record: SummaryRecord) => boolean) | undefined;
   /** Time each readiness check gets before it counts as failed. @default 2000 */
   readinessTimeoutMs?: number;
+  /** The outbound-webhook delivery log (GET /api/deliveries, GET /api/webhooks/deliveries/{event_id}); omit: 404. */
+  deliveries?: DeliveryLog | undefined;
   /** The Genesys event webhook; omit to disable it. */
   webhook?: WebhookDeps;
   /** Largest accepted webhook body (EventBridge events are at most 256 KiB). @default 262144 */
