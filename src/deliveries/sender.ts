@@ -27,7 +27,7 @@ export async function sendOnce(endpoint: WebhookEndpoint, delivery: DeliveryReco
   const at = new Date(startedAt);
   const signature = new Webhook(endpoint.secret).sign(delivery.event_id, at, delivery.payload);
   const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const { signal, dispose } = anyOf(timeout, options.signal);
   let result: SendResult;
   let statusCode: number | undefined;
   try {
@@ -49,6 +49,8 @@ export async function sendOnce(endpoint: WebhookEndpoint, delivery: DeliveryReco
     result = classifyStatus(response.status, response.headers.get('retry-after'), options.now());
   } catch (err) {
     result = classifyError(err, timeout.aborted);
+  } finally {
+    dispose();
   }
   const attempt: DeliveryAttempt = {
     at: at.toISOString(),
@@ -57,6 +59,26 @@ export async function sendOnce(endpoint: WebhookEndpoint, delivery: DeliveryReco
     duration_ms: Math.max(0, options.now() - startedAt),
   };
   return { attempt, result };
+}
+
+/**
+ * A signal aborted by either, and a dispose that detaches it (the dispatcher's signal lives for the whole process, so
+ * every attempt must take its listener off again). AbortSignal.any needs Node 20.3; the package allows any Node 20.
+ */
+function anyOf(a: AbortSignal, b: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
+  if (!b) return { signal: a, dispose: () => undefined };
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  if (a.aborted || b.aborted) abort();
+  a.addEventListener('abort', abort, { once: true });
+  b.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      a.removeEventListener('abort', abort);
+      b.removeEventListener('abort', abort);
+    },
+  };
 }
 
 /** 2xx delivered; 410 gone; anything else (3xx not followed, 4xx, 5xx) failed, with Retry-After when given. */
