@@ -145,6 +145,20 @@ describe('outbound webhooks: delivery and signatures', () => {
     expect(records.every((r) => r.attempts >= 2)).toBe(true);
   });
 
+  it('a delivery left in flight by a killed process is sent again on the next start, with the same webhook-id', async () => {
+    const backend = await createKeyvBackend(`sqlite://${path.join(home.dir, 'w.sqlite')}`);
+    const crashed = createEmbeddedDeliveryQueue({ keyv: backend.keyv('deliveries'), logger: silentLogger() });
+    const ids = await enqueueEvents(crashed, 1, 2);
+    const inFlight = await crashed.claim(); // claimed, then the process "dies": no settle, no stop
+    expect(inFlight?.status).toBe('processing');
+    crashed.close();
+    await backend.close();
+    const after = await startSide();
+    await allDelivered(after.queue, ids);
+    expectReceivedOncePerId(ids);
+    expect(receiver.verified.map((e) => e.id)).toContain(inFlight?.event_id);
+  });
+
   it('retries follow the backoff: each gap at least the jittered delay for that attempt', async () => {
     const { queue } = await startSide({ random: () => 1 }); // no jitter: delays are exactly 40, 80, 160, 200 ms
     receiver.mode = '503';
