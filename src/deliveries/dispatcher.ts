@@ -114,7 +114,18 @@ async function deliver(state: State, delivery: DeliveryRecord): Promise<void> {
     else log.error({ code: outcome.error.code, status: attempt.status_code, attempts: delivery.attempts }, 'webhook delivery given up');
   } catch (err) {
     log.error({ err: toAppError(err).message }, 'could not record a webhook delivery attempt');
+    await settleAfterError(state, delivery, err).catch(() => log.warn('delivery left in flight; it is sent again on the next start'));
   }
+}
+
+/** A store error during an attempt: the delivery is put back for a retry (if the store takes even that). */
+async function settleAfterError(state: State, delivery: DeliveryRecord, err: unknown): Promise<void> {
+  if (state.abort.signal.aborted) return;
+  const error = toAppError(err);
+  const now = state.now();
+  const delay = deliveryRetryDelay(delivery, undefined, state.policy, now, state.options.random) ?? state.policy.maxDelayMs;
+  const attempt: DeliveryAttempt = { at: new Date(now).toISOString(), error: error.code, duration_ms: 0 };
+  await state.queue.settle(delivery.task_id, attempt, { kind: 'retry', retryAt: now + delay, error: { code: error.code, message: error.message, retryable: true } });
 }
 
 async function attemptDelivery(state: State, delivery: DeliveryRecord): Promise<{ attempt: DeliveryAttempt; outcome: DeliveryOutcome }> {
