@@ -65,6 +65,8 @@ async function stopWrapup(
   await within(left(), parts.server.close(left()));
   const unfinished = await core.worker.stop(left());
   if (unfinished > 0) logger.warn({ unfinished }, 'tasks still running at the deadline stay persisted and resume on start');
+  // Deliveries in flight get what remains; unfinished ones stay persisted and are sent again on start.
+  await core.deliveries.dispatcher.stop(left());
 }
 
 /** Re-queues what a previous process left running, then starts claiming: the last step of start-up. */
@@ -73,5 +75,8 @@ async function startWorker(core: Core, logger: Logger, closers: Closer[]): Promi
   if (recovered > 0) logger.info({ recovered }, 'resuming tasks left unfinished by the previous process');
   core.worker.start();
   closers.push(() => core.worker.stop(0));
+  await core.deliveries.queue.recover();
+  core.deliveries.dispatcher.start();
+  closers.push(() => core.deliveries.dispatcher.stop(0));
 }
 

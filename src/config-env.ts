@@ -110,6 +110,12 @@ export function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: stri
   setIf(b, 'maxConversationMs', env.MAX_CONVERSATION_MS);
   const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, limits: l, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
   setIf(out, 'webhookToken', trimmed(env.WEBHOOK_TOKEN));
+  const cw = { ...d.crmWebhooks };
+  if (env.CRM_WEBHOOK_ALLOW_HTTP_LOOPBACK) cw.allowHttpLoopback = ['true', '1', 'yes'].includes(env.CRM_WEBHOOK_ALLOW_HTTP_LOOPBACK.trim().toLowerCase());
+  setIf(cw, 'concurrency', env.CRM_WEBHOOK_CONCURRENCY);
+  setIf(cw, 'timeoutMs', env.CRM_WEBHOOK_TIMEOUT_MS);
+  setIf(cw, 'retryWindowMs', env.CRM_WEBHOOK_RETRY_WINDOW_MS);
+  out.crmWebhooks = cw;
   return out;
 }
 
@@ -162,6 +168,11 @@ const ENV_NAMES: Record<string, string> = {
   'backfill.maxLookbackMs': 'BACKFILL_MAX_LOOKBACK_MS',
   'backfill.maxConversationMs': 'MAX_CONVERSATION_MS',
   logLevel: 'LOG_LEVEL',
+  'crmWebhooks.endpoints': 'CRM_WEBHOOKS',
+  'crmWebhooks.allowHttpLoopback': 'CRM_WEBHOOK_ALLOW_HTTP_LOOPBACK',
+  'crmWebhooks.concurrency': 'CRM_WEBHOOK_CONCURRENCY',
+  'crmWebhooks.timeoutMs': 'CRM_WEBHOOK_TIMEOUT_MS',
+  'crmWebhooks.retryWindowMs': 'CRM_WEBHOOK_RETRY_WINDOW_MS',
   shutdownDeadlineMs: 'SHUTDOWN_DEADLINE_MS',
 };
 

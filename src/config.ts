@@ -8,6 +8,7 @@ import { AppError } from './errors.js';
 import { secretProblems, type NamedSecret } from './config-secrets.js';
 import { describePath, GatewaySchema, overlayEnv, type Env } from './config-env.js';
 import { loadApiKeys } from './config-keys.js';
+import { readWebhookEndpoints, secretProblem, urlProblem } from './config-webhooks.js';
 
 export { parseGatewayUrl, type GatewayConfig } from './config-env.js';
 
@@ -46,6 +47,41 @@ const AllowEntrySchema = z.string().transform((entry, ctx) => {
   return normalized ?? entry;
 });
 
+
+const EndpointSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'name must be 1–64 letters, digits, dot, dash or underscore'),
+    url: z.string(),
+    secret: z.string().trim(),
+  })
+  .strict();
+
+const CrmWebhooksSchema = z
+  .object({
+    endpoints: z.array(EndpointSchema),
+    /** Accept http:// URLs to loopback hosts (tests, a local relay); https is required otherwise. */
+    allowHttpLoopback: z.boolean(),
+    /** Deliveries in flight at once, beside (never instead of) the summary workers. */
+    concurrency: positiveInt,
+    timeoutMs: positiveInt,
+    /** Retries go on until a delivery is this old (at least a day: a CRM down for hours still gets everything). */
+    retryWindowMs: positiveInt,
+    retryBaseDelayMs: positiveInt,
+    retryMaxDelayMs: positiveInt,
+    minAttempts: positiveInt,
+  })
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.endpoints.forEach((endpoint, i) => {
+      // Messages name the endpoint and the rule, never the URL or the secret.
+      const url = urlProblem(endpoint.url, value.allowHttpLoopback);
+      if (url) ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'url'], message: `endpoint ${endpoint.name}: url ${url}` });
+      const secret = secretProblem(endpoint.secret);
+      if (secret) ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'secret'], message: `endpoint ${endpoint.name}: secret ${secret}` });
+      if (seen.has(endpoint.name)) ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'name'], message: `endpoint name ${endpoint.name} is used twice` });
+      seen.add(endpoint.name);
+    });
+  });
 
 const ConfigSchema = z.object({
   genesys: z.object({
@@ -163,6 +199,8 @@ const ConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Running tasks get this long to finish on SIGTERM (below Docker's and Kubernetes' default grace periods). */
   shutdownDeadlineMs: positiveInt,
+  /** Outbound webhooks to CRMs (deliveries/); no endpoints: off. */
+  crmWebhooks: CrmWebhooksSchema,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -181,6 +219,8 @@ export function loadConfig(env: Env, configDir: string = CONFIG_DIR): Config {
   const raw = overlayEnv(readDefaults(configDir), env, gatewayErrors);
   const keys = loadApiKeys(env);
   raw.http.apiKeys = keys.keys;
+  const endpoints = readWebhookEndpoints(env, gatewayErrors);
+  if (endpoints.length > 0) raw.crmWebhooks = { ...raw.crmWebhooks, endpoints };
   const result = ConfigSchema.safeParse(raw);
   const problems = [...gatewayErrors, ...keys.problems];
   if (!result.success) {
@@ -213,6 +253,11 @@ export function otherSecrets(raw: Record<string, any>): NamedSecret[] {
   add('WEBHOOK_TOKEN', raw.webhookToken, true);
   add('GENESYS_CLIENT_SECRET', raw.genesys?.clientSecret, false);
   add('OPENAI_API_KEY', raw.openai?.apiKey, false);
+  const endpoints: unknown[] = Array.isArray(raw.crmWebhooks?.endpoints) ? raw.crmWebhooks.endpoints : [];
+  for (const endpoint of endpoints) {
+    const { name, secret } = (endpoint ?? {}) as { name?: unknown; secret?: unknown };
+    if (typeof secret === 'string') add(`CRM_WEBHOOKS endpoint ${String(name)} secret`, secret.trim(), false);
+  }
   return secrets;
 }
 

@@ -243,3 +243,59 @@ export function hasTransientFailure(task: Pick<TaskRecord, 'status' | 'error'>):
   const error = task.error;
   return task.status === 'failed' && error !== undefined && error.retryable === true && TRANSIENT_ERROR_CODES.includes(error.code);
 }
+
+/** What an outbound webhook tells a CRM about: a task that completed, was skipped, or failed for good. */
+export const DeliveryEventTypeSchema = z.enum(['summary.completed', 'summary.skipped', 'summary.failed']);
+export type DeliveryEventType = z.infer<typeof DeliveryEventTypeSchema>;
+
+/** One try at sending a delivery: when, how it went (an HTTP status, or a transport error's code), how long it took. */
+export const DeliveryAttemptSchema = z.object({
+  at: z.string(),
+  status_code: z.number().int().optional(),
+  /** `TIMEOUT`, `CONNECTION_REFUSED`, `REDIRECT`, … when no 2xx came back; never a response body. */
+  error: z.string().optional(),
+  duration_ms: z.number().nonnegative(),
+});
+export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>;
+
+/** Attempts a delivery record keeps in its log (the oldest are dropped; `attempts` still counts them all). */
+export const DELIVERY_LOG_LIMIT = 20;
+
+const DeliveryRecordV1Schema = z.object({
+  schema_version: z.literal(1),
+  /** The delivery's id (one per event and endpoint); `task_id` because the queue machinery keys records by it. */
+  task_id: z.string(),
+  /** `<event_id>:<endpoint>`: an event is queued once per endpoint, however often it is reported. */
+  idempotency_key: z.string(),
+  /** The `webhook-id` header: the same on every attempt, so receivers de-duplicate by it. */
+  event_id: z.string(),
+  event_type: DeliveryEventTypeSchema,
+  conversation_id: z.string(),
+  /** The endpoint's configured name (its URL and secret stay in the configuration). */
+  endpoint: z.string(),
+  /** pending · processing · completed (delivered) · failed (gave up, or the endpoint is disabled). */
+  status: TaskStatusSchema,
+  /** The exact JSON body sent on every attempt (signed anew each time: the timestamp changes). */
+  payload: z.string(),
+  attempts: z.number().int().nonnegative(),
+  /** The last DELIVERY_LOG_LIMIT attempts, oldest first. */
+  attempt_log: z.array(DeliveryAttemptSchema).default([]),
+  not_before: z.number().optional(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  delivered_at: z.string().optional(),
+  /** Why the last attempt failed, or why delivery stopped. */
+  error: TaskErrorSchema.optional(),
+  priority: TaskPrioritySchema.optional(),
+});
+
+/**
+ * A queued outbound webhook as stored (zod-parsed on read). Older shapes are migrated here before the parse (today:
+ * a record without `schema_version` or `attempt_log` reads as version 1 with an empty log); a record that still does
+ * not parse is reported and skipped by the store, never thrown at a caller.
+ */
+export const DeliveryRecordSchema = z.preprocess(
+  (raw) => (raw && typeof raw === 'object' && !('schema_version' in raw) ? { ...raw, schema_version: 1 } : raw),
+  DeliveryRecordV1Schema,
+);
+export type DeliveryRecord = z.infer<typeof DeliveryRecordV1Schema>;

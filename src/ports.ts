@@ -2,6 +2,9 @@
 // conversation source, the summarizer). Adapters live in store/, genesys/ and summarize/; the pipeline uses only these.
 import type {
   ConversationId,
+  DeliveryAttempt,
+  DeliveryEventType,
+  DeliveryRecord,
   ConversationInfo,
   InjectionFlags,
   SummaryFields,
@@ -61,6 +64,67 @@ export interface TaskQueue {
   /** Called whenever a task becomes claimable, so workers need not poll tightly. */
   onReady(listener: () => void): () => void;
   counts(): Promise<Record<TaskStatus, number>>;
+}
+
+/** A task about to settle for good (the worker tells the outbox before it records the outcome). */
+export interface SettledTask {
+  /** The task as claimed for the run that settles it. */
+  task: TaskRecord;
+  status: 'completed' | 'skipped' | 'failed';
+  /** Why it failed or was skipped. */
+  error?: TaskError | undefined;
+}
+
+/**
+ * Called before a task's final outcome is recorded, so what must follow it (outbound webhooks) is durable first.
+ * A throw leaves the task unsettled: it is retried like any transient failure.
+ */
+export type SettleHook = (settled: SettledTask) => Promise<void>;
+
+/** One outbound webhook to queue: an event for one endpoint. */
+export interface DeliveryRequest {
+  /** Stable per event (the `webhook-id`): the same event reported twice is queued once per endpoint. */
+  eventId: string;
+  eventType: DeliveryEventType;
+  conversationId: ConversationId;
+  /** The endpoint's configured name. */
+  endpoint: string;
+  /** The exact JSON body to send. */
+  payload: string;
+}
+
+/** How an attempt ended: delivered (done), to be tried again at `retryAt`, or given up for good. */
+export type DeliveryOutcome =
+  | { kind: 'delivered' }
+  | { kind: 'retry'; retryAt: number; error: TaskError }
+  | { kind: 'failed'; error: TaskError };
+
+/**
+ * The delivery-queue port: outbound webhooks, durable like summary tasks but a kind of work of their own (their own
+ * records, claim order and workers, so deliveries never hold up summaries). The embedded adapter lives in store/ (a
+ * second namespace of the same store); a BullMQ adapter implements it as a second queue.
+ */
+export interface DeliveryQueue {
+  /** Persists a pending delivery unless one with this event id and endpoint exists; returns it either way. */
+  enqueue(request: DeliveryRequest): Promise<{ delivery: DeliveryRecord; created: boolean }>;
+  get(deliveryId: string): Promise<DeliveryRecord | undefined>;
+  /** The deliveries of one event (one per endpoint). */
+  byEvent(eventId: string): Promise<DeliveryRecord[]>;
+  /** The deliveries about one conversation, oldest first (the most recent 100). */
+  byConversation(conversationId: ConversationId): Promise<DeliveryRecord[]>;
+  /** Moves the pending delivery that is due soonest (and whose not_before has passed) to processing. */
+  claim(): Promise<DeliveryRecord | undefined>;
+  /** Appends the attempt to the delivery's log and applies the outcome. */
+  settle(deliveryId: string, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<DeliveryRecord>;
+  /** On start: deliveries left processing by a dead process go back to pending. Returns how many. */
+  recover(): Promise<number>;
+  /** Called whenever a delivery becomes claimable. */
+  onReady(listener: () => void): () => void;
+  counts(): Promise<Record<TaskStatus, number>>;
+  /** Marks an endpoint (name and URL fingerprint) as gone (its receiver answered 410): it gets nothing more. */
+  disableEndpoint(endpointKey: string, reason: TaskError): Promise<void>;
+  /** Why an endpoint was disabled, or undefined while it is enabled. */
+  endpointDisabled(endpointKey: string): Promise<TaskError | undefined>;
 }
 
 /**

@@ -21,6 +21,7 @@ const SEALED = [
   'store',
   'pipeline',
   'http',
+  'deliveries',
 ];
 /** Top-level summarize/ files any of its sub-folders may use: plain helpers with no imports of their own folders. */
 const SUMMARIZE_LEAVES = new Set(['summarize/config-file.ts', 'summarize/language.ts', 'summarize/text-utils.ts', 'summarize/transcript-format.ts']);

@@ -8,6 +8,7 @@ import { createEmbeddedTaskQueue, createKeyvBackend, createLocalSummaryChanges, 
 import { createConversationSource, createGenesysClient, createWrapupCodeCache, regionAllowList, type GenesysClient } from '../genesys/rest/index.js';
 import { createSummaryEngine, loadModelTable, loadPiiConfig } from '../summarize/index.js';
 import { createAdmission, createConversationProcessor, createSummaryService, createWorker } from '../pipeline/index.js';
+import { buildDeliveries } from './deliveries.js';
 import type { Closer, Core } from './types.js';
 
 /** Store, Genesys login, summarizer, worker (not started) and the service every intake shares. */
@@ -37,8 +38,10 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
   const engine = await buildEngine(config, logger);
 
   const processor = buildProcessor(config, logger, { genesys, engine, summaries, queue });
+  const deliveries = buildDeliveries(config, logger, { backend, summaries, engine }, closers);
   const worker = createWorker({
     queue,
+    beforeSettle: deliveries.outbox,
     process: processor,
     logger: logger.child({ module: 'worker' }),
     concurrency: config.worker.concurrency,
@@ -60,7 +63,7 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
     admission: admissionFrom(config.limits),
     logger: logger.child({ module: 'service' }),
   });
-  return { backend, queue, genesys, engine, worker, service, summaryChanges };
+  return { backend, queue, genesys, engine, worker, service, summaryChanges, deliveries };
 }
 
 /** The one use case over the core's adapters: Genesys source (guarded transcript download), engine, store, queue. */

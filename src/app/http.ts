@@ -14,6 +14,7 @@ export function httpApp(config: Config, logger: Logger, core: Core, intake: () =
   const { service, engine } = core;
   return createHttpApp({
     api: service,
+    deliveries: core.deliveries.queue,
     readiness: readinessChecks(core, intake),
     apiKeys: createApiKeyRing({ keys: config.http.apiKeys, file: config.http.apiKeysFile, otherSecrets: otherSecrets(config), logger }),
     requestLimit: requestLimit(config.limits),

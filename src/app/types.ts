@@ -1,9 +1,10 @@
 // The composition root's shared shapes: the running service, its core parts, its intake, and what closes them.
 import type { Backfill, SummaryService, Worker } from '../pipeline/index.js';
-import type { EmbeddedTaskQueue, KeyvBackend } from '../store/index.js';
+import type { EmbeddedDeliveryQueue, EmbeddedTaskQueue, KeyvBackend } from '../store/index.js';
+import type { Dispatcher } from '../deliveries/index.js';
 import type { GenesysClient } from '../genesys/rest/index.js';
 import type { NotificationSubscriber } from '../genesys/notifications/index.js';
-import type { SummaryChanges, SummaryEngine } from '../ports.js';
+import type { SettleHook, SummaryChanges, SummaryEngine } from '../ports.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
@@ -28,6 +29,14 @@ export interface Core {
   service: SummaryService;
   /** Announces every summary write (the HTTP memory tier follows it). */
   summaryChanges: SummaryChanges;
+  deliveries: Deliveries;
+}
+
+/** Outbound webhooks: their queue, the worker's before-settle outbox, and the dispatcher that sends them. */
+export interface Deliveries {
+  queue: EmbeddedDeliveryQueue;
+  outbox: SettleHook;
+  dispatcher: Dispatcher;
 }
 
 export interface Intake {

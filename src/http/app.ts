@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bearerAuth, requestRateLimit } from './auth.js';
 import { bodyLimit } from './body-limit.js';
 import { registerDocsRoutes } from './docs-routes.js';
+import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import type { HttpDeps } from './ports.js';
 import { createErrorHandler, notFoundProblem, validationHook } from './problem.js';
@@ -51,6 +52,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono {
   registerSummaryRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerDocsRoutes(app, OPENAPI_PATH);
+  if (deps.deliveries) registerDeliveryRoutes(app, deps.deliveries);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31(OPENAPI_PATH, { openapi: '3.1.0', info: { title: 'wrapup', version: '0.1.0', description: API_DESCRIPTION } });

@@ -1,5 +1,6 @@
 // Public surface of the HTTP layer.
 export { createHttpApp, OPENAPI_PATH } from './app.js';
 export { startHttpServer, type RunningHttpServer, type StartHttpServerOptions } from './server.js';
-export type { CheckResult, HttpDeps, ReadinessCheck, SummaryApi, WebhookDeps, WebhookTask } from './ports.js';
+export type { CheckResult, DeliveryLog, HttpDeps, ReadinessCheck, SummaryApi, WebhookDeps, WebhookTask } from './ports.js';
 export { STATUS_BY_CODE } from './problem.js';
+export { summaryFields } from './summary-routes.js';

@@ -1,7 +1,7 @@
 // The ports the HTTP layer consumes: the summary API (implemented in pipeline/), readiness checks, and its dependencies.
 import type { Logger } from '../logger.js';
 import type { SummaryChanges } from '../ports.js';
-import type { SummaryRecord, TaskRecord } from '../domain.js';
+import type { DeliveryRecord, SummaryRecord, TaskRecord } from '../domain.js';
 import type { CheckState } from './schemas.js';
 
 /** What the routes need from the pipeline. */
@@ -72,6 +72,12 @@ export interface ApiKey {
  */
 export type ApiKeys = ReadonlyArray<string | ApiKey> | (() => ReadonlyArray<string | ApiKey>);
 
+/** What the delivery log routes read (the DeliveryQueue port's look-ups). */
+export interface DeliveryLog {
+  byEvent(eventId: string): Promise<DeliveryRecord[]>;
+  byConversation(conversationId: string): Promise<DeliveryRecord[]>;
+}
+
 export interface HttpDeps {
   api: SummaryApi;
   readiness: ReadinessCheck[];
@@ -97,6 +103,8 @@ export interface HttpDeps {
    * bytes, following the store's replacement notices. Omit (or 0 entries) to render every read from the store.
    */
   memoryTier?: { changes: SummaryChanges; maxEntries: number; maxBytes: number; ttlMs?: number | undefined } | undefined;
+  /** The outbound-webhook delivery log (GET /api/deliveries, GET /api/webhooks/deliveries/{event_id}); omit: 404. */
+  deliveries?: DeliveryLog | undefined;
   /** The Genesys event webhook; omit to disable it. */
   webhook?: WebhookDeps;
   /** Largest accepted webhook body (EventBridge events are at most 256 KiB). @default 262144 */

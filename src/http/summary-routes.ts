@@ -82,8 +82,8 @@ const summaryRoute = createRoute({
 
 type Stale = (record: SummaryRecord) => boolean;
 
-/** The wire form of a record: the tutorial's v1 field types, then the v2 fields. */
-function summaryFields(r: SummaryRecord, isStale: Stale) {
+/** The wire form of a record: the tutorial's v1 field types, then the v2 fields (also the body of outbound webhooks). */
+export function summaryFields(r: SummaryRecord, isStale: Stale) {
   return {
     conversation_id: r.conversation_id,
     summary: r.summary,

@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import { AppError, isAppError, toAppError } from '../errors.js';
 import type { TaskError, TaskRecord } from '../domain.js';
-import type { TaskQueue } from '../ports.js';
+import type { SettleHook, TaskQueue } from '../ports.js';
 import { retryDelay, type ResolvedRetryPolicy } from './worker-retry.js';
 import type { RunContext } from './worker-run.js';
 
@@ -17,6 +17,8 @@ export interface SettleDeps {
   readonly now: () => number;
   readonly random: (() => number) | undefined;
   readonly stopping: boolean;
+  /** Runs before a task settles for good (the outbox of outbound webhooks). */
+  readonly beforeSettle: SettleHook | undefined;
 }
 
 /** True for the processor's "this run lost the task" error: nothing to record, the owner records. */
@@ -24,6 +26,7 @@ export const isSuperseded = (err: unknown): boolean => err instanceof AppError &
 
 /** A run that stored its summary: the task is completed with its scores. */
 export async function recordSuccess(deps: SettleDeps, task: TaskRecord, record: { latency_ms: number; quality_score: number }): Promise<void> {
+  await deps.beforeSettle?.({ task, status: 'completed' });
   const done = await deps.queue.complete(task.task_id, { latencyMs: record.latency_ms, qualityScore: record.quality_score });
   deps.events.emit('settled', done);
 }
@@ -60,6 +63,7 @@ async function recordFailure(deps: SettleDeps, task: TaskRecord, err: unknown, r
   const log = deps.logger.child({ conversationId: task.conversation_id, taskId: task.task_id });
   const { taskError, details } = taskErrorOf(error);
   if (error.code === 'CONTENT_TOO_SHORT') {
+    await deps.beforeSettle?.({ task, status: 'skipped', error: taskError });
     const skipped = await deps.queue.skip(task.task_id, taskError);
     log.info({ code: error.code, reason: details?.reason }, 'task skipped: nothing to summarize');
     deps.events.emit('settled', skipped);
@@ -78,6 +82,7 @@ async function recordFailure(deps: SettleDeps, task: TaskRecord, err: unknown, r
     log.warn({ code: error.code, attempt: task.attempts, retryInMs: delayMs }, 'task will be retried');
     return;
   }
+  await deps.beforeSettle?.({ task, status: 'failed', error: { ...taskError, retryable: error.retryable } });
   const failed = await deps.queue.fail(task.task_id, { ...taskError, retryable: error.retryable });
   // The check and its figures (field, length, limit; schema paths; PII types), never the text. An id Genesys does
   // not know is a client's mistake (or a guess), not our failure: info, so guessing cannot flood the error log.

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { AppError, toAppError } from '../errors.js';
 import { within } from '../deadline.js';
 import type { TaskRecord } from '../domain.js';
-import type { TaskQueue } from '../ports.js';
+import type { SettleHook, TaskQueue } from '../ports.js';
 import { isLastChance, resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from './worker-retry.js';
 import { runWithTimeout, type ProcessTask, type RunContext } from './worker-run.js';
 import { recordError, recordSuccess } from './worker-settle.js';
@@ -45,6 +45,11 @@ export interface WorkerOptions {
   now?: () => number;
   /** Jitter source. @default Math.random */
   random?: () => number;
+  /**
+   * Runs before a task settles for good (completed, skipped, failed), before the queue records it: what it writes
+   * (outbound webhooks) is durable before the outcome is. A throw leaves the task to be retried. @default none
+   */
+  beforeSettle?: SettleHook;
 }
 
 export interface Worker {
@@ -69,6 +74,7 @@ interface WorkerState {
   readonly policy: ResolvedRetryPolicy;
   readonly now: () => number;
   readonly random: (() => number) | undefined;
+  readonly beforeSettle: SettleHook | undefined;
   readonly concurrency: number;
   readonly maxLow: number;
   readonly taskTimeoutMs: number;
@@ -111,6 +117,7 @@ function newState(options: WorkerOptions): WorkerState {
     policy: resolveRetryPolicy(options.retry, options.maxAttempts),
     now: options.now ?? Date.now,
     random: options.random,
+    beforeSettle: options.beforeSettle,
     concurrency,
     maxLow: options.maxLowPriority ?? Math.max(1, concurrency - 1),
     taskTimeoutMs: options.taskTimeoutMs ?? 900_000,

@@ -11,3 +11,4 @@ export {
   type SummaryResponseCache,
   type SummaryResponseCacheOptions,
 } from './summary-response-cache.js';
+export { createEmbeddedDeliveryQueue, type EmbeddedDeliveryQueue } from './delivery-queue.js';

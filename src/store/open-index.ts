@@ -43,8 +43,14 @@ export interface OpenIndex {
   reset(entries: readonly OpenEntry[], highWater: number, freeSlots: readonly number[], nextSeq: number): void;
 }
 
-/** Builds an entry from a task record that is open. */
-export function entryFor(task: TaskRecord, slot: number, seq: number): OpenEntry {
+/**
+ * What every record an embedded queue holds has in common (summary tasks, webhook deliveries): the fields its
+ * index, markers, keys and transitions read. Each queue's own schema adds the rest.
+ */
+export type QueueRecord = Pick<TaskRecord, 'task_id' | 'idempotency_key' | 'status' | 'created_at' | 'updated_at' | 'not_before' | 'priority'>;
+
+/** Builds an entry from a queue record that is open. */
+export function entryFor(task: QueueRecord, slot: number, seq: number): OpenEntry {
   if (task.status !== 'pending' && task.status !== 'processing') throw new TypeError(`task ${task.task_id} is not open`);
   const low = task.priority === 'low';
   return { taskId: task.task_id, status: task.status, createdAt: task.created_at, notBefore: task.not_before, low, slot, seq };

@@ -1,10 +1,9 @@
 // Start-up pass of the task queue: rebuilds the open-task index from the markers (and the legacy `index:open` list),
 // drops markers whose task is gone or finished, compacts the markers into slots [0, open count), repairs the counters.
-import type { TaskRecord } from '../domain.js';
 import type { Logger } from '../logger.js';
-import { entryFor, type OpenEntry } from './open-index.js';
+import { entryFor, type OpenEntry, type QueueRecord } from './open-index.js';
 import { isOpen, shiftCounters } from './task-counters.js';
-import type { OpenSlot, TaskRepo, TerminalCounters } from './task-repo.js';
+import type { OpenSlot, QueueRepo, TerminalCounters } from './task-repo.js';
 
 /** Capacity grows in blocks so that extending it is one write per block of enqueues, not per enqueue. */
 export const SLOT_BLOCK = 64;
@@ -23,7 +22,7 @@ export interface LoadedTasks {
 }
 
 interface Live {
-  task: TaskRecord;
+  task: QueueRecord;
   slot: number | undefined;
   seq: number;
 }
@@ -32,7 +31,7 @@ interface Live {
  * The capacity key is missing (a fresh store) or unreadable: read slot blocks until one is wholly empty, so open
  * tasks whose markers sit in higher slots are never hidden.
  */
-async function probeCapacity(repo: TaskRepo, logger: Logger): Promise<number> {
+async function probeCapacity(repo: QueueRepo<QueueRecord>, logger: Logger): Promise<number> {
   let capacity = 0;
   for (;;) {
     const block = await repo.readSlots(capacity + SLOT_BLOCK, capacity);
@@ -44,7 +43,7 @@ async function probeCapacity(repo: TaskRepo, logger: Logger): Promise<number> {
 }
 
 /** Reads every marker and its task record (O(capacity) reads in batches), then compacts. */
-export async function loadOpenTasks(repo: TaskRepo, logger: Logger): Promise<LoadedTasks> {
+export async function loadOpenTasks<R extends QueueRecord>(repo: QueueRepo<R>, logger: Logger): Promise<LoadedTasks> {
   const legacy = await repo.legacyOpenIds();
   const capacity = (await repo.capacity()) ?? (await probeCapacity(repo, logger));
   const slots = await repo.readSlots(capacity);
@@ -80,7 +79,7 @@ export async function loadOpenTasks(repo: TaskRepo, logger: Logger): Promise<Loa
  * with at least one marker; extra or stale markers are harmless (they are checked against the task at the next load).
  */
 async function compact(
-  repo: TaskRepo,
+  repo: QueueRepo<QueueRecord>,
   slots: ReadonlyArray<OpenSlot | undefined>,
   live: Live[],
   capacity: number,
@@ -105,7 +104,7 @@ async function compact(
 }
 
 /** Undoes the last counter change when the task write it was made for never happened (a crash in between). */
-async function repairCounters(repo: TaskRepo, logger: Logger): Promise<TerminalCounters> {
+async function repairCounters(repo: QueueRepo<QueueRecord>, logger: Logger): Promise<TerminalCounters> {
   const counters = await repo.counters();
   const { last } = counters;
   if (!last) return counters;

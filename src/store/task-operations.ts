@@ -2,11 +2,12 @@
 // recover, counts. Wake-ups fire after the lock is released.
 import type { TaskError, TaskPriority, TaskRecord, TaskStatus } from '../domain.js';
 import type { ClaimOptions, EnqueueRequest } from '../ports.js';
+import type { QueueRecord } from './open-index.js';
 import { isOpen } from './task-counters.js';
 import { locked, type QueueCore } from './task-lock.js';
 
-/** The task of an idempotency key, if any. */
-export async function findByKey(core: QueueCore, key: string): Promise<TaskRecord | undefined> {
+/** The record of an idempotency key, if any. */
+export async function findByKey<R extends QueueRecord>(core: QueueCore<R>, key: string): Promise<R | undefined> {
   const id = await core.repo.taskIdForKey(key);
   return id === undefined ? undefined : core.repo.read(id);
 }
@@ -104,8 +105,8 @@ export async function retry(core: QueueCore, taskId: string, options: { revival?
   return task;
 }
 
-/** At start: tasks a previous process left processing are pending again; wake-ups are set for every open task. */
-export async function recover(core: QueueCore): Promise<number> {
+/** At start: records a previous process left processing are pending again; wake-ups are set for every open one. */
+export async function recover<R extends QueueRecord>(core: QueueCore<R>): Promise<number> {
   const { recovered, claimable, later } = await locked(core, async () => {
     const count = await requeueProcessing(core);
     return { recovered: count, ...wakeTimes(core) };
@@ -116,14 +117,14 @@ export async function recover(core: QueueCore): Promise<number> {
   return recovered;
 }
 
-async function requeueProcessing(core: QueueCore): Promise<number> {
+async function requeueProcessing<R extends QueueRecord>(core: QueueCore<R>): Promise<number> {
   let count = 0;
   for (const entry of core.index.entries()) {
     if (entry.status !== 'processing') continue;
     const task = await core.repo.read(entry.taskId);
     if (task?.status !== 'processing') await core.transitions.resync(entry, task);
     else {
-      await core.transitions.save(task, { status: 'pending' });
+      await core.transitions.save(task, { status: 'pending' } as Partial<R>);
       count += 1;
     }
   }
@@ -131,7 +132,7 @@ async function requeueProcessing(core: QueueCore): Promise<number> {
 }
 
 /** Whether an open task is claimable now, and the future times at which others become so. */
-function wakeTimes(core: QueueCore): { claimable: boolean; later: Set<number> } {
+function wakeTimes<R extends QueueRecord>(core: QueueCore<R>): { claimable: boolean; later: Set<number> } {
   const later = new Set<number>();
   let claimable = false;
   for (const entry of core.index.entries()) {
@@ -141,6 +142,6 @@ function wakeTimes(core: QueueCore): { claimable: boolean; later: Set<number> } 
   return { claimable, later };
 }
 
-export async function counts(core: QueueCore): Promise<Record<TaskStatus, number>> {
+export async function counts<R extends QueueRecord>(core: QueueCore<R>): Promise<Record<TaskStatus, number>> {
   return locked(core, async () => ({ ...core.index.counts(), ...core.transitions.counters() }));
 }

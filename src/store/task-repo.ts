@@ -3,6 +3,7 @@
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
 import { TaskRecordSchema, type TaskRecord } from '../domain.js';
+import type { QueueRecord } from './open-index.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { issuePaths, storeCall } from './store-call.js';
@@ -32,13 +33,13 @@ export type TerminalCounters = z.infer<typeof CountersSchema>;
 /** One open-task marker: the task id and its position in the order tasks were opened. */
 export type OpenSlot = z.infer<typeof SlotSchema>;
 
-/** Raw reads and writes of the queue's keys; no locking here (the queue serializes). */
-export interface TaskRepo {
+/** Raw reads and writes of a queue's keys; no locking here (the queue serializes). */
+export interface QueueRepo<R extends QueueRecord> {
   /** The task, or undefined when missing, expired or unreadable (unreadable ones are reported). */
-  read(taskId: string): Promise<TaskRecord | undefined>;
+  read(taskId: string): Promise<R | undefined>;
   /** Like read, for many ids, in batches. */
-  readMany(taskIds: readonly string[]): Promise<Array<TaskRecord | undefined>>;
-  write(task: TaskRecord, ttlMs?: number): Promise<void>;
+  readMany(taskIds: readonly string[]): Promise<Array<R | undefined>>;
+  write(task: R, ttlMs?: number): Promise<void>;
   taskIdForKey(idempotencyKey: string): Promise<string | undefined>;
   setKey(idempotencyKey: string, taskId: string, ttlMs?: number): Promise<void>;
   /** Slots at or above this are unused: load reads slots [0, capacity). Undefined when missing or unreadable. */
@@ -61,9 +62,20 @@ function batches<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/** The summary tasks' repo. */
+export type TaskRepo = QueueRepo<TaskRecord>;
+
+/** A zod schema whose output is a queue record (its input may be an older shape it migrates). */
+export type RecordSchema<R extends QueueRecord> = z.ZodType<R, unknown>;
+
 /** Creates the repo over the 'tasks' namespace. */
 export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
-  const ns: Namespace = { keyv, logger };
+  return createQueueRepo(keyv, logger, TaskRecordSchema);
+}
+
+/** Creates a queue's repo over its namespace; records are parsed with `schema` on every read and before every write. */
+export function createQueueRepo<R extends QueueRecord>(keyv: Keyv, logger: Logger, schema: RecordSchema<R>): QueueRepo<R> {
+  const ns: Namespace<R> = { keyv, logger, schema };
   return {
     read: async (taskId) => parseTask(ns, await storeCall('read', () => keyv.get(`task:${taskId}`)), taskId),
     readMany: (taskIds) => readMany(ns, taskIds),
@@ -101,14 +113,15 @@ export function createTaskRepo(keyv: Keyv, logger: Logger): TaskRepo {
   };
 }
 
-/** The namespace and where unreadable records are reported. */
-interface Namespace {
+/** The namespace, where unreadable records are reported, and the record schema. */
+interface Namespace<R extends QueueRecord = QueueRecord> {
   readonly keyv: Keyv;
   readonly logger: Logger;
+  readonly schema: RecordSchema<R>;
 }
 
 /** keyv.getMany swallows per-key errors when the store has no getMany of its own: fall back to single gets. */
-async function getMany({ keyv }: Namespace, keys: string[]): Promise<unknown[]> {
+async function getMany({ keyv }: Pick<Namespace, 'keyv'>, keys: string[]): Promise<unknown[]> {
   if (keys.length === 0) return [];
   const store = keyv.store as { getMany?: unknown };
   return storeCall('read', async () =>
@@ -116,16 +129,16 @@ async function getMany({ keyv }: Namespace, keys: string[]): Promise<unknown[]> 
   );
 }
 
-function parseTask({ logger }: Namespace, raw: unknown, taskId: string): TaskRecord | undefined {
+function parseTask<R extends QueueRecord>({ logger, schema }: Namespace<R>, raw: unknown, taskId: string): R | undefined {
   if (raw === undefined || raw === null) return undefined;
-  const parsed = TaskRecordSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   logger.warn({ taskId, issues: issuePaths(parsed.error.issues) }, 'stored task record is unreadable; skipped');
   return undefined;
 }
 
-async function readMany(ns: Namespace, taskIds: readonly string[]): Promise<Array<TaskRecord | undefined>> {
-  const out: Array<TaskRecord | undefined> = [];
+async function readMany<R extends QueueRecord>(ns: Namespace<R>, taskIds: readonly string[]): Promise<Array<R | undefined>> {
+  const out: Array<R | undefined> = [];
   for (const batch of batches(taskIds)) {
     const raws = await getMany(ns, batch.map((id) => `task:${id}`));
     batch.forEach((id, i) => out.push(parseTask(ns, raws[i], id)));
@@ -133,8 +146,8 @@ async function readMany(ns: Namespace, taskIds: readonly string[]): Promise<Arra
   return out;
 }
 
-async function writeTask({ keyv }: Namespace, task: TaskRecord, ttlMs: number | undefined): Promise<void> {
-  const parsed = TaskRecordSchema.safeParse(task);
+async function writeTask<R extends QueueRecord>({ keyv, schema }: Namespace<R>, task: R, ttlMs: number | undefined): Promise<void> {
+  const parsed = schema.safeParse(task);
   if (!parsed.success) {
     throw new AppError('STORE_RECORD_INVALID', 'task record does not match the schema', {
       details: { issues: issuePaths(parsed.error.issues) },
@@ -143,7 +156,7 @@ async function writeTask({ keyv }: Namespace, task: TaskRecord, ttlMs: number | 
   await storeCall('write', () => keyv.set(`task:${task.task_id}`, parsed.data, ttlMs));
 }
 
-async function readValue<T>({ keyv, logger }: Namespace, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+async function readValue<T>({ keyv, logger }: Pick<Namespace, 'keyv' | 'logger'>, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
   const raw: unknown = await storeCall('read', () => keyv.get(key));
   if (raw === undefined || raw === null) return undefined;
   const parsed = schema.safeParse(raw);
@@ -152,7 +165,7 @@ async function readValue<T>({ keyv, logger }: Namespace, key: string, schema: z.
   return undefined;
 }
 
-async function readSlots(ns: Namespace, count: number, from = 0): Promise<Array<OpenSlot | undefined>> {
+async function readSlots(ns: Pick<Namespace, 'keyv' | 'logger'>, count: number, from = 0): Promise<Array<OpenSlot | undefined>> {
   const keys = Array.from({ length: Math.max(0, count - from) }, (_, i) => slotKey(from + i));
   const out: Array<OpenSlot | undefined> = [];
   for (const batch of batches(keys)) {

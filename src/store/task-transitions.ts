@@ -1,12 +1,11 @@
 // Status transitions of the task queue, in a crash-safe write order, and their side effects on the open-task index,
 // the open markers, the terminal counters, TTLs and idempotency keys.
-import type { TaskRecord } from '../domain.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { entryFor, type OpenEntry, type OpenIndex } from './open-index.js';
+import { entryFor, type OpenEntry, type OpenIndex, type QueueRecord } from './open-index.js';
 import { countersChange, isOpen, shiftCounters } from './task-counters.js';
 import { roundUpToBlock } from './task-load.js';
-import type { TaskRepo, TerminalCounters } from './task-repo.js';
+import type { QueueRepo, TerminalCounters } from './task-repo.js';
 
 /**
  * Write order (the invariant: every open task record has a marker in a slot below the persisted capacity):
@@ -15,25 +14,25 @@ import type { TaskRepo, TerminalCounters } from './task-repo.js';
  * - open to open (claim, retry later, recover): the record only.
  * Counters are written first with a stamp of the change; the load pass undoes it when the record write is missing.
  */
-export interface Transitions {
+export interface Transitions<R extends QueueRecord> {
   /** Persists a new open task (marker first, record last) and indexes it. */
-  open(task: TaskRecord): Promise<void>;
+  open(task: R): Promise<void>;
   /** Writes `task` with `patch` applied and updated_at stamped; terminal tasks (and their keys) get the TTL. */
-  save(task: TaskRecord, patch: Partial<TaskRecord>): Promise<TaskRecord>;
+  save(task: R, patch: Partial<R>): Promise<R>;
   /** Makes memory follow the record when they disagree (record gone, finished, or in another state). */
-  resync(entry: OpenEntry, task: TaskRecord | undefined): Promise<void>;
-  mustRead(taskId: string): Promise<TaskRecord>;
+  resync(entry: OpenEntry, task: R | undefined): Promise<void>;
+  mustRead(taskId: string): Promise<R>;
   counters(): TerminalCounters;
   /** After a load: the persisted capacity and counters. */
   reset(capacity: number, counters: TerminalCounters): void;
 }
 
 /** The transitions' record: what they write through, and the capacity and counters last persisted. */
-interface TransitionState {
-  readonly repo: TaskRepo;
+interface TransitionState<R extends QueueRecord> {
+  readonly repo: QueueRepo<R>;
   readonly index: OpenIndex;
   readonly now: () => number;
-  readonly ttlFor: (task: TaskRecord) => number | undefined;
+  readonly ttlFor: (task: R) => number | undefined;
   readonly logger: Logger;
   /** Marker slots below this are reserved in the store (persisted before a marker goes above it). */
   capacity: number;
@@ -44,14 +43,14 @@ interface TransitionState {
  * Creates the transitions over `repo`, keeping `index` in step (memory is updated after the writes succeed).
  * `ttlFor` says how long a task that has just become terminal (and its idempotency key) is kept; undefined: forever.
  */
-export function createTransitions(
-  repo: TaskRepo,
+export function createTransitions<R extends QueueRecord>(
+  repo: QueueRepo<R>,
   index: OpenIndex,
   now: () => number,
-  ttlFor: (task: TaskRecord) => number | undefined,
+  ttlFor: (task: R) => number | undefined,
   logger: Logger,
-): Transitions {
-  const state: TransitionState = { repo, index, now, ttlFor, logger, capacity: 0, counters: { completed: 0, failed: 0, skipped: 0 } };
+): Transitions<R> {
+  const state: TransitionState<R> = { repo, index, now, ttlFor, logger, capacity: 0, counters: { completed: 0, failed: 0, skipped: 0 } };
   return {
     open: (task) => open(state, task),
     save: (task, patch) => save(state, task, patch),
@@ -65,7 +64,7 @@ export function createTransitions(
   };
 }
 
-async function open(state: TransitionState, task: TaskRecord): Promise<void> {
+async function open<R extends QueueRecord>(state: TransitionState<R>, task: R): Promise<void> {
   const { repo, index } = state;
   const slot = index.allocateSlot();
   const seq = index.nextSeq();
@@ -79,13 +78,13 @@ async function open(state: TransitionState, task: TaskRecord): Promise<void> {
   index.put(entryFor(task, slot, seq));
 }
 
-async function close(state: TransitionState, entry: OpenEntry): Promise<void> {
+async function close<R extends QueueRecord>(state: TransitionState<R>, entry: OpenEntry): Promise<void> {
   await state.repo.deleteSlots([entry.slot]);
   state.index.remove(entry.taskId);
   state.index.releaseSlot(entry.slot);
 }
 
-async function recordCounters(state: TransitionState, task: TaskRecord, updated: TaskRecord): Promise<void> {
+async function recordCounters<R extends QueueRecord>(state: TransitionState<R>, task: R, updated: R): Promise<void> {
   if (!countersChange(task.status, updated.status)) return;
   const next = shiftCounters(state.counters, task.status, updated.status);
   const last = { task_id: task.task_id, from: task.status, to: updated.status, prev_updated_at: task.updated_at };
@@ -93,9 +92,9 @@ async function recordCounters(state: TransitionState, task: TaskRecord, updated:
   state.counters = next;
 }
 
-async function save(state: TransitionState, task: TaskRecord, patch: Partial<TaskRecord>): Promise<TaskRecord> {
+async function save<R extends QueueRecord>(state: TransitionState<R>, task: R, patch: Partial<R>): Promise<R> {
   const { repo, index } = state;
-  const updated: TaskRecord = { ...task, ...patch, updated_at: new Date(state.now()).toISOString() };
+  const updated: R = { ...task, ...patch, updated_at: new Date(state.now()).toISOString() };
   await recordCounters(state, task, updated);
   const entry = index.get(task.task_id);
   if (isOpen(updated.status)) {
@@ -113,13 +112,13 @@ async function save(state: TransitionState, task: TaskRecord, patch: Partial<Tas
   return updated;
 }
 
-async function resync(state: TransitionState, entry: OpenEntry, task: TaskRecord | undefined): Promise<void> {
+async function resync<R extends QueueRecord>(state: TransitionState<R>, entry: OpenEntry, task: R | undefined): Promise<void> {
   state.logger.warn({ taskId: entry.taskId, status: task?.status ?? 'missing' }, 'open-task index disagreed with the task record; followed the record');
   if (task && isOpen(task.status)) state.index.put(entryFor(task, entry.slot, entry.seq));
   else await close(state, entry);
 }
 
-async function mustRead(state: TransitionState, taskId: string): Promise<TaskRecord> {
+async function mustRead<R extends QueueRecord>(state: TransitionState<R>, taskId: string): Promise<R> {
   const task = await state.repo.read(taskId);
   if (!task) throw new AppError('TASK_NOT_FOUND', `task ${taskId} not found`);
   return task;

@@ -1,0 +1,47 @@
+// The outbound-webhook side of the composition root: the delivery queue (a second namespace of the store), the
+// outbox the worker calls before a task settles, and the dispatcher (started with the worker, stopped after it).
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { SummaryEngine, SummaryStore } from '../ports.js';
+import { createEmbeddedDeliveryQueue, type KeyvBackend } from '../store/index.js';
+import { createDeliveryDispatcher, createOutbox } from '../deliveries/index.js';
+import { summaryFields } from '../http/index.js';
+import { isSummaryStale } from '../summarize/index.js';
+import type { Closer, Deliveries } from './types.js';
+
+/** The delivery queue, outbox and dispatcher (not started); with no endpoint configured the outbox queues nothing. */
+export function buildDeliveries(
+  config: Config,
+  logger: Logger,
+  parts: { backend: KeyvBackend; summaries: SummaryStore; engine: SummaryEngine },
+  closers: Closer[],
+): Deliveries {
+  const settings = config.crmWebhooks;
+  const queue = createEmbeddedDeliveryQueue({
+    keyv: parts.backend.keyv('deliveries'),
+    ttlMs: config.store.taskTtlSeconds * 1000 || undefined,
+    logger: logger.child({ module: 'delivery-queue' }),
+  });
+  closers.push(async () => queue.close());
+  const outbox = createOutbox({
+    queue,
+    summaries: parts.summaries,
+    endpoints: settings.endpoints,
+    render: (record) => summaryFields(record, (r) => isSummaryStale(r, parts.engine.templateFor)),
+    logger: logger.child({ module: 'outbox' }),
+  });
+  const dispatcher = createDeliveryDispatcher({
+    queue,
+    endpoints: settings.endpoints,
+    logger: logger.child({ module: 'deliveries' }),
+    concurrency: settings.concurrency,
+    timeoutMs: settings.timeoutMs,
+    retry: {
+      windowMs: settings.retryWindowMs,
+      baseDelayMs: settings.retryBaseDelayMs,
+      maxDelayMs: settings.retryMaxDelayMs,
+      minAttempts: settings.minAttempts,
+    },
+  });
+  return { queue, outbox, dispatcher };
+}
