@@ -3,7 +3,8 @@ import type { Backfill, SummaryService, Worker } from '../pipeline/index.js';
 import type { EmbeddedTaskQueue, KeyvBackend } from '../store/index.js';
 import type { GenesysClient } from '../genesys/rest/index.js';
 import type { NotificationSubscriber } from '../genesys/notifications/index.js';
-import type { SummaryEngine } from '../ports.js';
+import type { ConversationSource, SummaryEngine } from '../ports.js';
+import type { Observability } from './observability.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
@@ -26,6 +27,12 @@ export interface Core {
   engine: SummaryEngine;
   worker: Worker;
   service: SummaryService;
+  /** Metrics and the dashboard feed. */
+  obs: Observability;
+  /** The Genesys conversation source (the dashboard re-reads transcripts through it). */
+  source: ConversationSource;
+  /** PII allow patterns (config/pii.json), read once. */
+  piiAllow: readonly RegExp[];
 }
 
 export interface Intake {

@@ -3,3 +3,6 @@ export { createHttpApp, OPENAPI_PATH } from './app.js';
 export { startHttpServer, type RunningHttpServer, type StartHttpServerOptions } from './server.js';
 export type { CheckResult, HttpDeps, ReadinessCheck, SummaryApi, WebhookDeps, WebhookTask } from './ports.js';
 export { STATUS_BY_CODE } from './problem.js';
+export { createDashboardFeed, type DashboardFeed, type FailedTask, type FeedEvent, type LandedSummary } from './dashboard-feed.js';
+export type { DashboardDeps, RedactedTranscript } from './dashboard-routes.js';
+export type { MetricsExposition } from './metrics-route.js';

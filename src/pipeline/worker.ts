@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { AppError, toAppError } from '../errors.js';
 import { within } from '../deadline.js';
 import type { TaskRecord } from '../domain.js';
-import type { TaskQueue } from '../ports.js';
+import { NOOP_METRICS, type Metrics, type TaskQueue } from '../ports.js';
 import { isLastChance, resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from './worker-retry.js';
 import { runWithTimeout, type ProcessTask, type RunContext } from './worker-run.js';
 import { recordError, recordSuccess } from './worker-settle.js';
@@ -45,6 +45,8 @@ export interface WorkerOptions {
   now?: () => number;
   /** Jitter source. @default Math.random */
   random?: () => number;
+  /** Where task outcomes are counted. @default NOOP_METRICS */
+  metrics?: Metrics;
 }
 
 export interface Worker {
@@ -69,6 +71,7 @@ interface WorkerState {
   readonly policy: ResolvedRetryPolicy;
   readonly now: () => number;
   readonly random: (() => number) | undefined;
+  readonly metrics: Metrics;
   readonly concurrency: number;
   readonly maxLow: number;
   readonly taskTimeoutMs: number;
@@ -109,6 +112,7 @@ function newState(options: WorkerOptions): WorkerState {
     policy: resolveRetryPolicy(options.retry, options.maxAttempts),
     now: options.now ?? Date.now,
     random: options.random,
+    metrics: options.metrics ?? NOOP_METRICS,
     concurrency,
     maxLow: options.maxLowPriority ?? Math.max(1, concurrency - 1),
     taskTimeoutMs: options.taskTimeoutMs ?? 900_000,
