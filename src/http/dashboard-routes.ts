@@ -63,7 +63,7 @@ export function registerDashboardRoutes(app: Hono, deps: HttpDeps): void {
 }
 
 /** One event stream: refused past the feed's bound (429), ended by the client, the feed's close() or a failed write. */
-function openStream(c: Context, dashboard: DashboardDeps): Response | Promise<Response> {
+function openStream(c: Context, dashboard: DashboardDeps): Response {
   let stream: SSEStreamingApi | undefined;
   let finish: () => void = () => undefined;
   const ended = new Promise<void>((resolve) => (finish = resolve));
@@ -73,7 +73,7 @@ function openStream(c: Context, dashboard: DashboardDeps): Response | Promise<Re
   };
   const unsubscribe = dashboard.feed.subscribe(send, () => finish());
   if (!unsubscribe) throw new AppError('TOO_MANY_REQUESTS', 'too many open dashboard streams', { retryAfterMs: 10_000 });
-  return streamSSE(
+  const response = streamSSE(
     c,
     async (s) => {
       stream = s;
@@ -91,4 +91,8 @@ function openStream(c: Context, dashboard: DashboardDeps): Response | Promise<Re
       finish();
     },
   );
+  // One stream per connection (streamSSE says keep-alive): when the feed ends the stream at shutdown, the connection
+  // closes with it instead of idling until the server's grace period runs out.
+  response.headers.set('connection', 'close');
+  return response;
 }
