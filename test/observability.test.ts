@@ -103,7 +103,8 @@ describe('metrics and the dashboard over a real run', () => {
     for (const conversation of ended) {
       const res = await run.get(`/api/dashboard/conversations/${conversation.id}`);
       expect(res.status).toBe(200);
-      const body = await res.json();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const body = (await res.json()) as any;
       expect(body.summary.conversation_id).toBe(conversation.id);
       expect(body.transcript.turns.length).toBeGreaterThan(1);
       const text = JSON.stringify(body).toLowerCase();
