@@ -105,6 +105,15 @@ async function refreshState() {
   renderFailures();
 }
 
+let refreshTimer;
+/** Task counts follow the events, at most every half second. */
+function soonRefresh() {
+  refreshTimer ??= setTimeout(() => {
+    refreshTimer = undefined;
+    void refreshState().catch(() => undefined);
+  }, 500);
+}
+
 /** Reads one text/event-stream response; calls `onEvent(type, data)` per event. */
 async function readEvents(res, onEvent) {
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -144,6 +153,7 @@ async function follow() {
       await readEvents(res, (type, data) => {
         if (type === 'summary') addSummary(JSON.parse(data));
         if (type === 'failure') (state.failures.push(JSON.parse(data)), renderFailures());
+        soonRefresh();
       });
     } catch (err) {
       if (controller.signal.aborted) return;
