@@ -1,5 +1,6 @@
 // The ports between modules: tiny interfaces owned by their consumers (the task queue, the summary store, the
-// conversation source, the summarizer). Adapters live in store/, genesys/ and summarize/; the pipeline uses only these.
+// conversation source, the summarizer), and the metrics port every module reports to (no-op by default; the prom-client
+// adapter lives in metrics/). Adapters live in store/, genesys/ and summarize/; the pipeline uses only these.
 import type {
   ConversationId,
   ConversationInfo,

@@ -58,6 +58,13 @@ describe('prom-client adapter', () => {
     expect(await other.render()).not.toContain('wrapup_summaries_total{');
   });
 
+  it('drops a value prom-client would throw on, never failing the caller', async () => {
+    const metrics = createPromMetrics({ defaultMetrics: false });
+    const broken = { model: 'm', media_type: 'voice', quality_score: Number.NaN, latency_ms: Number.NaN, created_at: 'x', stage_latency_ms: {}, redactions: { CARD: -1 } } as unknown as SummaryRecord;
+    expect(() => metrics.summaryStored(broken, {}, null)).not.toThrow();
+    expect(await metrics.render()).toContain('wrapup_summaries_total{model="m",media_type="voice",fallback="none"} 1');
+  });
+
   it('reads the scrape-time gauges from the sources it is given', async () => {
     const metrics = createPromMetrics({ defaultMetrics: false });
     metrics.observe({

@@ -59,13 +59,27 @@ export function createPromMetrics(options: PromMetricsOptions = {}): PromMetrics
     contentType: registry.contentType,
     render: () => registry.metrics(),
     observe: (next) => void Object.assign(sources, next),
-    eventReceived: (source, topic, ended) => m.events.inc({ source, topic: topicPattern(topic), ended: String(ended) }),
-    taskSettled: (outcome: TaskOutcome, reason) => m.tasks.inc({ outcome, reason: reason ?? '' }),
-    summaryStored: (record, stages, endedAt) => recordSummary(m, record, stages, endedAt),
-    genesysCall: (operation, status) => m.genesys.inc({ operation, status: statusLabel(status) }),
-    socketReconnected: () => m.reconnects.inc(),
-    memoryTierLookup: (hit) => m.memoryTier.inc({ result: hit ? 'hit' : 'miss' }),
-    webhookDelivery: (outcome) => m.webhooks.inc({ outcome }),
+    eventReceived: safe((source, topic, ended) => m.events.inc({ source, topic: topicPattern(topic), ended: String(ended) })),
+    taskSettled: safe((outcome: TaskOutcome, reason?: string) => m.tasks.inc({ outcome, reason: reason ?? '' })),
+    summaryStored: safe((record, stages, endedAt) => recordSummary(m, record, stages, endedAt)),
+    genesysCall: safe((operation, status) => m.genesys.inc({ operation, status: statusLabel(status) })),
+    socketReconnected: safe(() => m.reconnects.inc()),
+    memoryTierLookup: safe((hit) => m.memoryTier.inc({ result: hit ? 'hit' : 'miss' })),
+    webhookDelivery: safe((outcome) => m.webhooks.inc({ outcome })),
+  };
+}
+
+/**
+ * A measurement never fails the work it measures (prom-client throws on NaN or a negative count): a bad value is
+ * dropped. The calls sit on paths such as "summary stored", where a throw would fail a task that succeeded.
+ */
+function safe<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      fn(...args);
+    } catch {
+      // dropped: see above
+    }
   };
 }
 
@@ -76,7 +90,7 @@ function recordSummary(m: Instruments, record: SummaryRecord, stages: Readonly<R
   const steps: Record<string, number> = { ...record.stage_latency_ms, ...stages, total: record.latency_ms };
   for (const [name, ms] of Object.entries(steps)) {
     const stage = stageName(name);
-    if (stage) m.stages.observe({ stage }, ms / 1000);
+    if (stage && Number.isFinite(ms) && ms >= 0) m.stages.observe({ stage }, ms / 1000);
   }
   const stored = Date.parse(record.created_at);
   const ended = endedAt ? Date.parse(endedAt) : Number.NaN;
