@@ -40,6 +40,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY config ./config
+COPY public ./public
 # The store holds summaries: only the node user may enter its directory (a new named volume copies this mode).
 RUN mkdir -p /app/data && chown node:node /app/data && chmod 0700 /app/data
 USER node

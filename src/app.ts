@@ -62,6 +62,7 @@ async function stopWrapup(
   await within(left(), parts.intake.subscriber.stop().catch((err: unknown) => logger.warn({ err: toAppError(err).message }, 'socket stop failed')));
   // Long-polls (?wait=) answer now with the task as it is (202): clients poll again, against the next instance.
   core.service.releaseWaiters();
+  core.obs.feed.close(); // dashboard event streams end now, so the server can close
   await within(left(), parts.server.close(left()));
   const unfinished = await core.worker.stop(left());
   if (unfinished > 0) logger.warn({ unfinished }, 'tasks still running at the deadline stay persisted and resume on start');

@@ -1,5 +1,6 @@
 // The ports between modules: tiny interfaces owned by their consumers (the task queue, the summary store, the
-// conversation source, the summarizer). Adapters live in store/, genesys/ and summarize/; the pipeline uses only these.
+// conversation source, the summarizer), and the metrics port every module reports to (no-op by default; the prom-client
+// adapter lives in metrics/). Adapters live in store/, genesys/ and summarize/; the pipeline uses only these.
 import type {
   ConversationId,
   DeliveryAttempt,
@@ -223,3 +224,38 @@ export interface SummaryEngine {
   templateFor(route: { queueId?: string | null | undefined; mediaType: string; language?: string | undefined }): TemplateRef;
   generate(transcript: Transcript, options: GenerateOptions): Promise<GeneratedSummary>;
 }
+
+/** How a task run ended, as the worker records it (`retry`: put back to pending for a later attempt). */
+export type TaskOutcome = 'completed' | 'failed' | 'skipped' | 'retry';
+
+/**
+ * The metrics port: what the modules report, in their own words. The composition root passes one value down (the
+ * prom-client adapter in metrics/); modules default to NOOP_METRICS. Calls never throw and never carry text.
+ */
+export interface Metrics {
+  /** An event about a conversation arrived: a socket snapshot, a webhook event, a conversation backfill found. */
+  eventReceived(source: Exclude<TaskSource, 'api'>, topic: string, ended: boolean): void;
+  /** A task run was recorded; `reason` is the error code (failed, skipped, retry). */
+  taskSettled(outcome: TaskOutcome, reason?: string): void;
+  /** A summary was stored: `stages` are the run's step durations (ms), `endedAt` the conversation's end (ISO). */
+  summaryStored(record: SummaryRecord, stages: Readonly<Record<string, number>>, endedAt: string | null): void;
+  /** One Genesys REST attempt ended with this HTTP status (undefined: no response, e.g. a network error). */
+  genesysCall(operation: string, status: number | undefined): void;
+  /** A notification channel came back after a drop. */
+  socketReconnected(): void;
+  /** The summary store's in-memory tier answered a read (hit) or had to ask the backend (miss). */
+  memoryTierLookup(hit: boolean): void;
+  /** One outbound webhook delivery attempt (to a CRM) ended. */
+  webhookDelivery(outcome: 'delivered' | 'retry' | 'failed'): void;
+}
+
+/** The default: measures nothing. */
+export const NOOP_METRICS: Metrics = Object.freeze({
+  eventReceived: () => undefined,
+  taskSettled: () => undefined,
+  summaryStored: () => undefined,
+  genesysCall: () => undefined,
+  socketReconnected: () => undefined,
+  memoryTierLookup: () => undefined,
+  webhookDelivery: () => undefined,
+});

@@ -3,11 +3,12 @@
 import path from 'node:path';
 import { CONFIG_DIR, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { SummaryEngine, SummaryStore } from '../ports.js';
+import type { ConversationSource, Metrics, SummaryEngine, SummaryStore } from '../ports.js';
 import { createEmbeddedTaskQueue, createKeyvBackend, createLocalSummaryChanges, createSummaryStore, type EmbeddedTaskQueue } from '../store/index.js';
 import { createConversationSource, createGenesysClient, createWrapupCodeCache, regionAllowList, type GenesysClient } from '../genesys/rest/index.js';
 import { createSummaryEngine, loadModelTable, loadPiiConfig } from '../summarize/index.js';
 import { createAdmission, createConversationProcessor, createSummaryService, createWorker } from '../pipeline/index.js';
+import { createObservability, observeCore } from './observability.js';
 import { buildDeliveries } from './deliveries.js';
 import type { Closer, Core } from './types.js';
 
@@ -32,18 +33,22 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
     logger: logger.child({ module: 'task-queue' }),
   });
   closers.push(async () => queue.close());
-  const genesys = createGenesysClient({ config: config.genesys, logger: logger.child({ module: 'genesys' }) });
+  const obs = createObservability();
+  const genesys = createGenesysClient({ config: config.genesys, logger: logger.child({ module: 'genesys' }), metrics: obs.metrics });
   closers.push(async () => genesys.close());
   await genesys.login();
-  const engine = await buildEngine(config, logger);
-
-  const processor = buildProcessor(config, logger, { genesys, engine, summaries, queue });
+  // Config files are read once, here, and passed down as values.
+  const piiAllow = loadPiiConfig(path.join(CONFIG_DIR, 'pii.json')).allow;
+  const engine = await buildEngine(config, logger, piiAllow);
+  const source = buildSource(config, logger, genesys);
+  const processor = buildProcessor(config, logger, { source, genesys, engine, summaries, queue, metrics: obs.metrics });
   const deliveries = buildDeliveries(config, logger, { backend, summaries, engine }, closers);
   const worker = createWorker({
     queue,
     beforeSettle: deliveries.outbox,
     process: processor,
     logger: logger.child({ module: 'worker' }),
+    metrics: obs.metrics,
     concurrency: config.worker.concurrency,
     maxAttempts: config.worker.maxAttempts,
     taskTimeoutMs: config.worker.taskTimeoutMs,
@@ -63,17 +68,32 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
     admission: admissionFrom(config.limits),
     logger: logger.child({ module: 'service' }),
   });
-  return { backend, queue, genesys, engine, worker, service, summaryChanges, deliveries };
+  observeCore(obs, queue, worker);
+  return { backend, queue, genesys, engine, worker, service, summaryChanges, deliveries, obs, source, piiAllow };
 }
 
-/** The one use case over the core's adapters: Genesys source (guarded transcript download), engine, store, queue. */
+/** The one use case over the core's adapters: Genesys source, engine, store, queue. */
 function buildProcessor(
   config: Config,
   logger: Logger,
-  { genesys, engine, summaries, queue }: { genesys: GenesysClient; engine: SummaryEngine; summaries: SummaryStore; queue: EmbeddedTaskQueue },
+  parts: { source: ConversationSource; genesys: GenesysClient; engine: SummaryEngine; summaries: SummaryStore; queue: EmbeddedTaskQueue; metrics: Metrics },
 ) {
+  const { source, genesys, engine, summaries, queue, metrics } = parts;
   return createConversationProcessor({
-    source: createConversationSource({
+    source,
+    engine,
+    wrapupCodes: createWrapupCodeCache({ client: genesys, ttlMs: config.summary.wrapupCodeTtlMs, logger: logger.child({ module: 'wrapup-codes' }) }),
+    summaries,
+    tasks: queue,
+    logger: logger.child({ module: 'pipeline' }),
+    notEndedRetryMs: config.genesys.endConfirmRetryMs,
+    metrics,
+  });
+}
+
+/** The Genesys conversation source (guarded transcript download), shared by the pipeline and the dashboard. */
+function buildSource(config: Config, logger: Logger, genesys: GenesysClient): ConversationSource {
+  return createConversationSource({
       client: genesys,
       logger: logger.child({ module: 'conversation-source' }),
       transcriptRetryWindowMs: config.genesys.transcriptRetryWindowMs,
@@ -84,13 +104,6 @@ function buildProcessor(
       },
       // Wait inside one attempt at most this long; beyond it the task is re-queued until the window ends.
       maxTranscriptWaitMs: Math.min(60_000, config.worker.taskTimeoutMs / 2),
-    }),
-    engine,
-    wrapupCodes: createWrapupCodeCache({ client: genesys, ttlMs: config.summary.wrapupCodeTtlMs, logger: logger.child({ module: 'wrapup-codes' }) }),
-    summaries,
-    tasks: queue,
-    logger: logger.child({ module: 'pipeline' }),
-    notEndedRetryMs: config.genesys.endConfirmRetryMs,
   });
 }
 
@@ -104,7 +117,7 @@ function admissionFrom(limits: Config['limits']) {
   });
 }
 
-async function buildEngine(config: Config, logger: Logger): Promise<SummaryEngine> {
+async function buildEngine(config: Config, logger: Logger, piiAllow: readonly RegExp[]): Promise<SummaryEngine> {
   const { openai } = config;
   const engine = await createSummaryEngine({
     openai: openai.apiKey
@@ -123,8 +136,7 @@ async function buildEngine(config: Config, logger: Logger): Promise<SummaryEngin
     promptsDir: config.summary.promptsDir,
     templateId: config.summary.template,
     maxRepairs: config.summary.maxRepairs,
-    // Config files are read once, here, and passed down as values.
-    piiAllow: loadPiiConfig(path.join(CONFIG_DIR, 'pii.json')).allow,
+    piiAllow,
     models: loadModelTable(path.join(CONFIG_DIR, 'models.json')),
     logger: logger.child({ module: 'summarize' }),
   });

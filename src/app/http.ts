@@ -7,6 +7,7 @@ import { createTokenBuckets, type BackfillState } from '../pipeline/index.js';
 import { createHttpApp, type CheckResult, type ReadinessCheck } from '../http/index.js';
 import { isSummaryStale } from '../summarize/index.js';
 import { snapshotIsOver } from './intake.js';
+import { dashboardDeps } from './observability.js';
 import type { Core, Intake } from './types.js';
 
 /** The HTTP app over the core (the intake appears once started: readiness reads it lazily). */
@@ -24,6 +25,9 @@ export function httpApp(config: Config, logger: Logger, core: Core, intake: () =
     memoryTier: { changes: core.summaryChanges, maxEntries: config.store.summaryCacheMaxEntries, maxBytes: config.store.summaryCacheMaxBytes, ttlMs: config.store.summaryTtlSeconds * 1000 },
     isStale: (record) => isSummaryStale(record, engine.templateFor),
     logger: logger.child({ module: 'http' }),
+    metrics: core.obs.metrics,
+    metricsExposition: core.obs.prom,
+    dashboard: dashboardDeps(core, intake),
     ...(config.webhookToken
       ? {
           webhook: {

@@ -5,6 +5,7 @@ import { createCheckpointStore } from '../store/index.js';
 import { discoverQueueIds, queryEndedConversations } from '../genesys/rest/index.js';
 import { createNotificationSubscriber, isConversationOver, QueueConversationSnapshotSchema } from '../genesys/notifications/index.js';
 import { createBackfill, createSnapshotIntake, streamHealthyUntil, type Backfill } from '../pipeline/index.js';
+import { countingBackfillService } from './observability.js';
 import type { Closer, Core, Intake } from './types.js';
 
 /** Queue discovery, the notification socket, and the backfill of whatever it missed (in the background). */
@@ -13,7 +14,7 @@ export async function startIntake(config: Config, logger: Logger, core: Core, cl
   logger.info({ queues: queueIds.length }, 'watching queues');
   const backfill: Backfill = createBackfill({
     query: (q) => queryEndedConversations(core.genesys, q),
-    service: core.service,
+    service: countingBackfillService(core.service, core.obs.metrics),
     checkpoints: createCheckpointStore({ keyv: core.backend.keyv('checkpoints'), logger: logger.child({ module: 'checkpoints' }) }),
     queueIds,
     // Never past an ended conversation whose task is still being written: its failure must stay within reach.
@@ -33,10 +34,17 @@ export async function startIntake(config: Config, logger: Logger, core: Core, cl
     queueIds,
     heartbeatTimeoutMs: config.genesys.heartbeatTimeoutMs,
     reconnect: config.genesys.reconnect,
-    onSnapshot: intake.onSnapshot,
-    onReconnected: (info) => backfill.onGap(`socket ${info.channelId} reconnected`),
+    onSnapshot: (snapshot, meta) => {
+      core.obs.metrics.eventReceived('socket', meta.topicName, isConversationOver(snapshot));
+      return intake.onSnapshot(snapshot);
+    },
+    onReconnected: (info) => {
+      core.obs.metrics.socketReconnected();
+      backfill.onGap(`socket ${info.channelId} reconnected`);
+    },
   });
   closers.push(() => subscriber.stop());
+  core.obs.prom.observe({ channels: () => subscriber.state() });
   await subscriber.start();
   // After the socket is open: the gap since the last healthy moment (a restart, a crash) is filled from analytics.
   backfill.start();

@@ -4,7 +4,8 @@ import type { EmbeddedDeliveryQueue, EmbeddedTaskQueue, KeyvBackend } from '../s
 import type { Dispatcher } from '../deliveries/index.js';
 import type { GenesysClient } from '../genesys/rest/index.js';
 import type { NotificationSubscriber } from '../genesys/notifications/index.js';
-import type { SettleHook, SummaryChanges, SummaryEngine } from '../ports.js';
+import type { ConversationSource, SettleHook, SummaryChanges, SummaryEngine } from '../ports.js';
+import type { Observability } from './observability.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
@@ -27,6 +28,12 @@ export interface Core {
   engine: SummaryEngine;
   worker: Worker;
   service: SummaryService;
+  /** Metrics and the dashboard feed. */
+  obs: Observability;
+  /** The Genesys conversation source (the dashboard re-reads transcripts through it). */
+  source: ConversationSource;
+  /** PII allow patterns (config/pii.json), read once. */
+  piiAllow: readonly RegExp[];
   /** Announces every summary write (the HTTP memory tier follows it). */
   summaryChanges: SummaryChanges;
   deliveries: Deliveries;

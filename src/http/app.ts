@@ -9,6 +9,8 @@ import type { HttpDeps } from './ports.js';
 import { createErrorHandler, notFoundProblem, validationHook } from './problem.js';
 import { registerSummaryRoutes } from './summary-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
+import { registerMetricsRoute } from './metrics-route.js';
 
 
 export const OPENAPI_PATH = '/openapi.json';
@@ -53,6 +55,8 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono {
   registerWebhookRoutes(app, deps);
   registerDocsRoutes(app, OPENAPI_PATH);
   if (deps.deliveries) registerDeliveryRoutes(app, deps.deliveries);
+  registerMetricsRoute(app, deps);
+  registerDashboardRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31(OPENAPI_PATH, { openapi: '3.1.0', info: { title: 'wrapup', version: '0.1.0', description: API_DESCRIPTION } });

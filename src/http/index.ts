@@ -4,3 +4,6 @@ export { startHttpServer, type RunningHttpServer, type StartHttpServerOptions } 
 export type { CheckResult, DeliveryLog, HttpDeps, ReadinessCheck, SummaryApi, WebhookDeps, WebhookTask } from './ports.js';
 export { STATUS_BY_CODE } from './problem.js';
 export { summaryFields } from './summary-routes.js';
+export { createDashboardFeed, type DashboardFeed, type FailedTask, type FeedEvent, type LandedSummary } from './dashboard-feed.js';
+export type { DashboardDeps, RedactedTranscript } from './dashboard-routes.js';
+export type { MetricsExposition } from './metrics-route.js';

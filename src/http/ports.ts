@@ -1,7 +1,9 @@
 // The ports the HTTP layer consumes: the summary API (implemented in pipeline/), readiness checks, and its dependencies.
 import type { Logger } from '../logger.js';
-import type { SummaryChanges } from '../ports.js';
+import type { Metrics, SummaryChanges } from '../ports.js';
 import type { DeliveryRecord, SummaryRecord, TaskRecord } from '../domain.js';
+import type { DashboardDeps } from './dashboard-routes.js';
+import type { MetricsExposition } from './metrics-route.js';
 import type { CheckState } from './schemas.js';
 
 /** What the routes need from the pipeline. */
@@ -109,4 +111,10 @@ export interface HttpDeps {
   webhook?: WebhookDeps;
   /** Largest accepted webhook body (EventBridge events are at most 256 KiB). @default 262144 */
   webhookBodyLimitBytes?: number;
+  /** Where webhook events are counted. @default none */
+  metrics?: Metrics | undefined;
+  /** GET /metrics (Prometheus text, behind the API keys); omit to answer 404. */
+  metricsExposition?: MetricsExposition | undefined;
+  /** GET / (the dashboard page) and /api/dashboard/*; omit to answer 404. */
+  dashboard?: DashboardDeps | undefined;
 }

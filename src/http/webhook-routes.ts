@@ -162,7 +162,10 @@ export function registerWebhookRoutes(app: OpenAPIHono, deps: HttpDeps): void {
       const at = (i: number) => (Array.isArray(body) ? `${i}.` : '');
       const classified = events.map((event, i) => classifyEvent(event, at(i), webhook.isConversationOver));
       const ended = classified.filter((e) => e.kind === 'ended');
-      for (const e of classified) logEvent(log, e);
+      for (const e of classified) {
+        logEvent(log, e);
+        deps.metrics?.eventReceived('webhook', e.topic, e.kind === 'ended');
+      }
       const ids = [...new Set(ended.map((e) => e.conversationId))];
       const { tasks, notFound } = await recordAll(webhook, ids, clientOf(c) ?? '', log);
       const accepted = { accepted: ended.length, ignored: classified.length - ended.length, tasks };

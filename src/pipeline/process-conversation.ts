@@ -2,7 +2,7 @@
 import type { Logger } from '../logger.js';
 import { AppError } from '../errors.js';
 import type { ConversationInfo, SummaryRecord, TaskRecord, Transcript, WrapupCode } from '../domain.js';
-import type { ConversationSource, GeneratedSummary, SummaryEngine, SummaryStore, TaskQueue } from '../ports.js';
+import type { ConversationSource, GeneratedSummary, Metrics, SummaryEngine, SummaryStore, TaskQueue } from '../ports.js';
 
 /** Where a queue's wrap-up codes come from (genesys/wrapup-codes.ts createWrapupCodeCache). */
 export interface WrapupCodeSource {
@@ -25,6 +25,8 @@ export interface ProcessorDeps {
   notEndedRetryMs?: number;
   /** @default Date.now */
   now?: () => number;
+  /** Where stored summaries are measured (stages, quality, tokens, redactions). @default none */
+  metrics?: Metrics | undefined;
 }
 
 export interface ProcessResult {
@@ -79,6 +81,7 @@ export function createConversationProcessor(deps: ProcessorDeps) {
     const record = toRecord(task, transcript, generated, stages, now() - started, new Date(now()).toISOString());
     await ensureOwner(deps, task, signal, log);
     await timed(stages, 'store', now, () => deps.summaries.put(record));
+    deps.metrics?.summaryStored(record, stages, info.endTime);
     log.info(
       {
         model: record.model,

@@ -3,7 +3,7 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import { AppError, isAppError, toAppError } from '../errors.js';
 import type { TaskError, TaskRecord } from '../domain.js';
-import type { SettleHook, TaskQueue } from '../ports.js';
+import type { Metrics, SettleHook, TaskQueue } from '../ports.js';
 import { retryDelay, type ResolvedRetryPolicy } from './worker-retry.js';
 import type { RunContext } from './worker-run.js';
 
@@ -16,6 +16,7 @@ export interface SettleDeps {
   readonly policy: ResolvedRetryPolicy;
   readonly now: () => number;
   readonly random: (() => number) | undefined;
+  readonly metrics: Metrics;
   readonly stopping: boolean;
   /** Runs before a task settles for good (the outbox of outbound webhooks). */
   readonly beforeSettle: SettleHook | undefined;
@@ -28,6 +29,7 @@ export const isSuperseded = (err: unknown): boolean => err instanceof AppError &
 export async function recordSuccess(deps: SettleDeps, task: TaskRecord, record: { latency_ms: number; quality_score: number }): Promise<void> {
   await deps.beforeSettle?.({ task, status: 'completed' });
   const done = await deps.queue.complete(task.task_id, { latencyMs: record.latency_ms, qualityScore: record.quality_score });
+  deps.metrics.taskSettled('completed');
   deps.events.emit('settled', done);
 }
 
@@ -65,6 +67,7 @@ async function recordFailure(deps: SettleDeps, task: TaskRecord, err: unknown, r
   if (error.code === 'CONTENT_TOO_SHORT') {
     await deps.beforeSettle?.({ task, status: 'skipped', error: taskError });
     const skipped = await deps.queue.skip(task.task_id, taskError);
+    deps.metrics.taskSettled('skipped', error.code);
     log.info({ code: error.code, reason: details?.reason }, 'task skipped: nothing to summarize');
     deps.events.emit('settled', skipped);
     return;
@@ -74,16 +77,19 @@ async function recordFailure(deps: SettleDeps, task: TaskRecord, err: unknown, r
     // The window closed while this run was under way: one more run at once, told it is the last chance (the engine
     // may then fall back to the extractive summary instead of failing).
     await deps.queue.fail(task.task_id, taskError, 0);
+    deps.metrics.taskSettled('retry', error.code);
     log.warn({ code: error.code, attempt: task.attempts }, 'retry window over; one last run');
     return;
   }
   if (delayMs !== undefined) {
     await deps.queue.fail(task.task_id, taskError, deps.now() + delayMs);
+    deps.metrics.taskSettled('retry', error.code);
     log.warn({ code: error.code, attempt: task.attempts, retryInMs: delayMs }, 'task will be retried');
     return;
   }
   await deps.beforeSettle?.({ task, status: 'failed', error: { ...taskError, retryable: error.retryable } });
   const failed = await deps.queue.fail(task.task_id, { ...taskError, retryable: error.retryable });
+  deps.metrics.taskSettled('failed', error.code);
   // The check and its figures (field, length, limit; schema paths; PII types), never the text. An id Genesys does
   // not know is a client's mistake (or a guess), not our failure: info, so guessing cannot flood the error log.
   const level = error.code === 'CONVERSATION_NOT_FOUND' ? 'info' : 'error';

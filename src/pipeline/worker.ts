@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { AppError, toAppError } from '../errors.js';
 import { within } from '../deadline.js';
 import type { TaskRecord } from '../domain.js';
-import type { SettleHook, TaskQueue } from '../ports.js';
+import { NOOP_METRICS, type Metrics, type SettleHook, type TaskQueue } from '../ports.js';
 import { isLastChance, resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from './worker-retry.js';
 import { runWithTimeout, type ProcessTask, type RunContext } from './worker-run.js';
 import { recordError, recordSuccess } from './worker-settle.js';
@@ -50,6 +50,8 @@ export interface WorkerOptions {
    * (outbound webhooks) is durable before the outcome is. A throw leaves the task to be retried. @default none
    */
   beforeSettle?: SettleHook;
+  /** Where task outcomes are counted. @default NOOP_METRICS */
+  metrics?: Metrics;
 }
 
 export interface Worker {
@@ -75,6 +77,7 @@ interface WorkerState {
   readonly now: () => number;
   readonly random: (() => number) | undefined;
   readonly beforeSettle: SettleHook | undefined;
+  readonly metrics: Metrics;
   readonly concurrency: number;
   readonly maxLow: number;
   readonly taskTimeoutMs: number;
@@ -118,6 +121,7 @@ function newState(options: WorkerOptions): WorkerState {
     now: options.now ?? Date.now,
     random: options.random,
     beforeSettle: options.beforeSettle,
+    metrics: options.metrics ?? NOOP_METRICS,
     concurrency,
     maxLow: options.maxLowPriority ?? Math.max(1, concurrency - 1),
     taskTimeoutMs: options.taskTimeoutMs ?? 900_000,

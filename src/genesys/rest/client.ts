@@ -2,6 +2,7 @@
 import PQueue from 'p-queue';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
+import { NOOP_METRICS, type Metrics } from '../../ports.js';
 import { AppError, isAppError } from '../../errors.js';
 import { realSleep, withRetry, type Sleep } from './backoff.js';
 import { buildSdk, type GenesysApis, type GenesysSdk } from './sdk.js';
@@ -49,6 +50,8 @@ export interface GenesysClientOptions {
   now?: () => number;
   /** Jitter source in [0,1). @default Math.random */
   random?: () => number;
+  /** Where each attempt's status is counted. @default NOOP_METRICS */
+  metrics?: Metrics;
 }
 
 /** One client's parts and state. */
@@ -58,6 +61,7 @@ interface ClientRecord {
   readonly sleep: Sleep;
   readonly now: () => number;
   readonly random: (() => number) | undefined;
+  readonly metrics: Metrics;
   readonly apis: GenesysApis;
   readonly queue: PQueue;
   readonly tokens: TokenManager;
@@ -104,7 +108,7 @@ function createClientRecord(options: GenesysClientOptions): ClientRecord {
     ...(options.random ? { random: options.random } : {}),
     logger,
   });
-  return { config, logger, sleep, now, random: options.random, apis, queue, tokens, closed: false, waiting: new Set(), loginErrors: new WeakSet() };
+  return { config, logger, sleep, now, random: options.random, metrics: options.metrics ?? NOOP_METRICS, apis, queue, tokens, closed: false, waiting: new Set(), loginErrors: new WeakSet() };
 }
 
 /** Retries 429/5xx/network failures of one call with backoff; login failures and calls after close() are not retried. */
@@ -128,10 +132,12 @@ async function attempt<T>(c: ClientRecord, label: string, fn: (a: GenesysApis) =
   });
   try {
     const result = await enqueue(c, () => fn(c.apis));
+    c.metrics.genesysCall(label, 200);
     return unwrap<T>(result);
   } catch (err) {
     if (isAppError(err)) throw err;
     const failure = describeFailure(err);
+    c.metrics.genesysCall(label, failure.status);
     if (failure.status === 401 && !reauthed.done) {
       reauthed.done = true;
       c.tokens.invalidate(generation);
