@@ -103,7 +103,12 @@ export function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: stri
   const b = { ...d.backfill };
   setIf(b, 'maxLookbackMs', env.BACKFILL_MAX_LOOKBACK_MS);
   setIf(b, 'maxConversationMs', env.MAX_CONVERSATION_MS);
-  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, limits: l, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
+  const cl = { ...d.cluster };
+  setIf(cl, 'replicaId', env.REPLICA_ID?.trim());
+  setIf(cl, 'queue', env.QUEUE?.trim().toLowerCase());
+  setIf(cl, 'leaseTtlMs', env.CHANNEL_LEASE_TTL_MS);
+  setIf(cl, 'queueLockMs', env.QUEUE_LOCK_MS);
+  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, limits: l, backfill: b, cluster: cl, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
   setIf(out, 'webhookToken', trimmed(env.WEBHOOK_TOKEN));
   return out;
 }
@@ -151,6 +156,10 @@ const ENV_NAMES: Record<string, string> = {
   'limits.notFoundTaskTtlSeconds': 'NOT_FOUND_TASK_TTL_SECONDS',
   'backfill.maxLookbackMs': 'BACKFILL_MAX_LOOKBACK_MS',
   'backfill.maxConversationMs': 'MAX_CONVERSATION_MS',
+  'cluster.replicaId': 'REPLICA_ID',
+  'cluster.queue': 'QUEUE',
+  'cluster.leaseTtlMs': 'CHANNEL_LEASE_TTL_MS',
+  'cluster.queueLockMs': 'QUEUE_LOCK_MS',
   logLevel: 'LOG_LEVEL',
   shutdownDeadlineMs: 'SHUTDOWN_DEADLINE_MS',
 };

@@ -3,30 +3,30 @@
 import path from 'node:path';
 import { CONFIG_DIR, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { SummaryEngine, SummaryStore } from '../ports.js';
-import { createEmbeddedTaskQueue, createKeyvBackend, createSummaryStore, type EmbeddedTaskQueue } from '../store/index.js';
+import type { SummaryEngine, SummaryStore, TaskQueue } from '../ports.js';
+import { createKeyvBackend, createSummaryStore, type BullmqTaskQueue } from '../store/index.js';
 import { createConversationSource, createGenesysClient, createWrapupCodeCache, regionAllowList, type GenesysClient } from '../genesys/rest/index.js';
 import { createSummaryEngine, loadModelTable, loadPiiConfig } from '../summarize/index.js';
 import { createAdmission, createConversationProcessor, createSummaryService, createWorker } from '../pipeline/index.js';
+import { announcingReplacements, buildInvalidation, buildQueue, replicaIdOf } from './replicas.js';
 import type { Closer, Core } from './types.js';
 
 /** Store, Genesys login, summarizer, worker (not started) and the service every intake shares. */
 export async function startCore(config: Config, logger: Logger, closers: Closer[]): Promise<Core> {
-  const backend = await createKeyvBackend(config.store.url);
+  const backend = await createKeyvBackend(config.store.url, { logger: logger.child({ module: 'store' }) });
   closers.push(() => backend.close());
-  const summaries = createSummaryStore({
-    keyv: backend.keyv('summaries'),
-    ttlMs: config.store.summaryTtlSeconds * 1000 || undefined,
-    defaultMaxLength: config.summary.maxLength,
-    logger: logger.child({ module: 'summary-store' }),
-  });
-  const queue = createEmbeddedTaskQueue({
-    keyv: backend.keyv('tasks'),
-    ttlMs: config.store.taskTtlSeconds * 1000 || undefined,
-    // An unknown conversation's failure is cheap to keep: a guessed id must not hold a record for days.
-    failedTtlMs: { CONVERSATION_NOT_FOUND: config.limits.notFoundTaskTtlSeconds * 1000 },
-    logger: logger.child({ module: 'task-queue' }),
-  });
+  const invalidation = buildInvalidation(config, logger);
+  closers.push(() => invalidation.close());
+  const summaries = announcingReplacements(
+    createSummaryStore({
+      keyv: backend.keyv('summaries'),
+      ttlMs: config.store.summaryTtlSeconds * 1000 || undefined,
+      defaultMaxLength: config.summary.maxLength,
+      logger: logger.child({ module: 'summary-store' }),
+    }),
+    invalidation,
+  );
+  const queue = buildQueue(config, logger, backend);
   closers.push(async () => queue.close());
   const genesys = createGenesysClient({ config: config.genesys, logger: logger.child({ module: 'genesys' }) });
   closers.push(async () => genesys.close());
@@ -48,6 +48,11 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
       maxDelayMs: config.worker.retryMaxDelayMs,
     },
   });
+  // Long-polls here answer as soon as another replica settles their task.
+  if ('onSettledElsewhere' in queue) {
+    const unsubscribe = (queue as BullmqTaskQueue).onSettledElsewhere((task) => worker.events.emit('settled', task));
+    closers.push(async () => unsubscribe());
+  }
   const service = createSummaryService({
     queue,
     summaries,
@@ -57,14 +62,14 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
     admission: admissionFrom(config.limits),
     logger: logger.child({ module: 'service' }),
   });
-  return { backend, queue, genesys, engine, worker, service };
+  return { backend, queue, genesys, engine, worker, service, invalidation, replicaId: replicaIdOf(config) };
 }
 
 /** The one use case over the core's adapters: Genesys source (guarded transcript download), engine, store, queue. */
 function buildProcessor(
   config: Config,
   logger: Logger,
-  { genesys, engine, summaries, queue }: { genesys: GenesysClient; engine: SummaryEngine; summaries: SummaryStore; queue: EmbeddedTaskQueue },
+  { genesys, engine, summaries, queue }: { genesys: GenesysClient; engine: SummaryEngine; summaries: SummaryStore; queue: TaskQueue },
 ) {
   return createConversationProcessor({
     source: createConversationSource({

@@ -1,9 +1,10 @@
 // The composition root's shared shapes: the running service, its core parts, its intake, and what closes them.
 import type { Backfill, SummaryService, Worker } from '../pipeline/index.js';
-import type { EmbeddedTaskQueue, KeyvBackend } from '../store/index.js';
+import type { KeyvBackend, SummaryInvalidation } from '../store/index.js';
 import type { GenesysClient } from '../genesys/rest/index.js';
 import type { NotificationSubscriber } from '../genesys/notifications/index.js';
 import type { SummaryEngine } from '../ports.js';
+import type { ClosableTaskQueue } from './replicas.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
@@ -21,11 +22,15 @@ export type Closer = () => Promise<unknown>;
 
 export interface Core {
   backend: KeyvBackend;
-  queue: EmbeddedTaskQueue;
+  queue: ClosableTaskQueue;
   genesys: GenesysClient;
   engine: SummaryEngine;
   worker: Worker;
   service: SummaryService;
+  /** Tells the other replicas a summary was replaced; a memory tier subscribes with onReplaced(). */
+  invalidation: SummaryInvalidation;
+  /** REPLICA_ID, else hostname:pid. */
+  replicaId: string;
 }
 
 export interface Intake {

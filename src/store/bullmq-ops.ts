@@ -166,6 +166,11 @@ async function finishJob(core: BullCore, taskId: string, claimed: ReturnType<typ
 async function settle(core: BullCore, taskId: string, patch: Partial<TaskRecord>, outcome: 'completed' | 'failed'): Promise<TaskRecord> {
   const claimed = ownClaim(core, taskId);
   const updated = await locked(core, taskId, async () => save(core, await mustRead(core, taskId), patch));
+  if (claimed) {
+    // Bounded: an event that never comes back (Redis restarted meanwhile) must not grow the set forever.
+    if (core.settledHere.size > 10_000) core.settledHere.clear();
+    core.settledHere.add(taskId);
+  }
   await finishJob(core, taskId, claimed, outcome);
   return updated;
 }

@@ -46,6 +46,11 @@ export interface BullmqTaskQueueOptions {
 
 /** The TaskQueue plus close(): stops lock renewals, closes the BullMQ connections (claimed jobs stay locked until expiry). */
 export interface BullmqTaskQueue extends TaskQueue {
+  /**
+   * Calls `listener` with a task another replica settled (completed, skipped, failed for good), so long-polls here
+   * answer as soon as there. Returns the unsubscribe function.
+   */
+  onSettledElsewhere(listener: (task: TaskRecord) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -71,6 +76,8 @@ export interface BullCore {
   readonly claims: Map<string, Claim>;
   /** Tasks this replica claimed and then saw claimed again elsewhere: their late completion is refused. */
   readonly superseded: Set<string>;
+  /** Tasks this replica settled whose queue event has not come back yet (not relayed as settled elsewhere). */
+  readonly settledHere: Set<string>;
   readonly wake: Wakeups;
   readonly ttlFor: (task: TaskRecord) => number | undefined;
   readonly now: () => number;
@@ -83,9 +90,13 @@ export interface BullCore {
 /** Creates the queue; connects lazily (the first command waits for Redis). */
 export function createBullmqTaskQueue(options: BullmqTaskQueueOptions): BullmqTaskQueue {
   const core = newCore(options);
+  const settledListeners = new Set<(task: TaskRecord) => void>();
+  const relay = ({ jobId }: { jobId: string }): void => void relaySettled(core, jobId, settledListeners);
   const events = (['normal', 'low'] as const).map((lane) => {
     const queueEvents = new QueueEvents(core.queues[lane].name, { connection: connect(core, options.redisUrl), prefix: prefixOf(options) });
     queueEvents.on('waiting', () => core.wake.now());
+    queueEvents.on('completed', relay);
+    queueEvents.on('failed', relay);
     queueEvents.on('error', (err) => core.logger.debug({ err: err.message }, 'queue events connection error'));
     return queueEvents;
   });
@@ -101,6 +112,10 @@ export function createBullmqTaskQueue(options: BullmqTaskQueueOptions): BullmqTa
     retry: (taskId, retryOptions) => ops.retry(core, taskId, retryOptions),
     recover: () => ops.recover(core),
     onReady: core.wake.subscribe,
+    onSettledElsewhere(listener) {
+      settledListeners.add(listener);
+      return () => settledListeners.delete(listener);
+    },
     counts: () => ops.counts(core),
     close: () => close(core, events),
   };
@@ -155,6 +170,7 @@ function newCore(options: BullmqTaskQueueOptions): BullCore {
     },
     claims: new Map(),
     superseded: new Set(),
+    settledHere: new Set(),
     wake: createWakeups(now, logger),
     ttlFor: ttlPolicy(options),
     now,
@@ -163,6 +179,14 @@ function newCore(options: BullmqTaskQueueOptions): BullCore {
     lockDurationMs,
     logger,
   };
+}
+
+/** A job finished on some replica: unless it was this one, its settled record goes to the listeners. */
+async function relaySettled(core: BullCore, taskId: string, listeners: Set<(task: TaskRecord) => void>): Promise<void> {
+  if (core.settledHere.delete(taskId) || listeners.size === 0) return;
+  const task = await core.repo.read(taskId).catch(() => undefined);
+  if (!task || task.status === 'pending' || task.status === 'processing') return;
+  for (const listener of [...listeners]) listener(task);
 }
 
 /** Remembers a claimed job and renews its lock every third of the lock duration. */
