@@ -33,10 +33,28 @@ export interface Core {
   replicaId: string;
 }
 
-export interface Intake {
+/** The notification channels and the backfill of what they missed, while they run on this replica. */
+export interface Channels {
   subscriber: NotificationSubscriber;
   backfill: Backfill;
   /** How many queues are watched (discovered or configured). */
   queues: number;
+  /** Stops the backfill, then the sockets, within `deadlineMs`. */
+  stop(deadlineMs: number): Promise<void>;
 }
 
+/** Who runs the channels: `replica` is this one, `holder` the one holding them now (undefined: none right now). */
+export interface ChannelRole {
+  replica: string;
+  holder: string | undefined;
+  /** True when the channels go by a lease in Redis (several replicas). */
+  leased: boolean;
+}
+
+export interface Intake {
+  /** The channels while this replica runs them (always on a single replica), else undefined. */
+  channels(): Channels | undefined;
+  role(): Promise<ChannelRole>;
+  /** Stops the channels (if they run here) and, with a lease, stops competing and releases it. */
+  stop(deadlineMs: number): Promise<void>;
+}

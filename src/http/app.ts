@@ -32,7 +32,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono {
   app.use('/api/*', bearerAuth(deps.apiKeys));
   app.use('/api/*', bodyLimit({ maxBytes: deps.bodyLimitBytes }));
 
-  registerHealthRoutes(app, deps.readiness, deps.readinessTimeoutMs ?? 2000);
+  registerHealthRoutes(app, deps.readiness, deps.readinessTimeoutMs ?? 2000, deps.replica);
   registerSummaryRoutes(app, deps);
   registerWebhookRoutes(app, deps);
 
