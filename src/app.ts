@@ -58,8 +58,8 @@ async function stopWrapup(
   const endAt = Date.now() + deadlineMs;
   const left = (): number => Math.max(0, endAt - Date.now());
   logger.info({ deadlineMs }, 'shutting down');
-  await parts.intake.backfill.stop(left());
-  await within(left(), parts.intake.subscriber.stop().catch((err: unknown) => logger.warn({ err: toAppError(err).message }, 'socket stop failed')));
+  // With a lease: released here, so another replica takes the channels over at once.
+  await within(left(), parts.intake.stop(left()).catch((err: unknown) => logger.warn({ err: toAppError(err).message }, 'intake stop failed')));
   // Long-polls (?wait=) answer now with the task as it is (202): clients poll again, against the next instance.
   core.service.releaseWaiters();
   core.obs.feed.close(); // dashboard event streams end now, so the server can close

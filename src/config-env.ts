@@ -108,7 +108,12 @@ export function overlayEnv(d: Record<string, any>, env: Env, gatewayErrors: stri
   const b = { ...d.backfill };
   setIf(b, 'maxLookbackMs', env.BACKFILL_MAX_LOOKBACK_MS);
   setIf(b, 'maxConversationMs', env.MAX_CONVERSATION_MS);
-  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, limits: l, backfill: b, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
+  const cl = { ...d.cluster };
+  setIf(cl, 'replicaId', env.REPLICA_ID?.trim());
+  setIf(cl, 'queue', env.QUEUE?.trim().toLowerCase());
+  setIf(cl, 'leaseTtlMs', env.CHANNEL_LEASE_TTL_MS);
+  setIf(cl, 'queueLockMs', env.QUEUE_LOCK_MS);
+  const out: Record<string, any> = { genesys: g, openai: o, http: h, store: s, summary: sum, worker: w, limits: l, backfill: b, cluster: cl, logLevel: env.LOG_LEVEL || d.logLevel, shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS || d.shutdownDeadlineMs };
   setIf(out, 'webhookToken', trimmed(env.WEBHOOK_TOKEN));
   const cw = { ...d.crmWebhooks };
   if (env.CRM_WEBHOOK_ALLOW_HTTP_LOOPBACK) cw.allowHttpLoopback = ['true', '1', 'yes'].includes(env.CRM_WEBHOOK_ALLOW_HTTP_LOOPBACK.trim().toLowerCase());
@@ -167,6 +172,10 @@ const ENV_NAMES: Record<string, string> = {
   'limits.notFoundTaskTtlSeconds': 'NOT_FOUND_TASK_TTL_SECONDS',
   'backfill.maxLookbackMs': 'BACKFILL_MAX_LOOKBACK_MS',
   'backfill.maxConversationMs': 'MAX_CONVERSATION_MS',
+  'cluster.replicaId': 'REPLICA_ID',
+  'cluster.queue': 'QUEUE',
+  'cluster.leaseTtlMs': 'CHANNEL_LEASE_TTL_MS',
+  'cluster.queueLockMs': 'QUEUE_LOCK_MS',
   logLevel: 'LOG_LEVEL',
   'crmWebhooks.endpoints': 'CRM_WEBHOOKS',
   'crmWebhooks.allowHttpLoopback': 'CRM_WEBHOOK_ALLOW_HTTP_LOOPBACK',

@@ -53,6 +53,16 @@ describe('loadConfig', () => {
     expect(config.http).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 1000 });
   });
 
+  it('reads the replica settings; QUEUE=bullmq needs a redis:// store', () => {
+    const defaults = loadConfig(REQUIRED);
+    expect(defaults.cluster).toEqual({ leaseTtlMs: 5000, queueLockMs: 30000 });
+    const config = loadConfig({ ...REQUIRED, STORE_URL: 'redis://redis:6379/2', REPLICA_ID: ' wrapup-a ', QUEUE: 'BullMQ', CHANNEL_LEASE_TTL_MS: '3000', QUEUE_LOCK_MS: '10000' });
+    expect(config.cluster).toEqual({ replicaId: 'wrapup-a', queue: 'bullmq', leaseTtlMs: 3000, queueLockMs: 10000 });
+    expect(() => loadConfig({ ...REQUIRED, QUEUE: 'bullmq' })).toThrow(/QUEUE \(cluster\.queue\): bullmq needs STORE_URL=redis/);
+    expect(() => loadConfig({ ...REQUIRED, QUEUE: 'kafka' })).toThrow(/QUEUE \(cluster\.queue\)/);
+    expect(() => loadConfig({ ...REQUIRED, CHANNEL_LEASE_TTL_MS: '10' })).toThrow(/CHANNEL_LEASE_TTL_MS/);
+  });
+
   it('reads the HTTP limits from the environment and refuses a headers timeout above the request timeout', () => {
     const config = loadConfig({ ...REQUIRED, HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '4000', HTTP_KEEPALIVE_TIMEOUT_MS: '65000', HTTP_MAX_CONNECTIONS: '50' });
     expect(config.http).toMatchObject({ headersTimeoutMs: 2000, requestTimeoutMs: 4000, keepAliveTimeoutMs: 65_000, maxConnections: 50 });

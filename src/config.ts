@@ -196,6 +196,17 @@ const ConfigSchema = z.object({
     checkpointEveryMs: positiveInt,
     settleRetries: nonNegativeInt,
   }),
+  /** Several replicas on one redis:// store (app/replicas.ts). */
+  cluster: z.object({
+    /** Names this replica in /readyz, logs and job locks; REPLICA_ID, else hostname:pid. */
+    replicaId: z.string().min(1).max(200).optional(),
+    /** The task queue: `bullmq` (several replicas; needs a redis:// store) or `embedded`; unset: bullmq on redis://. */
+    queue: z.enum(['bullmq', 'embedded']).optional(),
+    /** The notification-channel lease lasts this long unrenewed: a dead holder is replaced within about this long. */
+    leaseTtlMs: z.coerce.number().int().min(500).max(600_000),
+    /** A claimed task's BullMQ lock: a dead replica's tasks go to the others after about twice this. */
+    queueLockMs: z.coerce.number().int().min(500).max(3_600_000),
+  }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Running tasks get this long to finish on SIGTERM (below Docker's and Kubernetes' default grace periods). */
   shutdownDeadlineMs: positiveInt,
@@ -226,7 +237,7 @@ export function loadConfig(env: Env, configDir: string = CONFIG_DIR): Config {
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(`${describePath(issue.path)}: ${issue.message}`);
   }
-  problems.push(...secretProblems([...keys.secrets, ...otherSecrets(raw)]), ...httpLimitProblems(raw.http));
+  problems.push(...secretProblems([...keys.secrets, ...otherSecrets(raw)]), ...httpLimitProblems(raw.http), ...queueProblems(raw));
   if (problems.length > 0 || !result.success) {
     throw new AppError(
       'CONFIG_INVALID',
@@ -259,6 +270,12 @@ export function otherSecrets(raw: Record<string, any>): NamedSecret[] {
     if (typeof secret === 'string') add(`CRM_WEBHOOKS endpoint ${String(name)} secret`, secret.trim(), false);
   }
   return secrets;
+}
+
+/** BullMQ lives in Redis: QUEUE=bullmq needs a redis:// store. */
+function queueProblems(raw: Record<string, any>): string[] {
+  const redis = /^rediss?:\/\//i.test(String(raw.store?.url ?? ''));
+  return raw.cluster?.queue === 'bullmq' && !redis ? ['QUEUE (cluster.queue): bullmq needs STORE_URL=redis://…'] : [];
 }
 
 /** Node refuses a headers timeout longer than the request timeout. */

@@ -3,35 +3,36 @@
 import path from 'node:path';
 import { CONFIG_DIR, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { ConversationSource, Metrics, SummaryEngine, SummaryStore } from '../ports.js';
-import { createEmbeddedTaskQueue, createKeyvBackend, createLocalSummaryChanges, createSummaryStore, type EmbeddedTaskQueue } from '../store/index.js';
+import type { ConversationSource, Metrics, SummaryEngine, SummaryStore, TaskQueue } from '../ports.js';
+import { ALL_SUMMARIES, createKeyvBackend, createLocalSummaryChanges, createSummaryStore, type BullmqTaskQueue } from '../store/index.js';
 import { createConversationSource, createGenesysClient, createWrapupCodeCache, regionAllowList, type GenesysClient } from '../genesys/rest/index.js';
 import { createSummaryEngine, loadModelTable, loadPiiConfig } from '../summarize/index.js';
 import { createAdmission, createConversationProcessor, createSummaryService, createWorker } from '../pipeline/index.js';
 import { createObservability, observeCore } from './observability.js';
 import { buildDeliveries } from './deliveries.js';
+import { announcingReplacements, buildInvalidation, buildQueue, replicaIdOf } from './replicas.js';
 import type { Closer, Core } from './types.js';
 
 /** Store, Genesys login, summarizer, worker (not started) and the service every intake shares. */
 export async function startCore(config: Config, logger: Logger, closers: Closer[]): Promise<Core> {
-  const backend = await createKeyvBackend(config.store.url);
+  const backend = await createKeyvBackend(config.store.url, { logger: logger.child({ module: 'store' }) });
   closers.push(() => backend.close());
-  // In-process notices; replicas sharing a store would need a shared adapter (see ports.ts SummaryChanges).
+  // This process's notices (the memory tier follows them); other replicas' arrive through the Redis invalidation.
   const summaryChanges = createLocalSummaryChanges();
-  const summaries = createSummaryStore({
-    changes: summaryChanges,
-    keyv: backend.keyv('summaries'),
-    ttlMs: config.store.summaryTtlSeconds * 1000 || undefined,
-    defaultMaxLength: config.summary.maxLength,
-    logger: logger.child({ module: 'summary-store' }),
-  });
-  const queue = createEmbeddedTaskQueue({
-    keyv: backend.keyv('tasks'),
-    ttlMs: config.store.taskTtlSeconds * 1000 || undefined,
-    // An unknown conversation's failure is cheap to keep: a guessed id must not hold a record for days.
-    failedTtlMs: { CONVERSATION_NOT_FOUND: config.limits.notFoundTaskTtlSeconds * 1000 },
-    logger: logger.child({ module: 'task-queue' }),
-  });
+  const invalidation = buildInvalidation(config, logger);
+  closers.push(() => invalidation.close());
+  invalidation.onReplaced((id) => (id ? summaryChanges.replaced(id) : summaryChanges.replaced(ALL_SUMMARIES)));
+  const summaries = announcingReplacements(
+    createSummaryStore({
+      changes: summaryChanges,
+      keyv: backend.keyv('summaries'),
+      ttlMs: config.store.summaryTtlSeconds * 1000 || undefined,
+      defaultMaxLength: config.summary.maxLength,
+      logger: logger.child({ module: 'summary-store' }),
+    }),
+    invalidation,
+  );
+  const queue = buildQueue(config, logger, backend);
   closers.push(async () => queue.close());
   const obs = createObservability();
   const genesys = createGenesysClient({ config: config.genesys, logger: logger.child({ module: 'genesys' }), metrics: obs.metrics });
@@ -59,6 +60,11 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
       maxDelayMs: config.worker.retryMaxDelayMs,
     },
   });
+  // Long-polls here answer as soon as another replica settles their task.
+  if ('onSettledElsewhere' in queue) {
+    const unsubscribe = (queue as BullmqTaskQueue).onSettledElsewhere((task) => worker.events.emit('settled', task));
+    closers.push(async () => unsubscribe());
+  }
   const service = createSummaryService({
     queue,
     summaries,
@@ -69,14 +75,14 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
     logger: logger.child({ module: 'service' }),
   });
   observeCore(obs, queue, worker);
-  return { backend, queue, genesys, engine, worker, service, summaryChanges, deliveries, obs, source, piiAllow };
+  return { backend, queue, genesys, engine, worker, service, summaryChanges, deliveries, obs, source, piiAllow, invalidation, replicaId: replicaIdOf(config) };
 }
 
 /** The one use case over the core's adapters: Genesys source, engine, store, queue. */
 function buildProcessor(
   config: Config,
   logger: Logger,
-  parts: { source: ConversationSource; genesys: GenesysClient; engine: SummaryEngine; summaries: SummaryStore; queue: EmbeddedTaskQueue; metrics: Metrics },
+  parts: { source: ConversationSource; genesys: GenesysClient; engine: SummaryEngine; summaries: SummaryStore; queue: TaskQueue; metrics: Metrics },
 ) {
   const { source, genesys, engine, summaries, queue, metrics } = parts;
   return createConversationProcessor({

@@ -8,7 +8,7 @@ import { createHttpApp, type CheckResult, type ReadinessCheck } from '../http/in
 import { isSummaryStale } from '../summarize/index.js';
 import { snapshotIsOver } from './intake.js';
 import { dashboardDeps } from './observability.js';
-import type { Core, Intake } from './types.js';
+import type { ChannelRole, Core, Intake } from './types.js';
 
 /** The HTTP app over the core (the intake appears once started: readiness reads it lazily). */
 export function httpApp(config: Config, logger: Logger, core: Core, intake: () => Intake | undefined) {
@@ -17,6 +17,10 @@ export function httpApp(config: Config, logger: Logger, core: Core, intake: () =
     api: service,
     deliveries: core.deliveries.queue,
     readiness: readinessChecks(core, intake),
+    replica: async () => {
+      const role = await intake()?.role();
+      return { id: core.replicaId, channel_holder: role ? (role.holder ?? null) : null };
+    },
     apiKeys: createApiKeyRing({ keys: config.http.apiKeys, file: config.http.apiKeysFile, otherSecrets: otherSecrets(config), logger }),
     requestLimit: requestLimit(config.limits),
     bodyLimitBytes: config.http.bodyLimitBytes,
@@ -60,15 +64,32 @@ function readinessChecks(core: Core, intake: () => Intake | undefined): Readines
       name: 'notifications',
       check: async () => {
         const current = intake();
-        return current ? socketCheck(current.subscriber.state(), current.queues) : { ok: false, state: 'starting' };
+        const channels = current?.channels();
+        if (channels) return socketCheck(channels.subscriber.state(), channels.queues);
+        // Another replica holds the channels: this one serves the API and webhooks and stands by.
+        if (current) return { ok: true, state: 'standby' };
+        return { ok: false, state: 'starting' };
       },
     },
     {
       name: 'backfill',
       // Informational: a gap being filled is normal operation, not a reason to take the instance out of service.
-      check: async () => backfillCheck(intake()?.backfill.state()),
+      check: async () => (intake() && !intake()?.channels() ? { ok: true, state: 'standby' } : backfillCheck(intake()?.channels()?.backfill.state())),
+    },
+    {
+      name: 'channels',
+      // Informational: during a takeover nobody holds them for a few seconds; every replica stays in service.
+      check: async () => channelsCheck(await intake()?.role()),
     },
   ];
+}
+
+/** Which replica holds the notification channels: this one (`held`), another (`standby`), or none right now (`unheld`). */
+function channelsCheck(role: ChannelRole | undefined): CheckResult {
+  if (!role) return { ok: true, state: 'starting' };
+  const detail = { replica: role.replica, holder: role.holder ?? null, leased: role.leased };
+  if (role.holder === undefined) return { ok: true, state: 'unheld', detail };
+  return { ok: true, state: role.holder === role.replica ? 'held' : 'standby', detail };
 }
 
 function genesysAuthCheck(state: { ok: boolean; lastError?: string | undefined }): CheckResult {

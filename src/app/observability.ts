@@ -57,7 +57,7 @@ export function dashboardDeps(core: Core, intake: () => Intake | undefined): Das
   return {
     feed: core.obs.feed,
     state: async () => {
-      const current = intake();
+      const current = intake()?.channels();
       return {
         model: core.engine.model,
         tasks: await core.queue.counts(),

@@ -50,7 +50,7 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono {
   // Only methods that carry a body pass the limit: a GET never runs it.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', bodyLimit({ maxBytes: deps.bodyLimitBytes }));
 
-  registerHealthRoutes(app, deps.readiness, deps.readinessTimeoutMs ?? 2000);
+  registerHealthRoutes(app, deps.readiness, deps.readinessTimeoutMs ?? 2000, deps.replica);
   registerSummaryRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerDocsRoutes(app, OPENAPI_PATH);

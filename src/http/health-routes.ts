@@ -59,17 +59,26 @@ async function runAll(checks: ReadinessCheck[], timeoutMs: number): Promise<{ ok
 /** ok and a word from the fixed vocabulary, whatever a check returned (defence in depth for the public answer). */
 const publicView = (r: CheckResult) => ({ ok: r.ok, state: CheckStateSchema.safeParse(r.state).success ? r.state : ('error' as const) });
 
+type ReplicaInfo = () => Promise<{ id: string; channel_holder: string | null }>;
+
+/** `{ replica }` when the app knows it (a failing or slow lookup leaves it out rather than failing the probe). */
+async function replicaView(replica: ReplicaInfo | undefined, timeoutMs: number): Promise<{ replica?: { id: string; channel_holder: string | null } }> {
+  if (!replica) return {};
+  const found = await runCheck({ name: 'replica', check: async () => ({ ok: true, state: 'up', detail: await replica() }) }, timeoutMs);
+  return found.ok && found.detail ? { replica: found.detail as { id: string; channel_holder: string | null } } : {};
+}
+
 /** Adds /healthz, /readyz and GET /api/status (which relies on the /api/* bearer middleware). */
-export function registerHealthRoutes(app: OpenAPIHono, checks: ReadinessCheck[], timeoutMs: number): void {
+export function registerHealthRoutes(app: OpenAPIHono, checks: ReadinessCheck[], timeoutMs: number, replica?: ReplicaInfo): void {
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200));
   app.openapi(readyRoute, async (c) => {
-    const { ok, results } = await runAll(checks, timeoutMs);
-    const body = { checks: Object.fromEntries(results.map(([name, r]) => [name, publicView(r)])) };
+    const [{ ok, results }, who] = await Promise.all([runAll(checks, timeoutMs), replicaView(replica, timeoutMs)]);
+    const body = { checks: Object.fromEntries(results.map(([name, r]) => [name, publicView(r)])), ...who };
     return ok ? c.json({ status: 'ready' as const, ...body }, 200) : c.json({ status: 'not_ready' as const, ...body }, 503);
   });
   app.openapi(statusRoute, async (c) => {
-    const { ok, results } = await runAll(checks, timeoutMs);
+    const [{ ok, results }, who] = await Promise.all([runAll(checks, timeoutMs), replicaView(replica, timeoutMs)]);
     const detailed = results.map(([name, r]) => [name, { ...publicView(r), ...(r.detail ? { detail: r.detail } : {}) }] as const);
-    return c.json({ status: ok ? ('ready' as const) : ('not_ready' as const), checks: Object.fromEntries(detailed) }, 200);
+    return c.json({ status: ok ? ('ready' as const) : ('not_ready' as const), checks: Object.fromEntries(detailed), ...who }, 200);
   });
 }

@@ -98,6 +98,8 @@ export interface HttpDeps {
   logger: Logger;
   /** True when the template routing now picks a different template for this summary (summarize/staleness.ts). */
   isStale?: ((record: SummaryRecord) => boolean) | undefined;
+  /** Which replica this is and which one holds the notification channels (shown by /readyz and /api/status). */
+  replica?: (() => Promise<{ id: string; channel_holder: string | null }>) | undefined;
   /** Time each readiness check gets before it counts as failed. @default 2000 */
   readinessTimeoutMs?: number;
   /**

@@ -167,6 +167,9 @@ export const CHECK_STATES = [
   'closed',
   'no_channel',
   'topics_rejected',
+  'held', // channels: this replica holds the notification channels
+  'standby', // another replica holds them (also notifications and backfill on that replica)
+  'unheld', // nobody right now (a takeover under way)
   'idle', // backfill
   'filling',
   'failing',
@@ -178,10 +181,16 @@ export type CheckState = z.infer<typeof CheckStateSchema>;
 
 const readyStatus = z.enum(['ready', 'not_ready']);
 
+/** Which replica answered, and which one holds the Genesys notification channels (null: none right now). */
+export const ReplicaSchema = z
+  .object({ id: z.string(), channel_holder: z.string().nullable() })
+  .openapi('Replica', { description: 'REPLICA_ID (else hostname:pid) of the replica that answered, and of the channel holder' });
+
 export const ReadySchema = z
   .object({
     status: readyStatus,
     checks: z.record(z.string(), z.object({ ok: z.boolean(), state: CheckStateSchema })),
+    replica: ReplicaSchema.optional(),
   })
   .openapi('Readiness');
 
@@ -198,6 +207,7 @@ export const ServiceStatusSchema = z
         }),
       }),
     ),
+    replica: ReplicaSchema.optional(),
   })
   .openapi('ServiceStatus');
 

@@ -1,9 +1,10 @@
-// Keyv backend: opens the one store connection (sqlite:// or memory://) and hands out namespaced Keyv instances on it.
+// Keyv backend: opens the one store connection (sqlite://, redis:// or memory://) and hands out namespaced Keyv instances on it.
 import path from 'node:path';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { ensurePrivateDir, ensurePrivateFile, restrictSideFiles, type PermissionProblem } from './private-files.js';
+import { openRedisKeyv } from './redis-connection.js';
 import { openSqliteKeyv, type SqliteKeyv } from './sqlite-adapter.js';
 
 /** Namespaced Keyv instances over one shared connection. */
@@ -35,7 +36,7 @@ interface Connection {
 /**
  * Opens the store named by `url`: `sqlite://relative/or/absolute/file.sqlite` (relative to the working directory;
  * missing directories created 0700, the database file and its -wal/-shm kept 0600) or `memory://` (a process-local
- * Map, for tests and demos). `redis://` is not supported yet.
+ * Map, for tests and demos) or `redis://host:port[/db]` (`rediss://` for TLS; shared by every replica, @keyv/redis).
  * Throws AppError CONFIG_INVALID for an unsupported URL and STORE_UNAVAILABLE when the database cannot be opened.
  */
 export async function createKeyvBackend(url: string, options: KeyvBackendOptions = {}): Promise<KeyvBackend> {
@@ -81,10 +82,8 @@ async function openConnection(url: string, options: KeyvBackendOptions): Promise
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'memory') return openMemory();
   if (scheme === 'sqlite') return openSqlite(url.slice('sqlite://'.length), options);
-  if (scheme === 'redis' || scheme === 'rediss') {
-    throw new AppError('CONFIG_INVALID', 'redis:// store support is not available yet');
-  }
-  throw new AppError('CONFIG_INVALID', 'STORE_URL must start with sqlite:// or memory://');
+  if (scheme === 'redis' || scheme === 'rediss') return openRedisKeyv(url, { logger: options.logger });
+  throw new AppError('CONFIG_INVALID', 'STORE_URL must start with sqlite://, redis:// or memory://');
 }
 
 function openMemory(): Connection {

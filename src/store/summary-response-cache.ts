@@ -68,6 +68,9 @@ interface PendingRead {
 }
 
 /** Creates the tier and subscribes it to the replacement notices. */
+/** The notice that any summary may have changed (a replica lost its invalidation channel for a while): drop all. */
+export const ALL_SUMMARIES = '*';
+
 export function createSummaryResponseCache(options: SummaryResponseCacheOptions): SummaryResponseCache {
   const lru =
     options.maxEntries > 0
@@ -92,6 +95,12 @@ export function createSummaryResponseCache(options: SummaryResponseCacheOptions)
   };
 
   const unsubscribe = options.changes.onReplaced((conversationId, record) => {
+    if (conversationId === ALL_SUMMARIES) {
+      for (const reading of pending.values()) reading.fresh = false;
+      pending.clear();
+      lru?.clear();
+      return;
+    }
     // A summary at another length is stored beside the default one: the default read does not change.
     if (record && record.max_length !== options.defaultMaxLength) return;
     const reading = pending.get(conversationId);

@@ -28,7 +28,8 @@ export async function enqueue(core: QueueCore, request: EnqueueRequest): Promise
   return { task: result.task, created: result.created };
 }
 
-function newTask(core: QueueCore, request: EnqueueRequest): TaskRecord {
+/** The record of a new pending task (shared by every queue adapter, so a new task field reaches them all). */
+export function newTask(core: Pick<QueueCore, 'now' | 'newId'>, request: EnqueueRequest): TaskRecord {
   const at = new Date(core.now()).toISOString();
   return {
     schema_version: 1,

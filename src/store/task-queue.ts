@@ -80,7 +80,7 @@ function newCore(options: EmbeddedTaskQueueOptions): QueueCore {
 }
 
 /** How long a task that has just become terminal (and its key) is kept: the failed-code TTL if shorter; undefined: forever. */
-function ttlPolicy(options: EmbeddedTaskQueueOptions): (task: TaskRecord) => number | undefined {
+export function ttlPolicy(options: Pick<EmbeddedTaskQueueOptions, 'ttlMs' | 'failedTtlMs'>): (task: TaskRecord) => number | undefined {
   const ttl = options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined;
   const failedTtl = options.failedTtlMs ?? {};
   return (task) => {
