@@ -127,8 +127,11 @@ describe('prompt injection and hang-ups, end to end with a gullible model', () =
     const body = (await res.json()) as Record<string, any>;
     const served = JSON.stringify(body).toLowerCase();
     for (const text of demanded) expect(served, text).not.toContain(text);
-    // The model obeyed twice (first answer and re-ask): the extractive summary stands in, and says why.
-    expect(body).toMatchObject({ fallback: 'extractive', fallback_reason: { code: 'INJECTION_IN_OUTPUT' }, injection: { rejected_answers: 2 } });
+    // The model obeyed twice (first answer and re-ask): the extractive summary stands in, and says why. An obeyed
+    // demand for identifiers also trips the output's personal-data check (a long number fails closed), which may be
+    // the reason named first; both answers were rejected as injected either way.
+    expect(body).toMatchObject({ fallback: 'extractive', injection: { rejected_answers: 2 } });
+    expect(['INJECTION_IN_OUTPUT', 'PII_IN_OUTPUT']).toContain(body.fallback_reason.code);
     expect(body.injection.passages).toBeGreaterThanOrEqual(1);
     expect(body.summary.length).toBeGreaterThan(20);
     expect(callsFor(marker)).toBe(2);

@@ -95,6 +95,13 @@ describe('metrics and the dashboard over a real run', () => {
     expect(sample(text, 'wrapup_genesys_requests_total', { status: '2xx' })).toBeGreaterThan(0);
     expect(sample(text, 'wrapup_tasks', { state: 'completed' })).toBe(2);
     expect(sample(text, 'wrapup_socket_state', { channel: '0', state: 'open' })).toBe(1);
+    // A CRM reading the same summary twice: the first read is filled on write (hit), and so is the second.
+    const lookups = (t: string, result: string): number => sample(t, 'wrapup_memory_tier_lookups_total', { result }) ?? 0;
+    const hitsBefore = lookups(text, 'hit') + lookups(text, 'miss');
+    for (let i = 0; i < 2; i++) expect((await run.get(`/api/summary/${ended[0]!.id}`)).status).toBe(200);
+    const after = await scrape();
+    expect(lookups(after, 'hit') + lookups(after, 'miss') - hitsBefore).toBe(2);
+    expect(lookups(after, 'hit')).toBeGreaterThanOrEqual(1);
     // The client went away: its stream's slot is free again.
     await waitFor(async () => sample(await scrape(), 'wrapup_dashboard_streams') === 0, 5000);
   });

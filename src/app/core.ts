@@ -43,7 +43,7 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
   const engine = await buildEngine(config, logger, piiAllow);
   const source = buildSource(config, logger, genesys);
   const processor = buildProcessor(config, logger, { source, genesys, engine, summaries, queue, metrics: obs.metrics });
-  const deliveries = buildDeliveries(config, logger, { backend, summaries, engine }, closers);
+  const deliveries = buildDeliveries(config, logger, { backend, summaries, engine, metrics: obs.metrics }, closers);
   const worker = createWorker({
     queue,
     beforeSettle: deliveries.outbox,

@@ -2,7 +2,7 @@
 // outbox the worker calls before a task settles, and the dispatcher (started with the worker, stopped after it).
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { SummaryEngine, SummaryStore } from '../ports.js';
+import type { Metrics, SummaryEngine, SummaryStore } from '../ports.js';
 import { createEmbeddedDeliveryQueue, type KeyvBackend } from '../store/index.js';
 import { createDeliveryDispatcher, createOutbox } from '../deliveries/index.js';
 import { summaryFields } from '../http/index.js';
@@ -13,7 +13,7 @@ import type { Closer, Deliveries } from './types.js';
 export function buildDeliveries(
   config: Config,
   logger: Logger,
-  parts: { backend: KeyvBackend; summaries: SummaryStore; engine: SummaryEngine },
+  parts: { backend: KeyvBackend; summaries: SummaryStore; engine: SummaryEngine; metrics: Metrics },
   closers: Closer[],
 ): Deliveries {
   const settings = config.crmWebhooks;
@@ -34,6 +34,7 @@ export function buildDeliveries(
     queue,
     endpoints: settings.endpoints,
     logger: logger.child({ module: 'deliveries' }),
+    onOutcome: (outcome) => parts.metrics.webhookDelivery(outcome),
     concurrency: settings.concurrency,
     timeoutMs: settings.timeoutMs,
     retry: {

@@ -29,6 +29,8 @@ export interface DispatcherOptions {
   random?: () => number;
   /** @default 'wrapup-webhooks/0.1' */
   userAgent?: string;
+  /** Told each attempt's outcome (metrics). */
+  onOutcome?: (outcome: 'delivered' | 'retry' | 'failed') => void;
 }
 
 export interface Dispatcher {
@@ -109,6 +111,7 @@ async function deliver(state: State, delivery: DeliveryRecord): Promise<void> {
     const { attempt, outcome } = await attemptDelivery(state, delivery);
     if (state.abort.signal.aborted && outcome.kind !== 'delivered') return; // shutdown: left for recovery
     await state.queue.settle(delivery.task_id, attempt, outcome);
+    state.options.onOutcome?.(outcome.kind);
     if (outcome.kind === 'delivered') log.info({ attempts: delivery.attempts }, 'webhook delivered');
     else if (outcome.kind === 'retry') log.warn({ code: outcome.error.code, status: attempt.status_code, attempt: delivery.attempts, retryAt: new Date(outcome.retryAt).toISOString() }, 'webhook delivery will be retried');
     else log.error({ code: outcome.error.code, status: attempt.status_code, attempts: delivery.attempts }, 'webhook delivery given up');

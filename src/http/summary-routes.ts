@@ -220,7 +220,11 @@ function storedReader(deps: SummaryRoutesDeps, isStale: Stale): (conversationId:
     servesAsIs: (record) => record.summary.length <= deps.defaultMaxLength,
   });
   return async (conversationId, maxLength) => {
-    if (maxLength === deps.defaultMaxLength) return tier.get(conversationId) ?? tier.load(conversationId, () => deps.api.getSummary(conversationId, maxLength));
+    if (maxLength === deps.defaultMaxLength) {
+      const held = tier.get(conversationId);
+      deps.metrics?.memoryTierLookup(held !== undefined);
+      return held ?? tier.load(conversationId, () => deps.api.getSummary(conversationId, maxLength));
+    }
     const record = await deps.api.getSummary(conversationId, maxLength);
     return record && toCachedResponse(render(record));
   };

@@ -131,8 +131,11 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
     try {
       const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
       const missing = async (): Promise<string[]> => (await Promise.all(ended.map(async (id) => ((await summaries.get(id)) ? undefined : id)))).filter((id): id is string => id !== undefined);
-      await waitFor(async () => (await missing()).length === 0, 45_000, 200).catch(async () => {
-        throw new Error(`no summary for ${(await missing()).length} of ${ended.length}: ${(await missing()).join(', ')}`);
+      await waitFor(async () => (await missing()).length === 0, 90_000, 200).catch(async () => {
+        const gone = await missing();
+        const child = [...children.values()][0]!;
+        const states = await Promise.all(gone.map(async (id) => `${id}: ${(await (await child.get(`/api/summary/${id}`)).text()).slice(0, 300)}`));
+        throw new Error(`no summary for ${gone.length} of ${ended.length}: ${states.join('; ')}`);
       });
     } finally {
       await backend.close();
@@ -157,5 +160,5 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
       }
     }
     expect(takeovers).toHaveLength(2);
-  }, 170_000);
+  }, 240_000);
 });
