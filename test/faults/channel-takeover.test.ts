@@ -109,7 +109,10 @@ describe('fault injection: a second socket takes over the notification channel',
         genesys_auth: { ok: true, state: 'valid' },
         notifications: { ok: true, state: 'open' },
         backfill: { ok: true, state: expect.stringMatching(/^(idle|filling)$/) },
+        channels: { ok: true, state: 'held' },
       },
+      // Which replica holds the channels (issue 13): process names, never the channel id or its address.
+      replica: { id: expect.any(String), channel_holder: expect.any(String) },
     });
   });
 });
