@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { createHttpApp } from '../src/http/index.js';
+import { createDashboardFeed, createHttpApp } from '../src/http/index.js';
 import type { SummaryApi } from '../src/http/index.js';
 import { silentLogger } from '../src/logger.js';
 
@@ -31,6 +31,14 @@ const app = createHttpApp({
   defaultMaxLength: 500,
   logger: silentLogger(),
   webhook: { token: 'openapi-webhook-token-7c2e9a4f1b6d3085e7c2a9f4', intake: async () => ({ task_id: 't', status: 'pending', conversation_id: 'c' }), isConversationOver: () => true },
+  metricsExposition: { render: async () => '', contentType: 'text/plain; version=0.0.4' },
+  dashboard: {
+    feed: createDashboardFeed(),
+    state: async () => ({}),
+    redactedTranscript: async () => {
+      throw new Error('not used');
+    },
+  },
 });
 
 interface Doc {

@@ -1,13 +1,15 @@
 // The dashboard: GET / and its static files (public, they hold no data), and behind the API key its data:
 // /api/dashboard/state, /api/dashboard/events (server-sent events, bounded, ended on shutdown) and
 // /api/dashboard/conversations/{id} (the summary beside its REDACTED transcript).
-import type { Context, Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { ConversationIdSchema } from '../domain.js';
 import { AppError, isAppError } from '../errors.js';
 import { loadDashboardAssets, type DashboardAsset } from './dashboard-assets.js';
 import type { DashboardFeed, FeedEvent } from './dashboard-feed.js';
 import type { HttpDeps } from './ports.js';
+import { documentPlainRoutes } from './plain-routes-doc.js';
 
 /** A transcript as the model saw it: every turn through the same redaction, with the counts by type. */
 export interface RedactedTranscript {
@@ -39,7 +41,7 @@ const SECURITY_HEADERS = {
 };
 
 /** Registers the page and its data routes (the /api/* ones sit behind the API-key middleware app.ts installs). */
-export function registerDashboardRoutes(app: Hono, deps: HttpDeps): void {
+export function registerDashboardRoutes(app: OpenAPIHono, deps: HttpDeps): void {
   const dashboard = deps.dashboard;
   if (!dashboard) return;
   const assets = loadDashboardAssets();
@@ -49,6 +51,13 @@ export function registerDashboardRoutes(app: Hono, deps: HttpDeps): void {
 
   app.get('/api/dashboard/state', async (c) => c.json({ ...(await dashboard.state()), ...dashboard.feed.recent() }));
   app.get('/api/dashboard/events', (c) => openStream(c, dashboard));
+  documentPlainRoutes(app, [
+    { path: '/', summary: 'The dashboard page (no data; it asks for an API key)', contentType: 'text/html', secured: false },
+    ...assets.files.map((asset) => ({ path: `/dashboard/${asset.name}`, summary: `Dashboard asset ${asset.name}`, contentType: asset.contentType, secured: false })),
+    { path: '/api/dashboard/state', summary: 'Socket, queue and worker state, recent summaries and failures', contentType: 'application/json', secured: true },
+    { path: '/api/dashboard/events', summary: 'Summaries and failures as they land (server-sent events)', contentType: 'text/event-stream', secured: true },
+    { path: '/api/dashboard/conversations/{id}', summary: 'A summary beside its redacted transcript', contentType: 'application/json', secured: true, params: ['id'] },
+  ]);
   app.get('/api/dashboard/conversations/:id', async (c) => {
     const id = c.req.param('id');
     if (!ConversationIdSchema.safeParse(id).success) throw new AppError('INVALID_ID', 'conversation_id must be a UUID');
