@@ -2,16 +2,15 @@
 // while wrapup was down longer than BACKFILL_MAX_LOOKBACK_MS, or before a queue was watched). The same analytics
 // query and window fill as the service's own backfill (pipeline fillWindow), through a running wrapup's API or,
 // with --service-stopped, straight into its store (the next start processes the tasks).
-import { EventEmitter } from 'node:events';
 import type { Config } from '../config.js';
 import type { TaskRecord } from '../domain.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createGenesysClient, discoverQueueIds, queryEndedConversations } from '../genesys/rest/index.js';
-import { createSummaryService, fillWindow, type WindowFill } from '../pipeline/index.js';
-import { createEmbeddedTaskQueue, createKeyvBackend, createSummaryStore } from '../store/index.js';
+import { fillWindow, type WindowFill } from '../pipeline/index.js';
 import { loadTemplateRouter } from '../summarize/index.js';
 import { apiEnqueue, submitKey } from './api-submit.js';
+import { openOfflineService } from './offline-service.js';
 import type { Progress } from './progress.js';
 
 export interface BackfillArgs {
@@ -107,19 +106,9 @@ export async function runBackfill(config: Config, args: BackfillArgs, logger: Lo
 
 /** The service over the store itself: only while no wrapup runs on it (the embedded queue is single-process). */
 async function storeService(config: Config, logger: Logger, closers: Array<() => Promise<unknown>>): Promise<FillService> {
-  const backend = await createKeyvBackend(config.store.url, { logger });
-  closers.push(() => backend.close());
-  const queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: logger.child({ module: 'task-queue' }) });
-  closers.push(async () => queue.close());
-  const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: config.summary.maxLength, logger: logger.child({ module: 'summary-store' }) });
   // The service's own idempotency key: the default template's id and version, as the engine resolves it.
   const router = await loadTemplateRouter(config.summary.promptsDir, config.summary.template);
-  return createSummaryService({
-    queue,
-    summaries,
-    events: new EventEmitter(),
-    defaultMaxLength: config.summary.maxLength,
-    templateVersion: `${router.defaultTemplate.id}@${router.defaultTemplate.version}`,
-    logger: logger.child({ module: 'service' }),
-  });
+  const offline = await openOfflineService(config, logger, `${router.defaultTemplate.id}@${router.defaultTemplate.version}`);
+  closers.push(() => offline.close());
+  return offline.service;
 }

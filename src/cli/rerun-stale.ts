@@ -1,13 +1,12 @@
 // `wrapup rerun-stale --max-count N --max-cost-usd X [--dry-run] (--api-url URL | --service-stopped)`: re-queues
 // (force) summaries whose prompt template is stale, bounded by a count cap and an estimated cost cap.
-import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { CONFIG_DIR, type Config } from '../config.js';
 import type { SummaryRecord } from '../domain.js';
 import { apiEnqueue, submitKey } from './api-submit.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createSummaryService } from '../pipeline/index.js';
-import { createEmbeddedTaskQueue, createKeyvBackend, createSummaryStore, type IndexedSummaryStore } from '../store/index.js';
+import type { IndexedSummaryStore } from '../store/index.js';
+import { openOfflineService } from './offline-service.js';
 import { costUsd, isSummaryStale, loadModelTable, loadTemplateRouter, templateRef } from '../summarize/index.js';
 
 export interface RerunStaleDeps {
@@ -85,18 +84,8 @@ export interface CliArgs extends RerunStaleOptions {
 /** Builds the deps from the configuration and runs once. */
 export async function runFromConfig(config: Config, args: CliArgs, logger: Logger): Promise<RerunStaleReport> {
   const router = await loadTemplateRouter(config.summary.promptsDir, config.summary.template);
-  const backend = await createKeyvBackend(config.store.url, { logger });
-  const queue = createEmbeddedTaskQueue({ keyv: backend.keyv('tasks'), logger: logger.child({ module: 'task-queue' }) });
+  const { service, summaries, close } = await openOfflineService(config, logger, `${router.defaultTemplate.id}@${router.defaultTemplate.version}`);
   try {
-    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: config.summary.maxLength, logger: logger.child({ module: 'summary-store' }) });
-    const service = createSummaryService({
-      queue,
-      summaries,
-      events: new EventEmitter(),
-      defaultMaxLength: config.summary.maxLength,
-      templateVersion: `${router.defaultTemplate.id}@${router.defaultTemplate.version}`,
-      logger: logger.child({ module: 'service' }),
-    });
     const model = config.openai.apiKey ? config.openai.model : undefined;
     const models = loadModelTable(path.join(CONFIG_DIR, 'models.json'));
     const enqueue = args.apiUrl
@@ -113,7 +102,6 @@ export async function runFromConfig(config: Config, args: CliArgs, logger: Logge
       args,
     );
   } finally {
-    queue.close();
-    await backend.close();
+    await close();
   }
 }
