@@ -11,25 +11,27 @@ function codes(m: Measured): string {
   return Object.entries(m.statusCodes).map(([c, n]) => `${c}×${n}`).join(' ') + (m.errors ? ` errors×${m.errors}` : '');
 }
 
-function row(name: string, runs: Measured[], bare: number): string {
+function row(name: string, runs: Measured[], bare: number, bareCpu: number): string {
   const rps = mean(runs.map((r) => r.reqPerSec));
+  const cpu = mean(runs.map((r) => r.cpuUsPerRequest));
   const p50 = mean(runs.map((r) => r.p50));
   const p99 = Math.max(...runs.map((r) => r.p99));
   const rss = runs.map((r) => f0(r.rssMb)).join(' → ');
-  return `| ${name} | ${f0(rps)} | ${(rps / bare).toFixed(2)}× | ${f1(p50)} | ${f1(p99)} | ${rss} | ${runs.map(codes).join('; ')} |`;
+  return `| ${name} | ${f0(rps)} | ${(rps / bare).toFixed(2)}× | ${f0(cpu)} | ${(bareCpu / cpu).toFixed(2)}× | ${f1(p50)} | ${f1(p99)} | ${rss} | ${runs.map(codes).join('; ')} |`;
 }
 
 /** The retrieval table: req/s (mean of runs), ratio to the bare server, p50 (mean), p99 (worst run), RSS per run. */
 export function retrievalTable(r: RetrievalResult): string {
   const bare = mean(r.bare.map((x) => x.reqPerSec));
+  const bareCpu = mean(r.bare.map((x) => x.cpuUsPerRequest));
   return [
-    '| server | req/s | vs bare | p50 ms | p99 ms (worst run) | RSS MB after each run | answers |',
-    '|---|---|---|---|---|---|---|',
-    row('bare node:http, bytes from a Map (baseline)', r.bare, bare),
-    row('wrapup, memory tier warm', r.wrapup, bare),
-    row('wrapup, `If-None-Match` → 304', [r.conditional], bare),
-    row('wrapup, memory tier off (every read from SQLite)', r.cold, bare),
-    ...(r.large.length > 0 ? [row('wrapup, 100,000 stored, rotating over all', r.large, bare)] : []),
+    '| server | req/s | vs bare | server CPU µs per request | bare µs ÷ this | p50 ms | p99 ms (worst run) | RSS MB after each run | answers |',
+    '|---|---|---|---|---|---|---|---|---|',
+    row('bare node:http, bytes from a Map (baseline)', r.bare, bare, bareCpu),
+    row('wrapup, memory tier warm', r.wrapup, bare, bareCpu),
+    row('wrapup, `If-None-Match` → 304', [r.conditional], bare, bareCpu),
+    row('wrapup, memory tier off (every read from SQLite)', r.cold, bare, bareCpu),
+    ...(r.large.length > 0 ? [row('wrapup, 100,000 stored, rotating over all', r.large, bare, bareCpu)] : []),
   ].join('\n');
 }
 
