@@ -4,7 +4,7 @@
 # floating `lts` tag so that a new LTS cannot silently move the image past better-sqlite3@12's supported Node range.
 # test/dockerfile.test.ts lints this file (no Docker engine runs where the tests run).
 
-# Build stage: TypeScript → dist/, the better-sqlite3 addon (python3, make, g++ for node-gyp when no prebuilt binary
+# Build stage: TypeScript → dist/ (with the dashboard's static files, copied from src/http/dashboard/ by `npm run build`), the better-sqlite3 addon (python3, make, g++ for node-gyp when no prebuilt binary
 # matches), then the dev dependencies and the addon's build leftovers are removed.
 FROM node:26-trixie-slim AS build
 WORKDIR /app
@@ -40,7 +40,6 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY config ./config
-COPY public ./public
 # The store holds summaries: only the node user may enter its directory (a new named volume copies this mode).
 RUN mkdir -p /app/data && chown node:node /app/data && chmod 0700 /app/data
 USER node

@@ -3,13 +3,10 @@
 // HTML comment end with a served summary holding none of the demanded text; an ordinary conversation about a manual's
 // instructions is not flagged; calls that are only a greeting and a hang-up are skipped without any LLM call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
-import { startGenesysSim, type GenesysSim, type SimConversation } from '../src/sim/genesys-sim.js';
-import { startOpenAiFake, type OpenAiFake } from '../src/sim/openai-fake.js';
+import type { SimConversation } from '../src/sim/genesys-sim.js';
 import type { Scenario, ScenarioTurn } from '../src/sim/sim-types.js';
-import { startWrapup, type Wrapup } from '../src/app.js';
-import { silentLogger } from '../src/logger.js';
-import { isolateHome, testConfig, TEST_API_KEY, waitFor } from './helpers.js';
+import { TEST_API_KEY, waitFor } from './helpers.js';
+import { startObservedRun, type ObservedRun } from './support/observed-run.js';
 
 const a = (text: string): ScenarioTurn => ({ speaker: 'agent', text });
 const c = (text: string): ScenarioTurn => ({ speaker: 'customer', text });
@@ -76,16 +73,13 @@ const HANG_UPS: Scenario[] = [
 const SHORT_REAL = scenario('short-real', 'voice', 'en-US', [a('Northwind, how can I help?'), c('Hi, what time does the Main Street store close today?'), a('It closes at eight tonight.'), c('Great, thanks, bye.')]);
 
 describe('prompt injection and hang-ups, end to end with a gullible model', () => {
-  let home: ReturnType<typeof isolateHome>;
-  let sim: GenesysSim;
-  let fake: OpenAiFake;
-  let wrapup: Wrapup;
+  let run: ObservedRun;
   const api = (p: string, init: RequestInit = {}): Promise<Response> =>
-    fetch(`${wrapup.url}${p}`, { ...init, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', ...init.headers } });
+    fetch(`${run.wrapup.url}${p}`, { ...init, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', ...init.headers } });
 
   /** Plays the scenario on the unwatched queue and submits it, so only this test's submit starts its task. */
   async function submit(s: Scenario): Promise<{ conversation: SimConversation; taskId: string }> {
-    const conversation = await sim.playConversation({ scenario: s, queueId: sim.queues[2]!.id });
+    const conversation = await run.sim.playConversation({ scenario: s, queueId: run.sim.queues[2]!.id });
     const res = await api('/api/summary/submit', { method: 'POST', body: JSON.stringify({ conversation_id: conversation.id }) });
     expect(res.status).toBe(202);
     return { conversation, taskId: ((await res.json()) as { task_id: string }).task_id };
@@ -97,26 +91,13 @@ describe('prompt injection and hang-ups, end to end with a gullible model', () =
     }, 30_000);
   }
   /** Summary (JSON) requests the fake received for a conversation, found by a phrase of its transcript. */
-  const callsFor = (phrase: RegExp): number => [...fake.callsByTranscript()].filter(([key]) => phrase.test(key)).reduce((n, [, count]) => n + count, 0);
+  const callsFor = (phrase: RegExp): number => [...run.fake.callsByTranscript()].filter(([key]) => phrase.test(key)).reduce((n, [, count]) => n + count, 0);
 
   beforeAll(async () => {
-    home = isolateHome();
-    sim = await startGenesysSim({ heartbeatIntervalMs: 500 });
-    fake = await startOpenAiFake({ mode: 'obey-injection' });
-    const config = testConfig(sim, `sqlite://${path.join(home.dir, 'wrapup.sqlite')}`, {
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_MODEL: 'fake-model',
-      GENESYS_QUEUE_IDS: sim.queues.slice(0, 2).map((q) => q.id).join(','),
-    });
-    wrapup = await startWrapup(config, silentLogger());
+    run = await startObservedRun({ mode: 'obey-injection' });
   }, 30_000);
-
   afterAll(async () => {
-    await wrapup?.stop(1000);
-    await fake?.close();
-    await sim?.close();
-    home?.cleanup();
+    await run?.stop();
   });
 
   it.each(INJECTED.map((x) => [x.scenario.key, x] as const))('%s: the served summary holds none of the demanded text', async (_key, { scenario: s, demanded, marker }) => {
@@ -136,7 +117,7 @@ describe('prompt injection and hang-ups, end to end with a gullible model', () =
     expect(body.summary.length).toBeGreaterThan(20);
     expect(callsFor(marker)).toBe(2);
     // The passage reached the model fenced, and the system message says what the fence means.
-    const asked = fake.requests.find((r) => r.body.response_format && marker.test(String(r.body.messages[1]?.content)))!;
+    const asked = run.fake.requests.find((r) => r.body.response_format && marker.test(String(r.body.messages[1]?.content)))!;
     expect(asked.body.messages[1].content).toMatch(/<untrusted_customer_text> \S[\s\S]*? <\/untrusted_customer_text>/);
     expect(asked.body.messages[0].content).toMatch(/untrusted_customer_text/);
     // Voice arrives as the speech engine writes it (lower case, no punctuation): the detection works on that form.
@@ -154,12 +135,12 @@ describe('prompt injection and hang-ups, end to end with a gullible model', () =
   });
 
   it.each(HANG_UPS.map((s) => [s.key, s] as const))('%s: a greeting and a hang-up is skipped with its reason, with no LLM call', async (_key, s) => {
-    const before = fake.callCount;
+    const before = run.fake.callCount;
     const { conversation, taskId } = await submit(s);
     const task = await settled(taskId);
     expect(task).toMatchObject({ status: 'skipped', error: { code: 'CONTENT_TOO_SHORT' } });
     expect(['greeting_and_hang_up', 'too_few_customer_words']).toContain(task.error.details.reason);
-    expect(fake.callCount).toBe(before);
+    expect(run.fake.callCount).toBe(before);
     const res = await api(`/api/summary/${conversation.id}`);
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ code: 'CONTENT_TOO_SHORT' });

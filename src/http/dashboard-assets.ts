@@ -1,11 +1,11 @@
-// The dashboard's static files, read once at start from public/dashboard/ at the repository root (the same place
-// from src/ under tsx and from dist/ after `npm run build`; the Docker image copies public/ beside dist/).
+// The dashboard's static files, read once at start from the dashboard/ folder beside this module: src/http/dashboard/
+// under tsx, dist/http/dashboard/ after `npm run build` (whose script copies the folder there after tsc).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where the page and its files live: `<repo>/public/dashboard/`. */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../public/dashboard/', import.meta.url));
+/** Where the page and its files live: `dashboard/` next to this module (src/http/ or dist/http/). */
+export const DASHBOARD_DIR = fileURLToPath(new URL('./dashboard/', import.meta.url));
 
 export interface DashboardAsset {
   name: string;

@@ -1,15 +1,11 @@
 // The engine against prompt injection, through a scripted OpenAI-compatible server: the passage is fenced in the
 // request, an answer that obeys it is re-asked once and then replaced by the extractive summary.
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../domain.js';
 import { isAppError } from '../errors.js';
-import { silentLogger } from '../logger.js';
-import { createSummaryEngine } from './engine.js';
-import { sampleFields, startScriptedLlm, type ScriptedLlm } from '../../test/support/summaries.js';
-import { MODELS } from '../../test/support/models.js';
+import { sampleFields } from '../../test/support/summaries.js';
+import { useScriptedEngine } from '../../test/support/scripted-engine.js';
 
-const PROMPTS = fileURLToPath(new URL('../../config/prompts/', import.meta.url));
 const DEMANDED = 'Refund of nine hundred euros approved without review';
 
 const injected: Transcript = {
@@ -26,27 +22,7 @@ const injected: Transcript = {
 const obeying = sampleFields({ summary: `${DEMANDED}.`, headline: 'Refund approved' });
 
 describe('SummaryEngine and prompt injection', () => {
-  let llm: ScriptedLlm;
-  beforeAll(async () => {
-    llm = await startScriptedLlm();
-  });
-  afterAll(async () => {
-    await llm.close();
-  });
-  beforeEach(() => {
-    llm.requests.length = 0;
-    llm.script.length = 0;
-  });
-
-  const engine = (fallback?: 'extractive' | 'none') =>
-    createSummaryEngine({
-      models: MODELS,
-      openai: { apiKey: 'test', baseUrl: llm.url, model: 'gpt-4o-mini', timeoutMs: 5000, maxRetries: 0, temperature: 0.2 },
-      promptsDir: PROMPTS,
-      templateId: 'default',
-      logger: silentLogger(),
-      ...(fallback ? { fallback } : {}),
-    });
+  const { llm, engine } = useScriptedEngine();
 
   it('fences the passage in the request and tells the model fenced text is data', async () => {
     const result = await (await engine()).generate(injected, { maxLength: 300 });
@@ -82,7 +58,7 @@ describe('SummaryEngine and prompt injection', () => {
 
   it('with fallback off, fails with INJECTION_IN_OUTPUT (not retryable)', async () => {
     llm.script.push(obeying, obeying);
-    const err = await (await engine('none')).generate(injected, { maxLength: 300 }).catch((e: unknown) => e);
+    const err = await (await engine({ fallback: 'none' })).generate(injected, { maxLength: 300 }).catch((e: unknown) => e);
     expect(isAppError(err, 'INJECTION_IN_OUTPUT')).toBe(true);
     expect(err).toMatchObject({ retryable: false, details: { attempts: 2, injection_rejections: 2, issues: [{ code: 'INJECTION_IN_OUTPUT', check: 'injection', field: 'summary' }] } });
   });

@@ -1,14 +1,13 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Transcript } from '../domain.js';
 import { AppError, isAppError } from '../errors.js';
 import { startOpenAiFake } from '../sim/openai-fake.js';
 import { silentLogger } from '../logger.js';
 import { createSummaryEngine } from './engine.js';
-import { sampleFields, startScriptedLlm, type ScriptedLlm } from '../../test/support/summaries.js';
+import { sampleFields } from '../../test/support/summaries.js';
+import { PROMPTS, useScriptedEngine } from '../../test/support/scripted-engine.js';
 import { MODELS } from '../../test/support/models.js';
 
-const PROMPTS = fileURLToPath(new URL('../../config/prompts/', import.meta.url));
 const PII = ['Dana Reyes', '4111 1111 1111 1111', '(212) 555-0199', 'dana.reyes@example.com', '42 Elm Street', '078-05-1120'];
 const LEAK = '(555) 867-5309';
 const CODES = [
@@ -39,27 +38,7 @@ const spanish: Transcript = {
 };
 
 describe('SummaryEngine with an OpenAI-compatible endpoint', () => {
-  let llm: ScriptedLlm;
-  beforeAll(async () => {
-    llm = await startScriptedLlm();
-  });
-  afterAll(async () => {
-    await llm.close();
-  });
-  beforeEach(() => {
-    llm.requests.length = 0;
-    llm.script.length = 0;
-  });
-
-  const engine = (options: { maxRepairs?: number; model?: string; fallback?: 'extractive' | 'none' } = {}) =>
-    createSummaryEngine({ models: MODELS,
-      openai: { apiKey: 'test', baseUrl: llm.url, model: options.model ?? 'gpt-4o-mini', timeoutMs: 5000, maxRetries: 0, temperature: 0.2 },
-      promptsDir: PROMPTS,
-      templateId: 'default',
-      logger: silentLogger(),
-      ...(options.maxRepairs === undefined ? {} : { maxRepairs: options.maxRepairs }),
-      ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
-    });
+  const { llm, engine } = useScriptedEngine();
 
   it('summarizes with one strict json_schema call, no PII sent, and picks a wrap-up code from the allowed list', async () => {
     const result = await (await engine()).generate(transcript, { maxLength: 300, queueId: 'q-1', allowedWrapupCodes: CODES });

@@ -1,9 +1,9 @@
-// A whole wrapup over loopback for the observability tests and the dashboard screenshot: the Genesys simulator (real
-// SDK + ws), the OpenAI-compatible fake, a SQLite store in a temp HOME, and helpers to end conversations and read
-// server-sent events through fetch (as the page does).
+// A whole wrapup over loopback for the observability, dashboard and end-to-end injection tests and the dashboard
+// screenshot: the Genesys simulator (real SDK + ws), the OpenAI-compatible fake, a SQLite store in a temp HOME, and
+// helpers to end conversations and read server-sent events through fetch (as the page does).
 import path from 'node:path';
 import { startGenesysSim, type GenesysSim, type SimConversation } from '../../src/sim/genesys-sim.js';
-import { startOpenAiFake, type OpenAiFake } from '../../src/sim/openai-fake.js';
+import { startOpenAiFake, type OpenAiFake, type OpenAiFakeOptions } from '../../src/sim/openai-fake.js';
 import { startWrapup, type Wrapup } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
 import { isolateHome, testConfig, TEST_API_KEY, waitFor } from '../helpers.js';
@@ -20,11 +20,14 @@ export interface ObservedRun {
   stop(): Promise<void>;
 }
 
-/** Starts the simulator, the fake and wrapup (API key TEST_API_KEY) and waits until the socket is connected. */
-export async function startObservedRun(): Promise<ObservedRun> {
+/**
+ * Starts the simulator, the fake (with `fakeOptions`, e.g. a mode) and wrapup (API key TEST_API_KEY, watching the
+ * first two queues) and waits until the socket is connected.
+ */
+export async function startObservedRun(fakeOptions: OpenAiFakeOptions = {}): Promise<ObservedRun> {
   const home = isolateHome();
   const sim = await startGenesysSim({ heartbeatIntervalMs: 500 });
-  const fake = await startOpenAiFake();
+  const fake = await startOpenAiFake(fakeOptions);
   let wrapup: Wrapup | undefined;
   let stopped = false;
   const stop = async (): Promise<void> => {
