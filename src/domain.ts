@@ -37,6 +37,8 @@ export interface ConversationInfo {
   participantCount: number;
   /** Communication ids per media session, used to fetch voice transcripts. */
   communications: Array<{ id: string; mediaType: MediaType; participantPurpose: string }>;
+  /** Normalized addresses of the customer-side participants (email attribution); PII, never logged. Absent: the source fetches them. */
+  customerAddresses?: string[];
 }
 
 /** Where a request for a summary came from. */

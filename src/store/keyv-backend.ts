@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { AppError } from '../errors.js';
+import { deserializeKeyvValue } from './keyv-deserialize.js';
 import type { Logger } from '../logger.js';
 import { ensurePrivateDir, ensurePrivateFile, restrictSideFiles, type PermissionProblem } from './private-files.js';
 import { openRedisKeyv } from './redis-connection.js';
@@ -51,7 +52,7 @@ export async function createKeyvBackend(url: string, options: KeyvBackendOptions
       let keyv = instances.get(full);
       if (!keyv) {
         // throwOnErrors: a broken store must surface as an error, not read as a cache miss.
-        keyv = new Keyv({ store: connection.store(full), namespace: full, throwOnErrors: true });
+        keyv = new Keyv({ store: connection.store(full), namespace: full, throwOnErrors: true, deserialize: deserializeKeyvValue });
         keyv.on('error', (err: unknown) => {
           if (typeof err === 'object' && err !== null) {
             if (logged.has(err)) return;

@@ -34,8 +34,18 @@ export function toConversationInfo(body: ConversationBody): ConversationInfo {
     queueIds: [...queueIds],
     participantCount: body.participants.length,
     communications,
+    customerAddresses: customerAddressesOf(body),
   };
 }
+
+/** The customer participants' normalized addresses (`mailto:Jane@X.com` → `jane@x.com`). */
+export function customerAddressesOf(body: ConversationBody): string[] {
+  const customers = body.participants.filter((p) => CUSTOMER_PURPOSES.has((p.purpose ?? '').toLowerCase()) && p.address);
+  return [...new Set(customers.map((p) => normalizeAddress(p.address ?? '')))];
+}
+
+/** Normalizes an address (`mailto:Jane@X.com` → `jane@x.com`). */
+export const normalizeAddress = (a: string): string => a.replace(/^mailto:/i, '').trim().toLowerCase();
 
 /** Participant purposes of the customer side. */
 export const CUSTOMER_PURPOSES = new Set(['customer', 'external']);

@@ -68,6 +68,24 @@ describe('against the Genesys simulator', () => {
     expect(seen).toEqual(['voice', 'message', 'email']);
   });
 
+  it('reads an email conversation once: getConversation, the message list and one GET per message', async () => {
+    sim = await startGenesysSim();
+    const port = Number(new URL(sim.url).port);
+    client = createGenesysClient({ config: fakeGenesysConfig(port, { clientId: sim.clientId, clientSecret: sim.clientSecret }), logger: silentLogger() });
+    const source = createConversationSource({ client, logger: silentLogger(), transcriptRetryWindowMs: 5000, transcriptRetryBaseMs: 50, transcriptDownload: { allow: [sim.url] } });
+    const conv = await sim.playConversation({ scenario: sim.scenarios.find((sc) => sc.mediaType === 'email')! });
+    const before = sim.stats.requests.length;
+    const info = await source.getConversation(conv.id);
+    const transcript = await source.getTranscript(info);
+    expect(new Set(transcript.turns.map((t) => t.speaker))).toEqual(new Set(['customer', 'agent']));
+    const rest = sim.stats.requests.slice(before).filter((r) => r.path.startsWith('/api/v2/'));
+    const conversationReads = rest.filter((r) => r.path === `/api/v2/conversations/${conv.id}`);
+    expect(conversationReads).toHaveLength(1);
+    const messages = rest.filter((r) => r.path.startsWith(`/api/v2/conversations/emails/${conv.id}/messages/`));
+    expect(messages.length).toBeGreaterThan(0);
+    expect(rest).toHaveLength(2 + messages.length);
+  });
+
   it('recovers from no_longer_subscribed and token_revoked with a backfill gap, and sees ends in null-field snapshots', async () => {
     sim = await startGenesysSim({ heartbeatIntervalMs: 100, nullFields: true, endTimeAfterAcw: true });
     const port = Number(new URL(sim.url).port);

@@ -96,6 +96,7 @@ describe('getConversation', () => {
         { id: 'ivr-call', mediaType: 'voice', participantPurpose: 'ivr' },
         { id: 'agent-call', mediaType: 'voice', participantPurpose: 'agent' },
       ],
+      customerAddresses: ['tel:+15551234567'],
     });
   });
 

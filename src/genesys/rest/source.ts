@@ -5,10 +5,10 @@ import type { ConversationSource } from '../../ports.js';
 import { AppError, isAppError } from '../../errors.js';
 import type { Sleep } from './backoff.js';
 import type { GenesysClient } from './client.js';
-import { CUSTOMER_PURPOSES, toConversationInfo } from './conversation-info.js';
+import { customerAddressesOf, toConversationInfo } from './conversation-info.js';
 import { ConversationSchema, type ConversationBody } from './rest-schemas.js';
 import type { TranscriptDownloadOptions } from './transcript-download.js';
-import { fetchEmailTurns, normalizeAddress } from './transcript-email.js';
+import { fetchEmailTurns } from './transcript-email.js';
 import { fetchMessagingTurns } from './transcript-messaging.js';
 import { abortableSleep, fetchVoiceTurns, type VoiceTranscriptDeps } from './transcript-voice.js';
 import { parseUpstream } from './upstream-error.js';
@@ -113,15 +113,17 @@ async function turnsFor(deps: VoiceTranscriptDeps, info: ConversationInfo, signa
     case 'message':
       return { turns: await fetchMessagingTurns(client, info.conversationId) };
     case 'email':
-      return { turns: await fetchEmailTurns(client, info.conversationId, await customerAddresses(client, info.conversationId)) };
+      return { turns: await fetchEmailTurns(client, info.conversationId, await customerAddresses(client, info)) };
     default:
       throw new AppError('UNSUPPORTED_MEDIA', `no transcript source for media type ${info.mediaType}`, { details: { mediaType: info.mediaType } });
   }
 }
 
-/** The customer participants' addresses: an email from one of them is a customer turn, any other an agent turn. */
-async function customerAddresses(client: GenesysClient, conversationId: string): Promise<Set<string>> {
-  const body = await fetchConversation(client, conversationId);
-  const addresses = body.participants.filter((p) => CUSTOMER_PURPOSES.has((p.purpose ?? '').toLowerCase()) && p.address);
-  return new Set(addresses.map((p) => normalizeAddress(p.address ?? '')));
+/**
+ * The customer participants' addresses: an email from one of them is a customer turn, any other an agent turn.
+ * Taken from the info that getConversation already read; only an info built elsewhere costs a second read.
+ */
+async function customerAddresses(client: GenesysClient, info: ConversationInfo): Promise<Set<string>> {
+  if (info.customerAddresses) return new Set(info.customerAddresses);
+  return new Set(customerAddressesOf(await fetchConversation(client, info.conversationId)));
 }

@@ -1,6 +1,7 @@
 // Email transcripts: message list → each message → turns, with quoted history stripped.
 import type { Turn } from '../../domain.js';
 import type { GenesysClient } from './client.js';
+import { normalizeAddress } from './conversation-info.js';
 import { EmailMessageSchema, EmailPreviewListingSchema } from './rest-schemas.js';
 import { parseUpstream } from './upstream-error.js';
 
@@ -22,8 +23,6 @@ export function stripQuotedHistory(body: string): string {
   return kept.join('\n').trim();
 }
 
-/** Normalizes an address (`mailto:Jane@X.com` → `jane@x.com`). */
-export const normalizeAddress = (a: string): string => a.replace(/^mailto:/i, '').trim().toLowerCase();
 
 /**
  * Fetches every email of the conversation in time order. A message from one of `customerAddresses` is the
