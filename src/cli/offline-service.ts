@@ -19,7 +19,7 @@ export interface OfflineService {
 export async function openOfflineService(config: Config, logger: Logger, templateVersion: string): Promise<OfflineService> {
   const backend = await createKeyvBackend(config.store.url, { logger });
   const queue = buildQueue(config, logger, backend);
-  const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: config.summary.maxLength, logger: logger.child({ module: 'summary-store' }) });
+  const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), exclusive: backend.exclusive, defaultMaxLength: config.summary.maxLength, logger: logger.child({ module: 'summary-store' }) });
   const service = createSummaryService({
     queue,
     summaries,
