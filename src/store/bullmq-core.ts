@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { Keyv } from 'keyv';
 import type { TaskError } from '../domain.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -25,6 +26,30 @@ export interface Claim {
   token: string;
   attempts: number;
   timer: NodeJS.Timeout;
+}
+
+/** The options every BullMQ-backed queue of the store takes (its factory adds its own). */
+export interface BullmqQueueOptions {
+  /** `redis://host:port[/db]` (the store's URL). */
+  redisUrl: string;
+  /** The queue's namespace of the (redis) store: its records. */
+  keyv: Keyv;
+  logger: Logger;
+  /** How long finished records (and their idempotency keys) are kept, in ms. Open ones never expire. @default undefined (forever) */
+  ttlMs?: number;
+  /** Key prefix of every queue key in Redis, to share one database between deployments. @default 'wrapup' */
+  prefix?: string;
+  /**
+   * A claimed record's lock lasts this long and is renewed every third of it; a replica that dies loses its claims to
+   * the others after at most about twice this (lock expiry, then the next stalled-job check). @default 30000
+   */
+  lockDurationMs?: number;
+  /** Names this replica in job lock tokens (logs only). @default hostname:pid */
+  replicaId?: string;
+  /** @default Date.now */
+  clock?: () => number;
+  /** @default crypto.randomUUID */
+  idFactory?: () => string;
 }
 
 export interface BullCoreOptions<R extends BullRecord> {

@@ -3,41 +3,20 @@
 // records and look-up lists); BullMQ holds one job per open delivery (queue 'deliveries') and its job lock says which
 // replica sends it. A replica that dies mid-attempt loses the delivery to another once its lock expires (stalled-job
 // check); that one sends it again under the same webhook-id (receivers dedupe on it, per Standard Webhooks). An event
-// and endpoint map to one delivery with SET NX, so two replicas enqueueing it get one. Shares bullmq-core/-records.ts
-// with the task queue.
-import type { Keyv } from 'keyv';
+// and endpoint map to one delivery with SET NX, so two replicas enqueueing it get one. Its own Redis keys sit under
+// `<prefix>:deliveries` (BullMQ's under `<prefix>:bull:deliveries`). Shares bullmq-core/-records.ts with the task queue.
 import { DeliveryRecordSchema, type DeliveryRecord } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { DeliveryQueue, DeliveryRequest } from '../ports.js';
-import { closeBullCore, createBullCore, listenForJobs, type BullCore } from './bullmq-core.js';
+import { closeBullCore, createBullCore, listenForJobs, type BullCore, type BullmqQueueOptions } from './bullmq-core.js';
 import { addJob, claimFrom, counts, idFor, locked, recover, save, transition } from './bullmq-records.js';
 import { createDeliveryLists, type DeliveryLists } from './delivery-queue.js';
 import { listed, newDelivery, settlePatch } from './delivery-operations.js';
 import { withRedisLock } from './redis-lock.js';
 import { createQueueRepo } from './task-repo.js';
 
-export interface BullmqDeliveryQueueOptions {
-  /** `redis://host:port[/db]` (the store's URL). */
-  redisUrl: string;
-  /** The 'deliveries' namespace of the (redis) store: the records and look-up lists. */
-  keyv: Keyv;
-  logger: Logger;
-  /** How long finished deliveries (and the look-up lists) are kept, in ms. Open ones never expire. @default undefined (forever) */
-  ttlMs?: number;
-  /** Key prefix in Redis, the task queue's: deliveries' own keys sit under `<prefix>:deliveries`. @default 'wrapup' */
-  prefix?: string;
-  /**
-   * A claimed delivery's lock lasts this long and is renewed every third of it; a replica that dies loses its
-   * deliveries to the others after at most about twice this (the lock is renewed while a send waits). @default 30000
-   */
-  lockDurationMs?: number;
-  /** Names this replica in job lock tokens (logs only). @default hostname:pid */
-  replicaId?: string;
-  /** @default Date.now */
-  clock?: () => number;
-  /** @default crypto.randomUUID */
-  idFactory?: () => string;
-}
+/** The shared options (bullmq-core.ts); `keyv` is the 'deliveries' namespace, whose look-up lists live there too. */
+export type BullmqDeliveryQueueOptions = BullmqQueueOptions;
 
 /** The DeliveryQueue plus close(): stops lock renewals and closes the connections. */
 export interface BullmqDeliveryQueue extends DeliveryQueue {

@@ -6,39 +6,18 @@
 // a task's payload, so new task kinds need no change here.
 // Here: the options, the assembly and the relay of tasks settled elsewhere; the connections, claims and lock renewal
 // are bullmq-core.ts, the record machinery bullmq-records.ts, the task operations bullmq-ops.ts.
-import type { Keyv } from 'keyv';
 import type { TaskRecord } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { TaskQueue } from '../ports.js';
-import { closeBullCore, createBullCore, listenForJobs, type BullCore } from './bullmq-core.js';
+import { closeBullCore, createBullCore, listenForJobs, type BullCore, type BullmqQueueOptions } from './bullmq-core.js';
 import * as ops from './bullmq-ops.js';
 import { counts, findByKey, recover } from './bullmq-records.js';
 import { createTaskRepo } from './task-repo.js';
 import { ttlPolicy } from './task-queue.js';
 
-export interface BullmqTaskQueueOptions {
-  /** `redis://host:port[/db]` (the store's URL). */
-  redisUrl: string;
-  /** The 'tasks' namespace of the (redis) store: the task records. */
-  keyv: Keyv;
-  logger: Logger;
-  /** How long completed and failed tasks (and their idempotency keys) are kept, in ms. @default undefined (forever) */
-  ttlMs?: number;
+export interface BullmqTaskQueueOptions extends BullmqQueueOptions {
   /** Shorter keeping for tasks failed with these codes, in ms. @default {} */
   failedTtlMs?: Readonly<Record<string, number>>;
-  /** Key prefix of every queue key in Redis, to share one database between deployments. @default 'wrapup' */
-  prefix?: string;
-  /**
-   * A claimed task's lock lasts this long and is renewed every third of it; a replica that dies loses its tasks to
-   * the others after at most about twice this (lock expiry, then the next stalled-job check). @default 30000
-   */
-  lockDurationMs?: number;
-  /** Names this replica in job lock tokens (logs only). @default hostname:pid */
-  replicaId?: string;
-  /** @default Date.now */
-  clock?: () => number;
-  /** @default crypto.randomUUID */
-  idFactory?: () => string;
 }
 
 /** The TaskQueue plus close(): stops lock renewals, closes the BullMQ connections (claimed jobs stay locked until expiry). */

@@ -6,14 +6,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { buildDeliveryQueue, type ClosableDeliveryQueue } from '../../src/app/replicas.js';
 import { loadConfig } from '../../src/config.js';
 import type { DeliveryRecord } from '../../src/domain.js';
-import { createDeliveryDispatcher, type Dispatcher } from '../../src/deliveries/index.js';
+import type { Dispatcher } from '../../src/deliveries/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { createKeyvBackend, type KeyvBackend } from '../../src/store/index.js';
 import { waitFor } from '../helpers.js';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { startTestDispatcher } from '../support/dispatcher.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
-
-const FAST = { baseDelayMs: 40, maxDelayMs: 200, windowMs: 60_000, minAttempts: 3 };
 
 interface Replica {
   backend: KeyvBackend;
@@ -39,16 +38,7 @@ async function replica(timeoutMs = 5000): Promise<Replica> {
   const backend = await createKeyvBackend(config.store.url);
   const queue = buildDeliveryQueue(config, silentLogger(), backend);
   await queue.recover();
-  const dispatcher = createDeliveryDispatcher({
-    queue,
-    endpoints: [{ name: 'crm', url: receiver.url, secret: receiver.secret }],
-    logger: silentLogger(),
-    concurrency: 3,
-    timeoutMs,
-    pollIntervalMs: 50,
-    retry: FAST,
-  });
-  dispatcher.start();
+  const dispatcher = startTestDispatcher(queue, receiver, { timeoutMs, pollIntervalMs: 50 });
   const side = { backend, queue, dispatcher };
   replicas.push(side);
   return side;
