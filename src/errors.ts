@@ -85,3 +85,6 @@ export function toAppError(err: unknown, fallback: ErrorCode = 'INTERNAL'): AppE
   const message = err instanceof Error ? err.message : typeof err === 'string' ? err : 'unexpected error';
   return new AppError(fallback, message, { cause: err });
 }
+
+/** A run whose record another run took over (re-queued, or claimed again by another replica): its result is discarded. */
+export const isSuperseded = (err: unknown): boolean => err instanceof AppError && err.details?.superseded === true;

@@ -26,6 +26,7 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
     createSummaryStore({
       changes: summaryChanges,
       keyv: backend.keyv('summaries'),
+      exclusive: backend.exclusive,
       ttlMs: config.store.summaryTtlSeconds * 1000 || undefined,
       defaultMaxLength: config.summary.maxLength,
       logger: logger.child({ module: 'summary-store' }),

@@ -1,12 +1,13 @@
-// The outbound-webhook side of the composition root: the delivery queue (a second namespace of the store), the
+// The outbound-webhook side of the composition root: the delivery queue (BullMQ on redis://, else embedded), the
 // outbox the worker calls before a task settles, and the dispatcher (started with the worker, stopped after it).
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics, SummaryEngine, SummaryStore } from '../ports.js';
-import { createEmbeddedDeliveryQueue, type KeyvBackend } from '../store/index.js';
+import type { KeyvBackend } from '../store/index.js';
 import { createDeliveryDispatcher, createOutbox } from '../deliveries/index.js';
 import { summaryFields } from '../http/index.js';
 import { isSummaryStale } from '../summarize/index.js';
+import { buildDeliveryQueue } from './replicas.js';
 import type { Closer, Deliveries } from './types.js';
 
 /** The delivery queue, outbox and dispatcher (not started); with no endpoint configured the outbox queues nothing. */
@@ -17,11 +18,7 @@ export function buildDeliveries(
   closers: Closer[],
 ): Deliveries {
   const settings = config.crmWebhooks;
-  const queue = createEmbeddedDeliveryQueue({
-    keyv: parts.backend.keyv('deliveries'),
-    ttlMs: config.store.taskTtlSeconds * 1000 || undefined,
-    logger: logger.child({ module: 'delivery-queue' }),
-  });
+  const queue = buildDeliveryQueue(config, logger, parts.backend);
   closers.push(async () => queue.close());
   const outbox = createOutbox({
     queue,

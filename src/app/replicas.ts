@@ -1,12 +1,14 @@
-// Several replicas on one redis:// store: which replica this is, which task queue it uses (BullMQ on Redis, else
-// the embedded one), and the summary-invalidation channel. The lease on the notification channels is in channels.ts.
+// Several replicas on one redis:// store: which replica this is, which task and delivery queues it uses (BullMQ on
+// Redis, else the embedded ones), and the summary-invalidation channel. The lease on the notification channels is in channels.ts.
 import { hostname } from 'node:os';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { SummaryRecord } from '../domain.js';
-import type { SummaryStore, TaskQueue } from '../ports.js';
+import type { DeliveryQueue, SummaryStore, TaskQueue } from '../ports.js';
 import {
+  createBullmqDeliveryQueue,
   createBullmqTaskQueue,
+  createEmbeddedDeliveryQueue,
   createEmbeddedTaskQueue,
   createLocalInvalidation,
   createRedisInvalidation,
@@ -16,6 +18,8 @@ import {
 
 /** A task queue the composition root can close. */
 export type ClosableTaskQueue = TaskQueue & { close(): void | Promise<void> };
+/** A delivery queue the composition root can close. */
+export type ClosableDeliveryQueue = DeliveryQueue & { close(): void | Promise<void> };
 
 /** REPLICA_ID, else hostname:pid. */
 export const replicaIdOf = (config: Config): string => config.cluster.replicaId ?? `${hostname()}:${process.pid}`;
@@ -41,6 +45,23 @@ export function buildQueue(config: Config, logger: Logger, backend: KeyvBackend)
     return createBullmqTaskQueue({ ...common, redisUrl, lockDurationMs: config.cluster.queueLockMs, replicaId: replicaIdOf(config) });
   }
   return createEmbeddedTaskQueue(common);
+}
+
+/**
+ * The outbound-webhook delivery queue, chosen as the task queue is: BullMQ on a redis:// store (one dispatcher per
+ * delivery across replicas), else the embedded one in the store's 'deliveries' namespace.
+ */
+export function buildDeliveryQueue(config: Config, logger: Logger, backend: KeyvBackend): ClosableDeliveryQueue {
+  const common = {
+    keyv: backend.keyv('deliveries'),
+    ttlMs: config.store.taskTtlSeconds * 1000 || undefined,
+    logger: logger.child({ module: 'delivery-queue' }),
+  };
+  const redisUrl = redisUrlOf(config);
+  if (queueKindOf(config) === 'bullmq' && redisUrl) {
+    return createBullmqDeliveryQueue({ ...common, redisUrl, lockDurationMs: config.cluster.queueLockMs, replicaId: replicaIdOf(config) });
+  }
+  return createEmbeddedDeliveryQueue(common);
 }
 
 /** Redis pub/sub on a redis:// store; a no-op otherwise (one process: nobody else caches). */

@@ -1,12 +1,12 @@
 // The composition root's shared shapes: the running service, its core parts, its intake, and what closes them.
 import type { Backfill, SummaryService, Worker } from '../pipeline/index.js';
-import type { EmbeddedDeliveryQueue, KeyvBackend, SummaryInvalidation } from '../store/index.js';
+import type { KeyvBackend, SummaryInvalidation } from '../store/index.js';
 import type { Dispatcher } from '../deliveries/index.js';
 import type { GenesysClient } from '../genesys/rest/index.js';
 import type { NotificationSubscriber } from '../genesys/notifications/index.js';
 import type { ConversationSource, SettleHook, SummaryChanges, SummaryEngine } from '../ports.js';
 import type { Observability } from './observability.js';
-import type { ClosableTaskQueue } from './replicas.js';
+import type { ClosableDeliveryQueue, ClosableTaskQueue } from './replicas.js';
 
 export interface Wrapup {
   /** Base URL of the HTTP API once started. */
@@ -46,7 +46,7 @@ export interface Core {
 
 /** Outbound webhooks: their queue, the worker's before-settle outbox, and the dispatcher that sends them. */
 export interface Deliveries {
-  queue: EmbeddedDeliveryQueue;
+  queue: ClosableDeliveryQueue;
   outbox: SettleHook;
   dispatcher: Dispatcher;
 }

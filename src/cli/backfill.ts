@@ -104,7 +104,7 @@ export async function runBackfill(config: Config, args: BackfillArgs, logger: Lo
   }
 }
 
-/** The service over the store itself: only while no wrapup runs on it (the embedded queue is single-process). */
+/** The service over the store itself (its queue chosen as the service chooses it: BullMQ on redis://). */
 async function storeService(config: Config, logger: Logger, closers: Array<() => Promise<unknown>>): Promise<FillService> {
   // The service's own idempotency key: the default template's id and version, as the engine resolves it.
   const router = await loadTemplateRouter(config.summary.promptsDir, config.summary.template);

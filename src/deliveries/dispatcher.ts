@@ -1,9 +1,10 @@
 // The delivery dispatcher: claims deliveries from their own queue with their own concurrency (so a receiver that is
 // down never takes a summary worker's slot), sends each once (sender.ts) and records the outcome: delivered, retried
-// with backoff (retry-policy.ts), or given up. A 410 disables the endpoint.
+// with backoff (retry-policy.ts), or given up. A 410 disables the endpoint. Claims through the claim loop the summary
+// worker uses too (claim-loop.ts).
 import type { Logger } from '../logger.js';
-import { toAppError } from '../errors.js';
-import { within } from '../deadline.js';
+import { isSuperseded, toAppError } from '../errors.js';
+import { createClaimLoop, type ClaimLoop } from '../claim-loop.js';
 import type { DeliveryAttempt, DeliveryRecord, TaskError } from '../domain.js';
 import type { DeliveryOutcome, DeliveryQueue } from '../ports.js';
 import { endpointKey, type WebhookEndpoint } from './endpoints.js';
@@ -46,13 +47,7 @@ interface State {
   readonly endpoints: ReadonlyMap<string, WebhookEndpoint>;
   readonly policy: ResolvedDeliveryRetryPolicy;
   readonly now: () => number;
-  readonly concurrency: number;
-  readonly running: Set<Promise<void>>;
   readonly abort: AbortController;
-  started: boolean;
-  pumping: Promise<void> | undefined;
-  poll: NodeJS.Timeout | undefined;
-  unsubscribe: (() => void) | undefined;
 }
 
 /** Creates the dispatcher; call start() after queue.recover(). */
@@ -63,45 +58,23 @@ export function createDeliveryDispatcher(options: DispatcherOptions): Dispatcher
     endpoints: new Map(options.endpoints.map((endpoint) => [endpoint.name, endpoint])),
     policy: resolveDeliveryRetry(options.retry),
     now: options.now ?? Date.now,
-    concurrency: options.concurrency ?? 4,
-    running: new Set(),
     abort: new AbortController(),
-    started: false,
-    pumping: undefined,
-    poll: undefined,
-    unsubscribe: undefined,
   };
-  return { start: () => start(state), stop: (deadlineMs) => stop(state, deadlineMs), active: () => state.running.size };
-}
-
-function start(state: State): void {
-  if (state.started || state.abort.signal.aborted) return;
-  state.started = true;
-  state.unsubscribe = state.queue.onReady(() => void pump(state));
-  state.poll = setInterval(() => void pump(state), state.options.pollIntervalMs ?? 1000);
-  state.poll.unref();
-  void pump(state);
-}
-
-function pump(state: State): Promise<void> {
-  state.pumping ??= drain(state).finally(() => (state.pumping = undefined));
-  return state.pumping;
-}
-
-async function drain(state: State): Promise<void> {
-  try {
-    while (state.started && state.running.size < state.concurrency) {
-      const delivery = await state.queue.claim();
-      if (!delivery) break;
-      const p: Promise<void> = deliver(state, delivery).finally(() => {
-        state.running.delete(p);
-        void pump(state);
-      });
-      state.running.add(p);
-    }
-  } catch (err) {
-    state.options.logger.error({ err: toAppError(err).message }, 'claiming a delivery failed');
-  }
+  const loop = createClaimLoop<DeliveryRecord>({
+    claim: () => state.queue.claim(),
+    run: (delivery) => deliver(state, delivery),
+    onReady: (listener) => state.queue.onReady(listener),
+    onClaimError: (err) => options.logger.error({ err: toAppError(err).message }, 'claiming a delivery failed'),
+    concurrency: options.concurrency ?? 4,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+  });
+  return {
+    start: () => {
+      if (!state.abort.signal.aborted) loop.start();
+    },
+    stop: (deadlineMs) => stop(state, loop, deadlineMs),
+    active: () => loop.running().size,
+  };
 }
 
 /** One attempt and its record; a failure to record leaves the delivery processing (recovered on the next start). */
@@ -116,6 +89,8 @@ async function deliver(state: State, delivery: DeliveryRecord): Promise<void> {
     else if (outcome.kind === 'retry') log.warn({ code: outcome.error.code, status: attempt.status_code, attempt: delivery.attempts, retryAt: new Date(outcome.retryAt).toISOString() }, 'webhook delivery will be retried');
     else log.error({ code: outcome.error.code, status: attempt.status_code, attempts: delivery.attempts }, 'webhook delivery given up');
   } catch (err) {
+    // Another replica took this delivery over (this one stalled past its lock): its attempt is that replica's to record.
+    if (isSuperseded(err)) return log.warn('delivery claimed again by another replica; this attempt is not recorded');
     log.error({ err: toAppError(err).message }, 'could not record a webhook delivery attempt');
     await settleAfterError(state, delivery, err).catch(() => log.warn('delivery left in flight; it is sent again on the next start'));
   }
@@ -171,17 +146,9 @@ function outcomeOf(state: State, delivery: DeliveryRecord, result: Exclude<SendR
   return delay === undefined ? { kind: 'failed', error } : { kind: 'retry', retryAt: now + delay, error };
 }
 
-async function stop(state: State, deadlineMs: number): Promise<void> {
-  state.started = false;
-  state.unsubscribe?.();
-  if (state.poll) clearInterval(state.poll);
-  await within(
-    deadlineMs,
-    (async () => {
-      await state.pumping;
-      await Promise.allSettled([...state.running]);
-    })(),
-  );
+/** Stops claiming, waits for attempts in flight until the deadline, then aborts those left (they stay processing). */
+async function stop(state: State, loop: ClaimLoop, deadlineMs: number): Promise<void> {
+  await loop.stop(deadlineMs);
   state.abort.abort();
-  await Promise.allSettled([...state.running]);
+  await Promise.allSettled([...loop.running()]);
 }

@@ -1,7 +1,7 @@
 // Worker settle: records how a run ended in the queue (completed, skipped, retried later, or failed for good) and logs it.
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
-import { AppError, isAppError, toAppError } from '../errors.js';
+import { AppError, isAppError, isSuperseded, toAppError } from '../errors.js';
 import type { TaskError, TaskRecord } from '../domain.js';
 import type { Metrics, SettleHook, TaskQueue } from '../ports.js';
 import { retryDelay, type ResolvedRetryPolicy } from './worker-retry.js';
@@ -23,7 +23,6 @@ export interface SettleDeps {
 }
 
 /** True for the processor's "this run lost the task" error: nothing to record, the owner records. */
-export const isSuperseded = (err: unknown): boolean => err instanceof AppError && err.details?.superseded === true;
 
 /** A run that stored its summary: the task is completed with its scores. */
 export async function recordSuccess(deps: SettleDeps, task: TaskRecord, record: { latency_ms: number; quality_score: number }): Promise<void> {

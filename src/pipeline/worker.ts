@@ -1,9 +1,9 @@
 // Worker: claims tasks from the queue with bounded concurrency, runs each one (worker-run.ts) and records how it ended
-// (worker-settle.ts); start, stop and the claim loop live here.
+// (worker-settle.ts); start and stop live here, over the claim loop it shares with the webhook dispatcher (claim-loop.ts).
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logger.js';
 import { AppError, toAppError } from '../errors.js';
-import { within } from '../deadline.js';
+import { createClaimLoop, type ClaimLoop } from '../claim-loop.js';
 import type { TaskRecord } from '../domain.js';
 import { NOOP_METRICS, type Metrics, type SettleHook, type TaskQueue } from '../ports.js';
 import { isLastChance, resolveRetryPolicy, type ResolvedRetryPolicy, type RetryPolicy } from './worker-retry.js';
@@ -12,7 +12,7 @@ import { recordError, recordSuccess } from './worker-settle.js';
 
 export { DEFAULT_RETRY_WINDOWS, retryDelay, type ResolvedRetryPolicy, type RetryPolicy } from './worker-retry.js';
 export { type ProcessTask, type RunContext } from './worker-run.js';
-export { isSuperseded } from './worker-settle.js';
+export { isSuperseded } from '../errors.js';
 
 export interface WorkerOptions {
   queue: TaskQueue;
@@ -82,29 +82,30 @@ interface WorkerState {
   readonly maxLow: number;
   readonly taskTimeoutMs: number;
   readonly abortGraceMs: number;
-  readonly pollIntervalMs: number;
-  /** One promise per running task; it removes itself when the run is recorded. */
-  readonly running: Set<Promise<void>>;
   readonly controllers: Set<AbortController>;
   lowRunning: number;
-  started: boolean;
   stopping: boolean;
-  /** The claim loop while it runs: at most one at a time. */
-  pumping: Promise<void> | undefined;
-  /** A wake-up came while the loop ran: it goes round once more instead of dropping it. */
-  pumpAgain: boolean;
-  poll: NodeJS.Timeout | undefined;
-  unsubscribe: (() => void) | undefined;
 }
 
 /** Creates a worker; call start() once the queue has recovered. */
 export function createWorker(options: WorkerOptions): Worker {
   const state = newState(options);
+  const loop = createClaimLoop<TaskRecord>({
+    claim: () => state.queue.claim({ includeLow: state.lowRunning < state.maxLow }),
+    run: (task) => runInSlot(state, task),
+    onReady: (listener) => state.queue.onReady(listener),
+    onClaimError: (err) => state.logger.error({ err: toAppError(err).message }, 'claiming a task failed'),
+    handBack: (task) => handBack(state, task),
+    concurrency: state.concurrency,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+  });
   return {
     events: state.events,
-    active: () => state.running.size,
-    start: () => start(state),
-    stop: (deadlineMs) => stop(state, deadlineMs),
+    active: () => loop.running().size,
+    start: () => {
+      if (!state.stopping) loop.start();
+    },
+    stop: (deadlineMs) => stop(state, loop, deadlineMs),
   };
 }
 
@@ -126,73 +127,21 @@ function newState(options: WorkerOptions): WorkerState {
     maxLow: options.maxLowPriority ?? Math.max(1, concurrency - 1),
     taskTimeoutMs: options.taskTimeoutMs ?? 900_000,
     abortGraceMs: options.abortGraceMs ?? 5000,
-    pollIntervalMs: options.pollIntervalMs ?? 1000,
-    running: new Set(),
     controllers: new Set(),
     lowRunning: 0,
-    started: false,
     stopping: false,
-    pumping: undefined,
-    pumpAgain: false,
-    poll: undefined,
-    unsubscribe: undefined,
   };
 }
 
-function start(state: WorkerState): void {
-  if (state.started || state.stopping) return;
-  state.started = true;
-  state.unsubscribe = state.queue.onReady(() => void pump(state));
-  state.poll = setInterval(() => void pump(state), state.pollIntervalMs);
-  state.poll.unref();
-  void pump(state);
-}
-
-/**
- * Runs the claim loop, or (when it runs already) makes it go round once more: a task enqueued after the loop's last
- * empty claim would otherwise wait for the safety poll (a burst of events then ran in steps of pollIntervalMs).
- */
-function pump(state: WorkerState): Promise<void> {
-  if (state.pumping) {
-    state.pumpAgain = true;
-    return state.pumping;
-  }
-  state.pumping = (async () => {
-    do {
-      state.pumpAgain = false;
-      await drain(state);
-    } while (state.pumpAgain && state.started && state.running.size < state.concurrency);
-  })().finally(() => (state.pumping = undefined));
-  return state.pumping;
-}
-
-/** Claims tasks while slots are free (low-priority ones only while under maxLow) and starts each. */
-async function drain(state: WorkerState): Promise<void> {
-  try {
-    while (state.started && state.running.size < state.concurrency) {
-      const task = await state.queue.claim({ includeLow: state.lowRunning < state.maxLow });
-      if (!task) break;
-      if (!state.started) {
-        await handBack(state, task);
-        break;
-      }
-      launch(state, task);
-    }
-  } catch (err) {
-    state.logger.error({ err: toAppError(err).message }, 'claiming a task failed');
-  }
-}
-
-/** Starts a claimed task in a slot; when it is recorded the slot frees and the loop claims again. */
-function launch(state: WorkerState, task: TaskRecord): void {
+/** A claimed task in its slot; a low-priority one holds a low slot until it is recorded. */
+async function runInSlot(state: WorkerState, task: TaskRecord): Promise<void> {
   const low = task.priority === 'low';
   if (low) state.lowRunning += 1;
-  const p: Promise<void> = runTask(state, task).finally(() => {
-    state.running.delete(p);
+  try {
+    await runTask(state, task);
+  } finally {
     if (low) state.lowRunning -= 1;
-    void pump(state);
-  });
-  state.running.add(p);
+  }
 }
 
 /** One task: run it under the timeout, then record the outcome (never throws). */
@@ -213,21 +162,13 @@ async function handBack(state: WorkerState, task: TaskRecord): Promise<void> {
     .catch((e: unknown) => state.logger.warn({ taskId: task.task_id, err: toAppError(e).message }, 'could not hand a task back; it resumes on the next start'));
 }
 
-async function stop(state: WorkerState, deadlineMs: number): Promise<number> {
-  state.started = false;
+async function stop(state: WorkerState, loop: ClaimLoop, deadlineMs: number): Promise<number> {
   state.stopping = true;
-  state.unsubscribe?.();
-  if (state.poll) clearInterval(state.poll);
-  await within(
-    deadlineMs,
-    (async () => {
-      await state.pumping;
-      await Promise.allSettled([...state.running]);
-    })(),
-  );
-  if (state.running.size > 0) {
+  await loop.stop(deadlineMs);
+  const left = loop.running().size;
+  if (left > 0) {
     const reason = new AppError('SHUTTING_DOWN', 'worker stopped at its shutdown deadline', { retryable: true });
     for (const controller of state.controllers) controller.abort(reason);
   }
-  return state.running.size;
+  return left;
 }

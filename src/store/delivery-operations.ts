@@ -26,7 +26,8 @@ export async function enqueue(core: Core, lists: DeliveryLists, request: Deliver
   return result;
 }
 
-function newDelivery(core: Core, key: string, request: DeliveryRequest): DeliveryRecord {
+/** A new pending delivery record for the request under its idempotency key. */
+export function newDelivery(core: Pick<Core, 'now' | 'newId'>, key: string, request: DeliveryRequest): DeliveryRecord {
   const at = new Date(core.now()).toISOString();
   return {
     schema_version: 1,
@@ -64,22 +65,27 @@ export async function claim(core: Core): Promise<DeliveryRecord | undefined> {
 export async function settle(core: Core, id: string, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<DeliveryRecord> {
   const updated = await locked(core, async () => {
     const delivery = await core.transitions.mustRead(id);
-    const attempt_log = [...delivery.attempt_log, attempt].slice(-DELIVERY_LOG_LIMIT);
-    switch (outcome.kind) {
-      case 'delivered':
-        return core.transitions.save(delivery, { status: 'completed', attempt_log, delivered_at: attempt.at, error: undefined, not_before: undefined });
-      case 'retry':
-        return core.transitions.save(delivery, { status: 'pending', attempt_log, error: outcome.error, not_before: outcome.retryAt });
-      case 'failed':
-        return core.transitions.save(delivery, { status: 'failed', attempt_log, error: outcome.error, not_before: undefined });
-    }
+    return core.transitions.save(delivery, settlePatch(delivery, attempt, outcome));
   });
   if (outcome.kind === 'retry') core.wake.at(outcome.retryAt);
   return updated;
 }
 
+/** What an attempt's outcome changes in its delivery (every queue of deliveries applies the same). */
+export function settlePatch(delivery: DeliveryRecord, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Partial<DeliveryRecord> {
+  const attempt_log = [...delivery.attempt_log, attempt].slice(-DELIVERY_LOG_LIMIT);
+  switch (outcome.kind) {
+    case 'delivered':
+      return { status: 'completed', attempt_log, delivered_at: attempt.at, error: undefined, not_before: undefined };
+    case 'retry':
+      return { status: 'pending', attempt_log, error: outcome.error, not_before: outcome.retryAt };
+    case 'failed':
+      return { status: 'failed', attempt_log, error: outcome.error, not_before: undefined };
+  }
+}
+
 /** The records of listed ids that still exist, oldest first. */
-export async function listed(core: Core, ids: readonly string[]): Promise<DeliveryRecord[]> {
-  const records = await core.repo.readMany(ids);
+export async function listed(repo: Pick<Core['repo'], 'readMany'>, ids: readonly string[]): Promise<DeliveryRecord[]> {
+  const records = await repo.readMany(ids);
   return records.filter((record): record is DeliveryRecord => record !== undefined).sort((a, b) => a.created_at.localeCompare(b.created_at));
 }

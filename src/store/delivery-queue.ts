@@ -49,12 +49,12 @@ export const CONVERSATION_LIST_LIMIT = 100;
 /** Creates the embedded delivery queue. Store outages throw AppError STORE_UNAVAILABLE; unknown ids TASK_NOT_FOUND. */
 export function createEmbeddedDeliveryQueue(options: EmbeddedDeliveryQueueOptions): EmbeddedDeliveryQueue {
   const core = newCore(options);
-  const lists = createLists(options.keyv, options.logger, options.ttlMs);
+  const lists = createDeliveryLists(options.keyv, options.logger, options.ttlMs);
   return {
     enqueue: (request) => deliveryOps.enqueue(core, lists, request),
     get: (id) => core.repo.read(id),
-    byEvent: async (eventId) => deliveryOps.listed(core, await lists.ids(`event:${eventId}`)),
-    byConversation: async (conversationId) => deliveryOps.listed(core, await lists.ids(`conversation:${conversationId}`)),
+    byEvent: async (eventId) => deliveryOps.listed(core.repo, await lists.ids(`event:${eventId}`)),
+    byConversation: async (conversationId) => deliveryOps.listed(core.repo, await lists.ids(`conversation:${conversationId}`)),
     claim: () => deliveryOps.claim(core),
     settle: (id, attempt, outcome) => deliveryOps.settle(core, id, attempt, outcome),
     recover: () => ops.recover(core),
@@ -87,7 +87,16 @@ function newCore(options: EmbeddedDeliveryQueueOptions): QueueCore<DeliveryRecor
 
 const IdListSchema = z.array(z.string());
 
-function createLists(keyv: Keyv, logger: Logger, ttlMs: number | undefined): DeliveryLists {
+/**
+ * The look-up lists over the deliveries' namespace. `exclusive` serializes each list's read-modify-write among every
+ * writer (a Redis lock where replicas share the store). @default no lock (the embedded queue's own lock covers it)
+ */
+export function createDeliveryLists(
+  keyv: Keyv,
+  logger: Logger,
+  ttlMs: number | undefined,
+  exclusive: (list: string, fn: () => Promise<void>) => Promise<void> = (_list, fn) => fn(),
+): DeliveryLists {
   const ttl = ttlMs && ttlMs > 0 ? ttlMs : undefined;
   async function ids(list: string): Promise<string[]> {
     const raw: unknown = await storeCall('read', () => keyv.get(`list:${list}`));
@@ -98,10 +107,11 @@ function createLists(keyv: Keyv, logger: Logger, ttlMs: number | undefined): Del
   }
   return {
     ids,
-    async append(list, id) {
-      const next = [...(await ids(list)).filter((known) => known !== id), id].slice(-CONVERSATION_LIST_LIMIT);
-      await storeCall('write', () => keyv.set(`list:${list}`, next, ttl));
-    },
+    append: (list, id) =>
+      exclusive(list, async () => {
+        const next = [...(await ids(list)).filter((known) => known !== id), id].slice(-CONVERSATION_LIST_LIMIT);
+        await storeCall('write', () => keyv.set(`list:${list}`, next, ttl));
+      }),
     async disabled(endpointKey) {
       const raw: unknown = await storeCall('read', () => keyv.get(`disabled:${endpointKey}`));
       const parsed = raw === undefined || raw === null ? undefined : TaskErrorSchema.safeParse(raw);

@@ -1,6 +1,7 @@
-// The store: Keyv backend (SQLite, Redis or memory), summary store, task queues (embedded, BullMQ), checkpoints, and
+// The store: Keyv backend (SQLite, Redis or memory), summary store, task and delivery queues (embedded, BullMQ), checkpoints, and
 // the Redis pieces several replicas share (the channel lease, summary invalidation).
 export { createBullmqTaskQueue, type BullmqTaskQueue } from './bullmq-queue.js';
+export { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from './bullmq-delivery-queue.js';
 export { createCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
 export { createKeyvBackend, type KeyvBackend } from './keyv-backend.js';
 export { createLocalInvalidation, createRedisInvalidation, type SummaryInvalidation } from './redis-invalidation.js';

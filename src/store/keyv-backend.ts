@@ -4,6 +4,7 @@ import { Keyv, type KeyvStoreAdapter } from 'keyv';
 import { AppError } from '../errors.js';
 import { deserializeKeyvValue } from './keyv-deserialize.js';
 import type { Logger } from '../logger.js';
+import { createAsyncMutex, type AsyncMutex } from './async-mutex.js';
 import { ensurePrivateDir, ensurePrivateFile, restrictSideFiles, type PermissionProblem } from './private-files.js';
 import { openRedisKeyv } from './redis-connection.js';
 import { openSqliteKeyv, type SqliteKeyv } from './sqlite-adapter.js';
@@ -16,6 +17,12 @@ export interface KeyvBackend {
   ping(): Promise<boolean>;
   /** Closes the connection; the Keyv instances are unusable afterwards. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Runs `fn` while nobody else writing this store runs a function under the same `name`: within this process (a
+   * FIFO mutex), and on redis:// across every replica too (a Redis lock; sqlite and memory have one writer process).
+   * For read-modify-write of a shared record such as the summary index.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 export interface KeyvBackendOptions {
@@ -32,6 +39,8 @@ interface Connection {
   store(namespace: string): KeyvStoreAdapter | Map<string, unknown>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Across processes sharing the store (redis:// only); others need only the in-process mutex. */
+  exclusive?<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -46,7 +55,16 @@ export async function createKeyvBackend(url: string, options: KeyvBackendOptions
   // A failed write reaches a Keyv twice (the adapter's 'error' event, then Keyv's own catch): log it once.
   const logged = new WeakSet<object>();
   let closed = false;
+  const mutexes = new Map<string, AsyncMutex>();
   return {
+    exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+      let mutex = mutexes.get(name);
+      if (!mutex) mutexes.set(name, (mutex = createAsyncMutex()));
+      const key = `${options.namespace ? `${options.namespace}:` : ''}__lock__:${name}`;
+      const shared = connection.exclusive?.bind(connection);
+      // In-process first: this replica's own writers queue here instead of polling Redis against each other.
+      return mutex.run(() => (shared ? shared(key, fn) : fn()));
+    },
     keyv(namespace: string): Keyv {
       const full = options.namespace ? `${options.namespace}:${namespace}` : namespace;
       let keyv = instances.get(full);

@@ -2,12 +2,15 @@
 import KeyvRedis, { createClient, type RedisClientType } from '@keyv/redis';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { RELEASE_SCRIPT, withLock, type LockCommands } from './redis-lock.js';
 
 /** What keyv-backend.ts needs of a store connection. */
 export interface RedisKeyvConnection {
   store(namespace: string): KeyvRedis<unknown>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Runs `fn` while no other connection to this Redis holds the lock `key` (see redis-lock.ts). */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Reconnect delays: fast at first (a restarting Redis is back within a second or two), capped at 2 s. */
@@ -49,7 +52,12 @@ export async function openRedisKeyv(url: string, options: { logger?: Logger | un
     throw new AppError('STORE_UNAVAILABLE', 'cannot connect to the redis store', { cause, retryable: true });
   }
   const adapters = new Map<string, KeyvRedis<unknown>>();
+  const lockCommands: LockCommands = {
+    setIfAbsent: async (key, token, ttlMs) => (await client.set(key, token, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } })) === 'OK',
+    release: (key, token) => client.eval(RELEASE_SCRIPT, { keys: [key], arguments: [token] }),
+  };
   return {
+    exclusive: (key, fn) => withLock(lockCommands, key, fn),
     store(namespace) {
       let adapter = adapters.get(namespace);
       if (!adapter) {

@@ -8,7 +8,7 @@ import { SummaryRecordSchema, type SummaryRecord } from '../domain.js';
 import { type SummaryChanges, type SummaryStore } from '../ports.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { createAsyncMutex, type AsyncMutex } from './async-mutex.js';
+import { createAsyncMutex } from './async-mutex.js';
 import { issuePaths, storeCall } from './store-call.js';
 
 /** The SummaryStore port plus the id index. */
@@ -49,6 +49,12 @@ export interface SummaryStoreOptions {
   logger: Logger;
   /** Told of every write (after it succeeded), for the caches in front of the store. @default none */
   changes?: SummaryChanges | undefined;
+  /**
+   * Serializes the index's read-modify-write of its chunks among every writer of the store. Pass the backend's
+   * `exclusive` (KeyvBackend) where several replicas write one redis:// store, or two of them writing summaries of
+   * the same day at once can each drop the other's id. @default an in-process mutex (one writer process)
+   */
+  exclusive?: (<T>(name: string, fn: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 const CURRENT_VERSION = 2;
@@ -121,8 +127,8 @@ interface SummaryStoreContext {
   readonly defaultMaxLength: number;
   /** Summary TTL in ms; undefined keeps them forever. */
   readonly ttl: number | undefined;
-  /** Serializes the index's read-modify-write of its day lists. */
-  readonly indexLock: AsyncMutex;
+  /** Serializes the index's read-modify-write of its day lists (across replicas when the store is shared). */
+  readonly indexLock: <T>(fn: () => Promise<T>) => Promise<T>;
   readonly changes: SummaryChanges | undefined;
 }
 
@@ -133,7 +139,7 @@ export function createSummaryStore(options: SummaryStoreOptions): IndexedSummary
     logger: options.logger,
     defaultMaxLength: options.defaultMaxLength,
     ttl: options.ttlMs && options.ttlMs > 0 ? options.ttlMs : undefined,
-    indexLock: createAsyncMutex(),
+    indexLock: indexLockOf(options),
     changes: options.changes,
   };
   return {
@@ -142,6 +148,13 @@ export function createSummaryStore(options: SummaryStoreOptions): IndexedSummary
     ping: () => ping(ctx),
     listIds: () => listIds(ctx),
   };
+}
+
+function indexLockOf(options: SummaryStoreOptions): <T>(fn: () => Promise<T>) => Promise<T> {
+  const { exclusive } = options;
+  if (exclusive) return (fn) => exclusive('summary-index', fn);
+  const mutex = createAsyncMutex();
+  return (fn) => mutex.run(fn);
 }
 
 const keyOf = (ctx: SummaryStoreContext, conversationId: string, maxLength: number | undefined): string =>
@@ -173,7 +186,7 @@ async function put(ctx: SummaryStoreContext, record: SummaryRecord): Promise<voi
   ctx.changes?.replaced(parsed.data.conversation_id, parsed.data);
   // The index lists conversations; a summary beside the default one is found through its conversation.
   if (key !== parsed.data.conversation_id) return;
-  await ctx.indexLock.run(() => addToIndex(ctx, parsed.data.conversation_id, new Date().toISOString().slice(0, 10)));
+  await ctx.indexLock(() => addToIndex(ctx, parsed.data.conversation_id, new Date().toISOString().slice(0, 10)));
 }
 
 async function readList(ctx: SummaryStoreContext, key: string): Promise<string[] | undefined> {
@@ -210,7 +223,7 @@ async function addToIndex(ctx: SummaryStoreContext, conversationId: string, day:
 
 /** Every id in the live day lists, oldest first; days whose list expired are dropped from the day list. */
 async function listIds(ctx: SummaryStoreContext): Promise<string[]> {
-  return ctx.indexLock.run(async () => {
+  return ctx.indexLock(async () => {
     const days = (await readList(ctx, INDEX_DAYS_KEY)) ?? [];
     const live: string[] = [];
     const ids = new Set<string>();

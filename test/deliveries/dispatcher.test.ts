@@ -4,14 +4,12 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '../../src/domain.js';
-import { createDeliveryDispatcher, deliveryRetryDelay, resolveDeliveryRetry, type Dispatcher, type DispatcherOptions } from '../../src/deliveries/index.js';
+import { deliveryRetryDelay, resolveDeliveryRetry, type Dispatcher, type DispatcherOptions } from '../../src/deliveries/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { createEmbeddedDeliveryQueue, createKeyvBackend, type EmbeddedDeliveryQueue, type KeyvBackend } from '../../src/store/index.js';
 import { isolateHome, waitFor } from '../helpers.js';
+import { FAST_RETRY, startTestDispatcher } from '../support/dispatcher.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
-
-/** Short backoff for tests (the production schedule is checked with a fixed clock below): never a long sleep. */
-const FAST = { baseDelayMs: 40, maxDelayMs: 200, windowMs: 60_000, minAttempts: 3 };
 
 interface Side {
   backend: KeyvBackend;
@@ -38,17 +36,7 @@ async function startSide(extra: Partial<DispatcherOptions> = {}, file = 'w.sqlit
   const backend = await createKeyvBackend(`sqlite://${path.join(home.dir, file)}`);
   const queue = createEmbeddedDeliveryQueue({ keyv: backend.keyv('deliveries'), logger: silentLogger(), ttlMs: 3600_000 });
   await queue.recover();
-  const dispatcher = createDeliveryDispatcher({
-    queue,
-    endpoints: [{ name: 'crm', url: receiver.url, secret: receiver.secret }],
-    logger: silentLogger(),
-    concurrency: 3,
-    timeoutMs: 2000,
-    pollIntervalMs: 20,
-    retry: FAST,
-    ...extra,
-  });
-  dispatcher.start();
+  const dispatcher = startTestDispatcher(queue, receiver, extra);
   const side = { backend, queue, dispatcher };
   open.push(side);
   return side;
@@ -212,7 +200,7 @@ describe('outbound webhooks: what stops a delivery', () => {
   });
 
   it('gives up once the retry window is over and the minimum attempts are made', async () => {
-    const { queue } = await startSide({ retry: { ...FAST, windowMs: 1, minAttempts: 2 } });
+    const { queue } = await startSide({ retry: { ...FAST_RETRY, windowMs: 1, minAttempts: 2 } });
     await receiver.down();
     const [lost] = await enqueueEvents(queue, 1, 1);
     const record = await waitFor(async () => (await queue.byEvent(lost as string)).find((r) => r.status === 'failed'));

@@ -2,7 +2,9 @@
 // channel holder is killed (SIGKILL), then the next holder, then Redis itself restarts (SIGKILL; AOF). Every ended
 // conversation gets exactly one summary (0 lost), the model answers exactly once per conversation (0 duplicates:
 // each replica has its own fake, so calls are counted per replica), every summary is readable from every replica,
-// and the takeover times are reported (not asserted tightly: a loaded machine makes them longer).
+// and the takeover times are reported (not asserted tightly: a loaded machine makes them longer). Every replica pushes
+// outbound webhooks to one CRM receiver through the shared (BullMQ) delivery queue: every conversation's event arrives,
+// signed, and a webhook-id comes again only when a kill cut its attempt short.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import { createKeyvBackend } from '../../src/store/keyv-backend.js';
 import { createSummaryStore } from '../../src/store/summary-store.js';
 import { waitFor } from '../helpers.js';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { killAll, spawnWrapup, started, type WrapupChild } from './child.js';
 import { LlmWatch } from './llm-watch.js';
 
@@ -22,6 +25,7 @@ const END_EVERY_MS = 250;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 let redis: RedisServer;
+let receiver: WebhookReceiver;
 let sim: GenesysSim;
 let dir: string;
 const fakes = new Map<string, OpenAiFake>();
@@ -37,7 +41,14 @@ function spawnReplica(id: string): WrapupChild {
     fake,
     home: dir,
     storeUrl: redis.url,
-    extra: { REPLICA_ID: id, CHANNEL_LEASE_TTL_MS: '1500', QUEUE_LOCK_MS: '2000', WORKER_CONCURRENCY: '2' },
+    extra: {
+      REPLICA_ID: id,
+      CHANNEL_LEASE_TTL_MS: '1500',
+      QUEUE_LOCK_MS: '2000',
+      WORKER_CONCURRENCY: '2',
+      CRM_WEBHOOKS: JSON.stringify([{ name: 'crm', url: receiver.url, secret: receiver.secret }]),
+      CRM_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
+    },
   });
   children.set(id, child);
   alive.push(child);
@@ -79,6 +90,7 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
     dir = mkdtempSync(path.join(tmpdir(), 'wrapup-replicas-'));
     redis = await startRedisServer({ persistent: true });
     sim = await startGenesysSim({ heartbeatIntervalMs: 500 });
+    receiver = await startWebhookReceiver();
     for (const id of ['r1', 'r2', 'r3', 'r1b', 'r2b', 'r3b']) {
       const fake = await startOpenAiFake({ delayMs: MODEL_DELAY_MS });
       fakes.set(id, fake);
@@ -90,6 +102,7 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
     for (const watch of watches.values()) watch.stop();
     for (const fake of fakes.values()) await fake.close();
     await sim?.close();
+    await receiver?.close();
     await redis?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -140,15 +153,27 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
     } finally {
       await backend.close();
     }
+    // Every conversation's completed event reached the CRM (a de-duplicating receiver keeps one per webhook-id).
+    const pushed = (): Set<string> =>
+      new Set(receiver.verified.filter((e) => receiver.accepted.has(e.id) && e.payload?.type === 'summary.completed').map((e) => String(e.payload.data.conversation_id)));
+    await waitFor(async () => ended.every((id) => pushed().has(id)) || undefined, 60_000, 200).catch(() => {
+      throw new Error(`no webhook for ${ended.filter((id) => !pushed().has(id)).join(', ')}`);
+    });
     await sleep(1500); // late duplicates (backfill passes, re-claims) would show now
     const answers = [...watches.values()].reduce((n, w) => n + w.answered(), 0);
     const perReplica = Object.fromEntries([...watches.entries()].map(([id, w]) => [id, w.answered()]));
     // Requests a kill cut off before their answer (the task then ran again elsewhere): not duplicates, nothing was paid.
     const interrupted = [...fakes.values()].reduce((n, f) => n + f.requests.length, 0) - answers;
+    const sentAgain = receiver.verified.length - new Set(receiver.verified.map((e) => e.id)).size;
     console.info(
       `replicas: ${ended.length} conversations; holders ${first} → ${second} → ${third} → (redis restart) ${afterRestart}; ` +
-        `takeover ms ${takeovers.join(', ')}; LLM answers per replica ${JSON.stringify(perReplica)}; requests cut off by a kill ${interrupted}`,
+        `takeover ms ${takeovers.join(', ')}; LLM answers per replica ${JSON.stringify(perReplica)}; requests cut off by a kill ${interrupted}; ` +
+        `webhooks ${receiver.verified.length} sent, ${sentAgain} under an id already sent`,
     );
+    expect(receiver.rejected, 'webhooks whose signature failed').toBe(0);
+    // Only a kill mid-attempt sends an id again (its delivery's lock expires, another replica retries it): at most the
+    // deliveries in flight at two kills (4 each, the default dispatcher concurrency).
+    expect(sentAgain).toBeLessThanOrEqual(8);
     expect(ended.length).toBeGreaterThan(20);
     expect(answers, 'LLM answers: exactly one per conversation').toBe(ended.length);
     // Every summary from every live replica (all three by now), over HTTP.
