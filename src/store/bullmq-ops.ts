@@ -215,6 +215,23 @@ export async function retry(core: BullCore, taskId: string, options: { revival?:
 }
 
 /**
+ * The run of a task claimed here ended without its outcome recorded: its claim stops being renewed and its job goes
+ * back to wait now. A settled task (complete/fail/skip took the claim) and a lost claim have nothing to release; when
+ * Redis refuses the move, the lock lapses and the stalled check hands the job back.
+ */
+export async function release(core: BullCore, taskId: string): Promise<void> {
+  const claim = untrack(core, taskId);
+  if (!claim) return;
+  try {
+    await claim.job.moveToWait(claim.token);
+    core.logger.info({ taskId }, 'task run ended without an outcome recorded; handed back to the queue');
+    core.wake.now();
+  } catch (err) {
+    core.logger.warn({ taskId, err: (err as Error).message }, 'task run ended without an outcome recorded; its lock lapses and the stalled check hands it back');
+  }
+}
+
+/**
  * At start: every open task has a job again (a replica that died between writing a record and adding its job left
  * one without). Tasks left processing by a dead replica are not touched here: BullMQ's stalled check returns their
  * jobs once the lock expires, so a task another replica is running is never taken from it. Returns jobs re-added.

@@ -46,6 +46,7 @@ export interface BullmqTaskQueueOptions {
 
 /** The TaskQueue plus close(): stops lock renewals, closes the BullMQ connections (claimed jobs stay locked until expiry). */
 export interface BullmqTaskQueue extends TaskQueue {
+  release(taskId: string): Promise<void>;
   /**
    * Calls `listener` with a task another replica settled (completed, skipped, failed for good), so long-polls here
    * answer as soon as there. Returns the unsubscribe function.
@@ -111,6 +112,7 @@ export function createBullmqTaskQueue(options: BullmqTaskQueueOptions): BullmqTa
     skip: (taskId, error) => ops.skip(core, taskId, error),
     retry: (taskId, retryOptions) => ops.retry(core, taskId, retryOptions),
     recover: () => ops.recover(core),
+    release: (taskId) => ops.release(core, taskId),
     onReady: core.wake.subscribe,
     onSettledElsewhere(listener) {
       settledListeners.add(listener);
