@@ -62,6 +62,12 @@ export interface TaskQueue {
   retry(taskId: string, options?: { revival?: boolean; priority?: TaskPriority }): Promise<TaskRecord>;
   /** On start: tasks left processing by a dead process go back to pending. Returns how many. */
   recover(): Promise<number>;
+  /**
+   * The run of a task this process claimed ended without its outcome recorded (superseded, the outcome could not be
+   * written, shutdown): a queue shared by several processes hands the task to the next claim now rather than keep
+   * it claimed. A no-op once the outcome is recorded. Optional: the embedded queue's claims end with its process.
+   */
+  release?(taskId: string): Promise<void>;
   /** Called whenever a task becomes claimable, so workers need not poll tightly. */
   onReady(listener: () => void): () => void;
   counts(): Promise<Record<TaskStatus, number>>;

@@ -144,7 +144,10 @@ async function runInSlot(state: WorkerState, task: TaskRecord): Promise<void> {
   }
 }
 
-/** One task: run it under the timeout, then record the outcome (never throws). */
+/**
+ * One task: run it under the timeout, then record the outcome (never throws). A run that ended without its outcome
+ * recorded gives its claim back (a shared queue would otherwise keep the task claimed by this live process forever).
+ */
 async function runTask(state: WorkerState, task: TaskRecord): Promise<void> {
   const context: RunContext = { lastChance: isLastChance(task, state.policy, state.now()) };
   try {
@@ -152,6 +155,10 @@ async function runTask(state: WorkerState, task: TaskRecord): Promise<void> {
     await recordSuccess(state, task, record);
   } catch (err) {
     await recordError(state, task, err, context);
+  } finally {
+    await state.queue
+      .release?.(task.task_id)
+      .catch((e: unknown) => state.logger.warn({ taskId: task.task_id, err: toAppError(e).message }, 'could not release a claimed task; its claim lapses instead'));
   }
 }
 

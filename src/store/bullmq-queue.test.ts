@@ -2,6 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { EnqueueRequest } from '../ports.js';
+import { AppError } from '../errors.js';
+import { createWorker } from '../pipeline/worker.js';
+import { waitFor } from '../../test/helpers.js';
 import { silentLogger } from '../logger.js';
 import { describeWithRedis, startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
 import { createBullmqTaskQueue, type BullmqTaskQueue, type BullmqTaskQueueOptions } from './bullmq-queue.js';
@@ -131,6 +134,49 @@ describeWithRedis('BullMQ task queue (several replicas on one Redis)', () => {
     await sleep(1800);
     expect(await b.claim()).toBeUndefined();
     expect((await a.complete(task.task_id, { latencyMs: 1, qualityScore: 1 })).status).toBe('completed');
+  });
+
+  it('a run that ends without its outcome recorded releases its claim: another replica takes the task at once', async () => {
+    fresh();
+    const [a, b] = [await replica({ lockDurationMs: 30_000 }), await replica({ lockDurationMs: 30_000 })];
+    const { task } = await a.enqueue(request(1));
+    await a.enqueue(request(2));
+    expect((await a.claim())?.task_id).toBe(task.task_id);
+    const other = await a.claim();
+    await a.release(task.task_id);
+    // Long before the 30 s lock would lapse.
+    expect(await b.claim()).toMatchObject({ task_id: task.task_id, status: 'processing', attempts: 2 });
+    await b.complete(task.task_id, { latencyMs: 1, qualityScore: 1 });
+    // After the outcome is recorded a release changes nothing.
+    await a.complete(other?.task_id ?? '', { latencyMs: 1, qualityScore: 1 });
+    await a.release(other?.task_id ?? '');
+    await b.release(task.task_id);
+    expect(await b.claim()).toBeUndefined();
+    expect(await a.counts()).toMatchObject({ completed: 2, processing: 0, pending: 0 });
+  });
+
+  it('a worker whose run ends superseded (its ownership read came back wrong) does not keep the task claimed forever', async () => {
+    fresh();
+    const [a, b] = [await replica({ lockDurationMs: 30_000 }), await replica({ lockDurationMs: 30_000 })];
+    const runs: string[] = [];
+    const superseded = new AppError('INTERNAL', 'task was re-queued or claimed again; result discarded', { details: { superseded: true } });
+    const workerA = createWorker({ queue: a, logger: silentLogger(), process: async () => (runs.push('a'), Promise.reject(superseded)) });
+    const workerB = createWorker({ queue: b, logger: silentLogger(), process: async () => (runs.push('b'), { record: { latency_ms: 1, quality_score: 1 } }) });
+    const { task } = await a.enqueue(request(1));
+    workerA.start();
+    await waitFor(async () => runs.length > 0, 5000, 10);
+    workerB.start();
+    try {
+      // Replica A stays alive (its lock would be renewed for ever): only the release hands the task to B.
+      const done = await waitFor(async () => ((await b.get(task.task_id))?.status === 'completed' ? b.get(task.task_id) : undefined), 10_000, 50);
+      // A may take it back itself a few times (its runs keep ending superseded) until B's claim wins: every run counts.
+      expect(done).toMatchObject({ status: 'completed', attempts: runs.length });
+      expect(runs[0]).toBe('a');
+      expect(runs.filter((r) => r === 'b')).toEqual(['b']);
+    } finally {
+      await workerA.stop(1000);
+      await workerB.stop(1000);
+    }
   });
 
   it('recover() gives an open task whose job is missing a job again', async () => {

@@ -195,3 +195,20 @@ export async function counts<R extends BullRecord>(core: BullCore<R>): Promise<R
   for (const status of TERMINAL) out[status] = Math.max(0, Number(terminal[status] ?? 0));
   return out;
 }
+
+/**
+ * The run of a record claimed here ended without its outcome recorded: its claim stops being renewed and its job goes
+ * back to wait now. A settled record (its transition took the claim) and a lost claim have nothing to release; when
+ * Redis refuses the move, the lock lapses and the stalled check hands the job back.
+ */
+export async function release<R extends BullRecord>(core: BullCore<R>, id: string): Promise<void> {
+  const claim = untrack(core, id);
+  if (!claim) return;
+  try {
+    await claim.job.moveToWait(claim.token);
+    core.logger.info({ id }, 'run ended without an outcome recorded; handed back to the queue');
+    core.wake.now();
+  } catch (err) {
+    core.logger.warn({ id, err: (err as Error).message }, 'run ended without an outcome recorded; its lock lapses and the stalled check hands it back');
+  }
+}

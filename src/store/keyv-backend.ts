@@ -30,6 +30,8 @@ export interface KeyvBackendOptions {
   namespace?: string;
   /** Receives each store error once (callers also get it thrown) and file-permission warnings. @default not logged */
   logger?: Logger;
+  /** redis://: a command waiting for a reconnect fails (STORE_UNAVAILABLE) after this long, in ms. @default 5000 */
+  redisCommandTimeoutMs?: number;
   /** SQLite busy timeout in milliseconds. @default 5000 */
   busyTimeoutMs?: number;
 }
@@ -101,7 +103,7 @@ async function openConnection(url: string, options: KeyvBackendOptions): Promise
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'memory') return openMemory();
   if (scheme === 'sqlite') return openSqlite(url.slice('sqlite://'.length), options);
-  if (scheme === 'redis' || scheme === 'rediss') return openRedisKeyv(url, { logger: options.logger });
+  if (scheme === 'redis' || scheme === 'rediss') return openRedisKeyv(url, { logger: options.logger, commandTimeoutMs: options.redisCommandTimeoutMs });
   throw new AppError('CONFIG_INVALID', 'STORE_URL must start with sqlite://, redis:// or memory://');
 }
 

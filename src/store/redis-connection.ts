@@ -21,7 +21,7 @@ const reconnectDelay = (retries: number): number => Math.min(2000, 50 * 2 ** Mat
  * commands fail after `commandTimeoutMs` (STORE_UNAVAILABLE, retryable) instead of hanging.
  * Throws STORE_UNAVAILABLE when the first connection cannot be made within `connectTimeoutMs`.
  */
-export async function openRedisKeyv(url: string, options: { logger?: Logger | undefined; connectTimeoutMs?: number; commandTimeoutMs?: number } = {}): Promise<RedisKeyvConnection> {
+export async function openRedisKeyv(url: string, options: { logger?: Logger | undefined; connectTimeoutMs?: number; commandTimeoutMs?: number | undefined } = {}): Promise<RedisKeyvConnection> {
   const connectTimeout = options.connectTimeoutMs ?? 5000;
   let ready = false;
   const client = createClient({
@@ -61,8 +61,10 @@ export async function openRedisKeyv(url: string, options: { logger?: Logger | un
     store(namespace) {
       let adapter = adapters.get(namespace);
       if (!adapter) {
-        // Keys are `<namespace>::<key>`; clear() touches only its namespace.
-        adapter = new KeyvRedis(client, { namespace, useUnlink: true, noNamespaceAffectsAll: false });
+        // Keys are `<namespace>::<key>`; clear() touches only its namespace. throwOnErrors: by default the adapter
+        // swallows a failed command (a read that timed out while Redis restarted came back as "missing", a write as
+        // done): a worker then took its own task for superseded and a summary went unstored while its task completed.
+        adapter = new KeyvRedis(client, { namespace, useUnlink: true, noNamespaceAffectsAll: false, throwOnErrors: true });
         adapters.set(namespace, adapter);
       }
       return adapter;

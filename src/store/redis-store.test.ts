@@ -7,6 +7,8 @@ import { sampleRecord } from '../../test/support/summaries.js';
 import { createCheckpointStore } from './checkpoint-store.js';
 import { createKeyvBackend } from './keyv-backend.js';
 import { createSummaryStore } from './summary-store.js';
+import { createTaskRepo } from './task-repo.js';
+import { waitFor } from '../../test/helpers.js';
 
 let redis: RedisServer;
 
@@ -56,6 +58,27 @@ describeWithRedis('redis:// store', () => {
       expect((await b!.listIds()).sort()).toEqual(listed.sort());
     } finally {
       for (const backend of backends) await backend.close();
+    }
+  });
+
+  it('a command that times out while Redis is away fails (STORE_UNAVAILABLE), never reads as missing or writes as done', async () => {
+    const backend = await createKeyvBackend(redis.url, { redisCommandTimeoutMs: 300 });
+    const logger = silentLogger();
+    const tasks = createTaskRepo(backend.keyv('tasks'), logger);
+    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger });
+    try {
+      const record = sampleRecord();
+      await summaries.put(record);
+      const restarting = redis.restart('SIGKILL', 1500);
+      await new Promise((r) => setTimeout(r, 100));
+      await expect(summaries.get(record.conversation_id)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await expect(tasks.read('some-task')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await expect(summaries.put(sampleRecord({ conversation_id: 'another' }))).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await restarting;
+      await waitFor(async () => (await backend.ping()) || undefined, 10_000);
+      expect((await summaries.get(record.conversation_id))?.task_id).toBe(record.task_id);
+    } finally {
+      await backend.close();
     }
   });
 

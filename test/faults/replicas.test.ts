@@ -19,6 +19,7 @@ import { describeWithRedis, startRedisServer, type RedisServer } from '../suppor
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { killAll, spawnWrapup, started, type WrapupChild } from './child.js';
 import { LlmWatch } from './llm-watch.js';
+import { diagnose } from './replicas-diagnose.js';
 
 const MODEL_DELAY_MS = 400;
 const END_EVERY_MS = 250;
@@ -31,6 +32,8 @@ let dir: string;
 const fakes = new Map<string, OpenAiFake>();
 const watches = new Map<string, LlmWatch>();
 const children = new Map<string, WrapupChild>();
+/** Every replica ever started, killed ones included (their logs explain a failure). */
+const spawned = new Map<string, WrapupChild>();
 const alive: WrapupChild[] = [];
 
 function spawnReplica(id: string): WrapupChild {
@@ -51,6 +54,7 @@ function spawnReplica(id: string): WrapupChild {
     },
   });
   children.set(id, child);
+  spawned.set(id, child);
   alive.push(child);
   return child;
 }
@@ -147,8 +151,9 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
       await waitFor(async () => (await missing()).length === 0, 90_000, 200).catch(async () => {
         const gone = await missing();
         const child = [...children.values()][0]!;
-        const states = await Promise.all(gone.map(async (id) => `${id}: ${(await (await child.get(`/api/summary/${id}`)).text()).slice(0, 300)}`));
-        throw new Error(`no summary for ${gone.length} of ${ended.length}: ${states.join('; ')}`);
+        const taskIds = new Map<string, string | undefined>();
+        for (const id of gone) taskIds.set(id, ((await (await child.get(`/api/summary/${id}`)).json()) as { task_id?: string }).task_id);
+        throw new Error(`no summary for ${gone.length} of ${ended.length}:\n${await diagnose(redis.url, backend, taskIds, spawned)}`);
       });
     } finally {
       await backend.close();
