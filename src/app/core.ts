@@ -10,7 +10,7 @@ import { createSummaryEngine, loadModelTable, loadPiiConfig } from '../summarize
 import { createAdmission, createConversationProcessor, createSummaryService, createWorker } from '../pipeline/index.js';
 import { createObservability, observeCore } from './observability.js';
 import { buildDeliveries } from './deliveries.js';
-import { announcingReplacements, buildInvalidation, buildQueue, replicaIdOf } from './replicas.js';
+import { announcingReplacements, buildInvalidation, buildQueue, redisUrlOf, replicaIdOf } from './replicas.js';
 import type { Closer, Core } from './types.js';
 
 /** Store, Genesys login, summarizer, worker (not started) and the service every intake shares. */
@@ -35,7 +35,9 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
   );
   const queue = buildQueue(config, logger, backend);
   closers.push(async () => queue.close());
-  const obs = createObservability();
+  // Several replicas on one Redis report to one Prometheus: each series says which replica it came from.
+  const clustered = redisUrlOf(config) !== undefined || config.cluster.replicaId !== undefined;
+  const obs = createObservability(clustered ? { replica: replicaIdOf(config) } : undefined);
   const genesys = createGenesysClient({ config: config.genesys, logger: logger.child({ module: 'genesys' }), metrics: obs.metrics });
   closers.push(async () => genesys.close());
   await genesys.login();

@@ -21,8 +21,8 @@ export interface Observability {
 const TRANSCRIPT_LOOKUP_MS = 15_000;
 
 /** The metrics value and the dashboard feed, before anything that reports to them is built. */
-export function createObservability(): Observability {
-  const prom = createPromMetrics();
+export function createObservability(labels?: Record<string, string>): Observability {
+  const prom = createPromMetrics({ labels });
   const feed = createDashboardFeed();
   const metrics: Metrics = {
     ...prom,

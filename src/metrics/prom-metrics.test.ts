@@ -65,6 +65,18 @@ describe('prom-client adapter', () => {
     expect(await metrics.render()).toContain('wrapup_summaries_total{model="m",media_type="voice",fallback="none"} 1');
   });
 
+  it('labels every series with the replica when given one (several replicas, one Prometheus)', async () => {
+    const metrics = createPromMetrics({ labels: { replica: 'wrapup-2' } });
+    metrics.summaryStored({ model: 'm', media_type: 'chat', quality_score: 0.9, latency_ms: 10, created_at: 'x', stage_latency_ms: {}, redactions: {} } as unknown as SummaryRecord, {}, null);
+    metrics.observe({ taskCounts: async () => ({ pending: 1 }), activeTasks: () => 0, channels: () => [], now: () => 0 });
+    const text = await metrics.render();
+    expect(text).toContain('wrapup_summaries_total{model="m",media_type="chat",fallback="none",replica="wrapup-2"} 1');
+    expect(text).toContain('wrapup_tasks{state="pending",replica="wrapup-2"} 1');
+    expect(text).toMatch(/process_resident_memory_bytes\{replica="wrapup-2"\} \d+/);
+    const series = text.split('\n').filter((line) => line && !line.startsWith('#'));
+    expect(series.filter((line) => !line.includes('replica="wrapup-2"'))).toEqual([]);
+  });
+
   it('reads the scrape-time gauges from the sources it is given', async () => {
     const metrics = createPromMetrics({ defaultMetrics: false });
     metrics.observe({

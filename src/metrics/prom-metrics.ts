@@ -17,6 +17,8 @@ export interface PromMetrics extends Metrics {
 export interface PromMetricsOptions {
   /** Also export the process and Node.js runtime metrics (process_*, nodejs_*). @default true */
   defaultMetrics?: boolean;
+  /** Labels every series carries, e.g. `{ replica }` when several replicas report to one Prometheus. */
+  labels?: Record<string, string>;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -51,6 +53,7 @@ type Instruments = ReturnType<typeof instruments>;
 /** Creates the adapter with its own registry. */
 export function createPromMetrics(options: PromMetricsOptions = {}): PromMetrics {
   const registry = new Registry();
+  if (options.labels) registry.setDefaultLabels(options.labels);
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const m = instruments(registry);
   const sources: GaugeSources = {};

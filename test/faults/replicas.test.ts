@@ -182,7 +182,10 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
     expect(ended.length).toBeGreaterThan(20);
     expect(answers, 'LLM answers: exactly one per conversation').toBe(ended.length);
     // Every summary from every live replica (all three by now), over HTTP.
-    for (const child of children.values()) {
+    for (const [replica, child] of children.entries()) {
+      // Each replica's metrics say which replica they come from (one Prometheus scrapes all three).
+      const metrics = await (await child.get('/metrics')).text();
+      expect(metrics).toContain(`process_resident_memory_bytes{replica="${replica}"}`);
       for (const id of ended) {
         const res = await child.get(`/api/summary/${id}`);
         expect(res.status, `GET ${id}`).toBe(200);
