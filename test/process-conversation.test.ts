@@ -1,5 +1,6 @@
 // The processor: queue → template route + the union of the queues' wrap-up codes → engine → v2 record in the store.
 import { fileURLToPath } from 'node:url';
+import Keyv from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConversationInfo, TaskRecord, Transcript } from '../src/domain.js';
 import type { ConversationSource } from '../src/ports.js';
@@ -60,3 +61,47 @@ describe('processConversation with wrap-up codes', () => {
     expect(await summaries.get(CONVERSATION)).toBeUndefined();
   });
 });
+
+/** A Map store that refuses writes while `down` says so, as a restarting Redis does. */
+class BlinkingStore extends Map<string, unknown> {
+  refused = 0;
+  constructor(private readonly down: () => boolean) {
+    super();
+  }
+  override set(key: string, value: unknown): this {
+    if (this.down()) {
+      this.refused += 1;
+      throw new Error('connection lost');
+    }
+    return super.set(key, value);
+  }
+}
+
+describe('processConversation when the store blinks after the model answered', () => {
+  async function setup(down: () => boolean, storeRetryMs: number) {
+    const store = new BlinkingStore(down);
+    const summaries = createSummaryStore({ keyv: new Keyv({ store, throwOnErrors: true }), defaultMaxLength: 500, logger: silentLogger() });
+    const engine = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
+    const generated = { calls: 0 };
+    const counting = { ...engine, generate: async (...args: Parameters<typeof engine.generate>) => { generated.calls += 1; return engine.generate(...args); } };
+    const process = createConversationProcessor({ source, engine: counting, summaries, logger: silentLogger(), storeRetryMs });
+    return { store, summaries, generated, process };
+  }
+
+  it('writes the summary in hand once the store is back: one model call, nothing lost', async () => {
+    const backAt = Date.now() + 700;
+    const { store, summaries, generated, process } = await setup(() => Date.now() < backAt, 5000);
+    const { record } = await process(task);
+    expect(store.refused).toBeGreaterThan(0);
+    expect(generated.calls).toBe(1);
+    expect(await summaries.get(CONVERSATION, 300)).toEqual(record);
+  });
+
+  it('gives up with STORE_UNAVAILABLE (the task is retried) when the store stays away past storeRetryMs', async () => {
+    const { store, generated, process } = await setup(() => true, 600);
+    await expect(process(task)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(store.refused).toBeGreaterThan(1);
+    expect(generated.calls).toBe(1);
+  });
+});
+

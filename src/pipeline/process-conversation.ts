@@ -1,6 +1,7 @@
 // The one use case: a task's conversation → confirm ended → transcript → summarize (redact, LLM, validate, score) → store.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { ConversationInfo, SummaryRecord, TaskRecord, Transcript, WrapupCode } from '../domain.js';
 import type { ConversationSource, GeneratedSummary, Metrics, SummaryEngine, SummaryStore, TaskQueue } from '../ports.js';
 
@@ -25,6 +26,11 @@ export interface ProcessorDeps {
   notEndedRetryMs?: number;
   /** @default Date.now */
   now?: () => number;
+  /**
+   * How long a summary in hand waits for an unavailable store (a Redis restart, a busy SQLite file) before the run
+   * gives up and the task is retried, which costs a second model call. @default 15000
+   */
+  storeRetryMs?: number;
   /** Where stored summaries are measured (stages, quality, tokens, redactions). @default none */
   metrics?: Metrics | undefined;
 }
@@ -79,8 +85,7 @@ export function createConversationProcessor(deps: ProcessorDeps) {
       }),
     );
     const record = toRecord(task, transcript, generated, stages, now() - started, new Date(now()).toISOString());
-    await ensureOwner(deps, task, signal, log);
-    await timed(stages, 'store', now, () => deps.summaries.put(record));
+    await timed(stages, 'store', now, () => storeWhenAvailable(deps, task, record, signal, log));
     deps.metrics?.summaryStored(record, stages, info.endTime);
     log.info(
       {
@@ -95,6 +100,26 @@ export function createConversationProcessor(deps: ProcessorDeps) {
     );
     return { record };
   };
+}
+
+/**
+ * The model has answered: a store that blinks must not cost a second model call. The ownership check and the write
+ * run again while the store answers STORE_UNAVAILABLE (backing off 250 ms → 2 s), up to `storeRetryMs` or the run's
+ * own timeout; the ownership check comes first on every try, so a run that lost its task meanwhile never writes.
+ */
+async function storeWhenAvailable(deps: ProcessorDeps, task: TaskRecord, record: SummaryRecord, signal: AbortSignal | undefined, log: Logger): Promise<void> {
+  const deadline = Date.now() + (deps.storeRetryMs ?? 15_000);
+  for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 2000)) {
+    try {
+      await ensureOwner(deps, task, signal, log);
+      await deps.summaries.put(record);
+      return;
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'STORE_UNAVAILABLE' || Date.now() + waitMs > deadline) throw err;
+      log.warn({ waitMs }, 'store unavailable with the summary in hand; writing it again shortly');
+      await delay(waitMs, undefined, signal ? { signal } : {}).catch(() => undefined);
+    }
+  }
 }
 
 /** Throws when the run was aborted (timed out) or the task is no longer this run's: never store then. */
