@@ -83,7 +83,8 @@ async function pipeline(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   // The service runs compiled, as in production (test/bench/load/serve-wrapup.mjs imports dist/).
-  execFileSync(process.execPath, [path.join(HERE, '../../node_modules/typescript/bin/tsc'), '-p', path.join(HERE, '../../tsconfig.json')], { stdio: 'inherit' });
+  // The same build as `npm run build` (tsc, then the dashboard's static files into dist/).
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: path.join(HERE, '../..'), stdio: 'inherit' });
   const dir = mkdtempSync(path.join(tmpdir(), 'wrapup-bench-'));
   process.env.HOME = dir;
   try {
