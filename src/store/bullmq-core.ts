@@ -50,6 +50,11 @@ export interface BullmqQueueOptions {
   clock?: () => number;
   /** @default crypto.randomUUID */
   idFactory?: () => string;
+  /**
+   * After the first recover(), it runs again this often: an open record whose job was never added (Redis restarting
+   * between the two writes) gets one within this interval instead of at the next start. 0 turns it off. @default 60000
+   */
+  sweepIntervalMs?: number;
 }
 
 export interface BullCoreOptions<R extends BullRecord> {
@@ -71,6 +76,7 @@ export interface BullCoreOptions<R extends BullRecord> {
   replicaId?: string | undefined;
   clock?: (() => number) | undefined;
   idFactory?: (() => string) | undefined;
+  sweepIntervalMs?: number | undefined;
 }
 
 /** What every operation works on. */
@@ -98,6 +104,8 @@ export interface BullCore<R extends BullRecord> {
   readonly logger: Logger;
   readonly bullPrefix: string;
   readonly redisUrl: string;
+  /** recover() again every `intervalMs` once it ran (0: never); the timer is cleared by closeBullCore. */
+  readonly sweep: { readonly intervalMs: number; timer?: NodeJS.Timeout };
 }
 
 /** The lane's queue and worker (every queue has `normal`; asking for a lane it lacks is a programming error). */
@@ -171,6 +179,7 @@ export function createBullCore<R extends BullRecord>(options: BullCoreOptions<R>
     logger,
     bullPrefix,
     redisUrl: options.redisUrl,
+    sweep: { intervalMs: options.sweepIntervalMs ?? 60_000 },
   };
 }
 
@@ -234,6 +243,7 @@ export function supersededError(id: string): AppError {
 /** Stops lock renewals, closes the BullMQ objects and every connection (claimed jobs stay locked until expiry). */
 export async function closeBullCore<R extends BullRecord>(core: BullCore<R>, events: QueueEvents[]): Promise<void> {
   for (const id of [...core.claims.keys()]) untrack(core, id);
+  clearInterval(core.sweep.timer);
   core.wake.close();
   const closing: Array<Promise<unknown>> = [
     ...events.map(async (e) => e.close()),

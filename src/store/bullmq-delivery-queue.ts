@@ -41,6 +41,7 @@ export function createBullmqDeliveryQueue(options: BullmqDeliveryQueueOptions): 
     replicaId: options.replicaId,
     clock: options.clock,
     idFactory: options.idFactory,
+    sweepIntervalMs: options.sweepIntervalMs,
   });
   // Two replicas may append to one conversation's list at once: each list changes under its own Redis lock.
   const lists = createDeliveryLists(options.keyv, options.logger, options.ttlMs, (list, fn) => withRedisLock(core.redis, core.keys.lock(`list:${list}`), fn));

@@ -3,7 +3,7 @@
 import type { TaskError, TaskPriority, TaskRecord } from '../domain.js';
 import type { ClaimOptions, EnqueueRequest } from '../ports.js';
 import type { BullCore } from './bullmq-core.js';
-import { addJob, claimFrom, idFor, locked, mustRead, save, transition } from './bullmq-records.js';
+import { addJob, claimFrom, heal, idFor, locked, mustRead, save, transition } from './bullmq-records.js';
 import { storeCall } from './store-call.js';
 import { isOpen } from './task-counters.js';
 import { newTask } from './task-operations.js';
@@ -17,7 +17,7 @@ export async function enqueue(core: Core, request: EnqueueRequest): Promise<{ ta
     const existing = await core.repo.read(taskId);
     if (existing) {
       if (existing.status === 'pending' && existing.priority === 'low' && request.priority !== 'low') return { task: await raise(core, existing), created: false, wake: true };
-      return { task: existing, created: false, wake: false };
+      return { task: existing, created: false, wake: await heal(core, existing) };
     }
     // First enqueue of the key (or a replica died between setting the key and writing the record): create it.
     const task: TaskRecord = { ...newTask(core, request), task_id: taskId };

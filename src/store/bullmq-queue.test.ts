@@ -192,4 +192,41 @@ describeWithRedis('BullMQ task queue (several replicas on one Redis)', () => {
     expect(await a.recover()).toBe(1);
     expect((await a.claim())?.task_id).toBe(task.task_id);
   });
+
+  /** Removes a task's job behind the queue's back, and with `alsoOpenSet` its open-set entry: a write Redis lost. */
+  async function loseJob(taskId: string, alsoOpenSet = false): Promise<void> {
+    const { Queue } = await import('bullmq');
+    const raw = new Queue('tasks', { connection: { url: redis.url }, prefix: `${prefix}:bull` });
+    await (await raw.getJob(taskId))?.remove();
+    await raw.close();
+    if (alsoOpenSet) {
+      const { Redis } = await import('ioredis');
+      const client = new Redis(redis.url);
+      await client.srem(`${prefix}:open`, taskId);
+      client.disconnect();
+    }
+  }
+
+  it('after start-up recovery the queue keeps sweeping: a job lost while it runs comes back within the interval', async () => {
+    fresh();
+    const a = await replica({ sweepIntervalMs: 200 });
+    expect(await a.recover()).toBe(0);
+    const { task } = await a.enqueue(request(1));
+    await loseJob(task.task_id);
+    expect(await a.claim()).toBeUndefined();
+    expect((await waitFor(async () => a.claim(), 5000, 50))?.task_id).toBe(task.task_id);
+  });
+
+  it('a pending task met again without its job (not even in the open set) gets its job back on that enqueue', async () => {
+    fresh();
+    const a = await replica({ sweepIntervalMs: 0 });
+    const { task } = await a.enqueue(request(1));
+    await loseJob(task.task_id, true);
+    expect(await a.recover()).toBe(0); // the open set no longer names it: start-up recovery cannot see it
+    expect(await a.claim()).toBeUndefined();
+    const again = await a.enqueue(request(1));
+    expect(again).toMatchObject({ created: false, task: { task_id: task.task_id } });
+    expect((await a.claim())?.task_id).toBe(task.task_id);
+    expect(await a.counts()).toMatchObject({ pending: 0, processing: 1 });
+  });
 });

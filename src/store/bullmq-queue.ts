@@ -44,6 +44,7 @@ export function createBullmqTaskQueue(options: BullmqTaskQueueOptions): BullmqTa
     replicaId: options.replicaId,
     clock: options.clock,
     idFactory: options.idFactory,
+    sweepIntervalMs: options.sweepIntervalMs,
   });
   const settledListeners = new Set<(task: TaskRecord) => void>();
   const events = listenForJobs(core, (jobId) => void relaySettled(core, jobId, settledListeners));

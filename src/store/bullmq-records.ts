@@ -182,7 +182,33 @@ export async function recover<R extends BullRecord>(core: BullCore<R>): Promise<
   }
   if (readded > 0) core.logger.info({ readded }, 'open records without a queue job re-queued');
   core.wake.now();
+  keepSweeping(core);
   return readded;
+}
+
+/** Once recover() ran, it runs again every sweep interval until the queue closes (never two at once). */
+function keepSweeping<R extends BullRecord>(core: BullCore<R>): void {
+  if (core.sweep.timer || core.sweep.intervalMs <= 0) return;
+  let running = false;
+  core.sweep.timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    recover(core)
+      .catch((err: unknown) => core.logger.warn({ err: (err as Error).message }, 'queue sweep failed; tried again at the next one'))
+      .finally(() => (running = false));
+  }, core.sweep.intervalMs);
+  core.sweep.timer.unref();
+}
+
+/**
+ * An open, unclaimed record met again (its key enqueued once more): when its job is missing — Redis went away between
+ * the record's write and its job's, so it may not even be in the open set — both are written again. Returns whether.
+ */
+export async function heal<R extends BullRecord>(core: BullCore<R>, record: R): Promise<boolean> {
+  if (record.status !== 'pending' || (await liveJob(core, record.task_id))) return false;
+  await addJob(core, await save(core, record, {}));
+  core.logger.warn({ id: record.task_id }, 'open record without a queue job met again; its job is added now');
+  return true;
 }
 
 export async function counts<R extends BullRecord>(core: BullCore<R>): Promise<Record<TaskStatus, number>> {
