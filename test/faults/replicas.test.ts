@@ -80,10 +80,27 @@ async function settledHolder(exclude: string[] = []): Promise<string> {
   }, 30_000, 25);
 }
 
-/** Kills `id` when no model answer of its own is about to land or just landed (a kill then would lose a paid answer). */
+/** Summaries `id` stored, from its own /metrics (wrapup_summaries_total, every label). */
+async function storedBy(id: string): Promise<number | undefined> {
+  const res = await children.get(id)?.get('/metrics').catch(() => undefined);
+  if (!res?.ok) return undefined;
+  const lines = (await res.text()).split('\n').filter((line) => line.startsWith('wrapup_summaries_total{'));
+  return lines.reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+/** Kills that found no quiet moment within 15 s (a paid answer may have been lost with the process). */
+const unquietKills: string[] = [];
+
+/**
+ * Kills `id` when no model answer of its own is about to land and every answer it got is stored (its /metrics count reaches
+ * its fake's answers): a kill then loses no paid answer. Judged from the fake's side alone, a replica starved
+ * of CPU could still hold an answer it had not stored, and its task ran again elsewhere: a duplicate the test made.
+ */
 async function killQuietly(id: string): Promise<void> {
   const watch = watches.get(id);
-  await waitFor(async () => watch?.quiet(MODEL_DELAY_MS, 150, 250), 15_000, 5).catch(() => undefined);
+  const quiet = async (): Promise<true | undefined> =>
+    (watch !== undefined && watch.quiet(MODEL_DELAY_MS, 150, 50) && ((await storedBy(id)) ?? -1) >= watch.answered()) || undefined;
+  await waitFor(quiet, 15_000, 10).catch(() => void unquietKills.push(id));
   children.get(id)?.signal('SIGKILL');
   await children.get(id)?.exited;
   children.delete(id);
@@ -170,10 +187,25 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
     // Requests a kill cut off before their answer (the task then ran again elsewhere): not duplicates, nothing was paid.
     const interrupted = [...fakes.values()].reduce((n, f) => n + f.requests.length, 0) - answers;
     const sentAgain = receiver.verified.length - new Set(receiver.verified.map((e) => e.id)).size;
+    // Warnings and errors of every replica that ran, by message: where a duplicate or a delay came from.
+    const warnings = new Map<string, number>();
+    for (const child of spawned.values()) {
+      for (const line of child.output) {
+        const entry = ((): { level?: number; msg?: string } => {
+          try {
+            return JSON.parse(line) as { level?: number; msg?: string };
+          } catch {
+            return {};
+          }
+        })();
+        if ((entry.level ?? 0) >= 40 && entry.msg) warnings.set(entry.msg, (warnings.get(entry.msg) ?? 0) + 1);
+      }
+    }
+    console.info(`replicas: warnings by message ${JSON.stringify(Object.fromEntries(warnings))}`);
     console.info(
       `replicas: ${ended.length} conversations; holders ${first} → ${second} → ${third} → (redis restart) ${afterRestart}; ` +
         `takeover ms ${takeovers.join(', ')}; LLM answers per replica ${JSON.stringify(perReplica)}; requests cut off by a kill ${interrupted}; ` +
-        `webhooks ${receiver.verified.length} sent, ${sentAgain} under an id already sent`,
+        `webhooks ${receiver.verified.length} sent, ${sentAgain} under an id already sent; kills without a quiet moment ${JSON.stringify(unquietKills)}`,
     );
     expect(receiver.rejected, 'webhooks whose signature failed').toBe(0);
     // Only a kill mid-attempt sends an id again (its delivery's lock expires, another replica retries it): at most the
