@@ -88,7 +88,12 @@ describeWithRedis('outbound webhooks on Redis: one dispatcher per delivery acros
     expect(receiver.rejected).toBe(0);
     // Every request the receiver verified, duplicates included: one per id.
     expect(receiver.verified.map((e) => e.id).sort()).toEqual([...ids].sort());
-    expect(await b.queue.counts()).toMatchObject({ pending: 0, processing: 0, completed: n });
+    // A delivery's record is written delivered just before its job leaves BullMQ's active list: the counts follow.
+    const settled = await waitFor(async () => {
+      const counts = await b.queue.counts();
+      return counts.processing === 0 ? counts : undefined;
+    }, 5000, 20);
+    expect(settled).toMatchObject({ pending: 0, processing: 0, completed: n });
     expect((await b.queue.byConversation(conversationId(3))).map((r) => r.event_id)).toEqual(['msg_event3']);
   });
 
