@@ -187,7 +187,7 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
     // Requests a kill cut off before their answer (the task then ran again elsewhere): not duplicates, nothing was paid.
     const interrupted = [...fakes.values()].reduce((n, f) => n + f.requests.length, 0) - answers;
     const sentAgain = receiver.verified.length - new Set(receiver.verified.map((e) => e.id)).size;
-    // Warnings and errors of every replica that ran, by message: where a duplicate or a delay came from.
+    // Warnings, errors and retry-like lines of every replica that ran, by message: where a duplicate or a delay came from.
     const warnings = new Map<string, number>();
     for (const child of spawned.values()) {
       for (const line of child.output) {
@@ -198,10 +198,11 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
             return {};
           }
         })();
-        if ((entry.level ?? 0) >= 40 && entry.msg) warnings.set(entry.msg, (warnings.get(entry.msg) ?? 0) + 1);
+        const worthTelling = (entry.level ?? 0) >= 40 || /re-?ask|retr|again|discard|supersed|handed back|timed out|repair|fallback/i.test(entry.msg ?? '');
+        if (worthTelling && entry.msg) warnings.set(entry.msg, (warnings.get(entry.msg) ?? 0) + 1);
       }
     }
-    console.info(`replicas: warnings by message ${JSON.stringify(Object.fromEntries(warnings))}`);
+    console.info(`replicas: warnings and retries by message ${JSON.stringify(Object.fromEntries(warnings))}`);
     console.info(
       `replicas: ${ended.length} conversations; holders ${first} → ${second} → ${third} → (redis restart) ${afterRestart}; ` +
         `takeover ms ${takeovers.join(', ')}; LLM answers per replica ${JSON.stringify(perReplica)}; requests cut off by a kill ${interrupted}; ` +
