@@ -15,6 +15,8 @@ export interface OpenAiFake {
   setMode(mode: FakeMode): void;
   /** The fault injected into each answered call, in order (undefined = a good answer). */
   readonly faults: Array<AdversarialFault | 'fail-500' | undefined>;
+  /** When each of `faults` was answered (epoch ms, the same order). */
+  readonly answeredAt: number[];
   /** Reports this usage in every later reply instead of the estimate (undefined restores the estimate). */
   setUsage(usage: { prompt_tokens: number; completion_tokens: number } | undefined): void;
   /** Holds every later answer this long after the request is recorded (a slow model; 0 answers at once). */
@@ -73,6 +75,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
   let delayMs = options.delayMs ?? 0;
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
   const faults: OpenAiFake['faults'] = [];
+  const answeredAt: number[] = [];
   const cycle = options.adversarialFaults?.length ? options.adversarialFaults : ADVERSARIAL_FAULTS;
 
   /** The fault for the `n`-th call (1-based) since the mode was set. */
@@ -128,10 +131,12 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     }
     if (mode === 'fail-500') {
       faults.push('fail-500');
+      answeredAt.push(Date.now());
       return send(res, 500, apiError('The server had an error processing your request.', 'server_error'));
     }
     const fault = faultFor(callsInMode);
     faults.push(fault);
+    answeredAt.push(Date.now());
     const text = content(body, fault, { mode, call: callsInMode, overshootRange: options.overshootRange ?? [1.1, 1.4] });
     // A real server stops at the output cap; 'truncated' also stops each conversation's first answer early.
     const key = transcriptKey(body.messages);
@@ -160,6 +165,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    answeredAt,
     get callCount() {
       return requests.length;
     },

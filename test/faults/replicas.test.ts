@@ -90,6 +90,8 @@ async function storedBy(id: string): Promise<number | undefined> {
 
 /** Kills that found no quiet moment within 15 s (a paid answer may have been lost with the process). */
 const unquietKills: string[] = [];
+/** When each killed replica was sent SIGKILL: its model's answers after that never reached it (cut off, not duplicates). */
+const killedAt = new Map<string, number>();
 
 /**
  * Kills `id` when no model answer of its own is about to land and every answer it got is stored (its /metrics count reaches
@@ -101,6 +103,7 @@ async function killQuietly(id: string): Promise<void> {
   const quiet = async (): Promise<true | undefined> =>
     (watch !== undefined && watch.quiet(MODEL_DELAY_MS, 150, 50) && ((await storedBy(id)) ?? -1) >= watch.answered()) || undefined;
   await waitFor(quiet, 15_000, 10).catch(() => void unquietKills.push(id));
+  killedAt.set(id, Date.now());
   children.get(id)?.signal('SIGKILL');
   await children.get(id)?.exited;
   children.delete(id);
@@ -182,7 +185,14 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
       throw new Error(`no webhook for ${ended.filter((id) => !pushed().has(id)).join(', ')}`);
     });
     await sleep(1500); // late duplicates (backfill passes, re-claims) would show now
-    const answers = [...watches.values()].reduce((n, w) => n + w.answered(), 0);
+    // An answer the fake gave after its replica was killed never reached it: a request cut off by the kill (a loaded
+    // test process can run the fake's answer timer before it hears the socket close).
+    const afterKill = (id: string): number => {
+      const at = killedAt.get(id);
+      const fake = fakes.get(id);
+      return at === undefined || !fake ? 0 : fake.answeredAt.filter((t, i) => t > at && fake.faults[i] !== 'fail-500').length;
+    };
+    const answers = [...watches.entries()].reduce((n, [id, w]) => n + w.answered() - afterKill(id), 0);
     const perReplica = Object.fromEntries([...watches.entries()].map(([id, w]) => [id, w.answered()]));
     // Requests a kill cut off before their answer (the task then ran again elsewhere): not duplicates, nothing was paid.
     const interrupted = [...fakes.values()].reduce((n, f) => n + f.requests.length, 0) - answers;
@@ -203,10 +213,16 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
       }
     }
     console.info(`replicas: warnings and retries by message ${JSON.stringify(Object.fromEntries(warnings))}`);
+    // Transcripts the model was asked about more than once: on one replica (a re-ask or an SDK retry) or on several.
+    const askedOn = new Map<string, string[]>();
+    for (const [id, fake] of fakes) for (const [key, n] of fake.callsByTranscript()) askedOn.set(key, [...(askedOn.get(key) ?? []), ...Array<string>(n).fill(id)]);
+    const repeated = [...askedOn.values()].filter((on) => on.length > 1).map((on) => on.join('+'));
+    const sdkRetries = [...fakes.values()].flatMap((f) => f.requests).filter((r) => Number(r.headers['x-stainless-retry-count'] ?? 0) > 0).length;
+    console.info(`replicas: transcripts asked more than once ${JSON.stringify(repeated)}; requests that were SDK retries ${sdkRetries}`);
     console.info(
       `replicas: ${ended.length} conversations; holders ${first} → ${second} → ${third} → (redis restart) ${afterRestart}; ` +
         `takeover ms ${takeovers.join(', ')}; LLM answers per replica ${JSON.stringify(perReplica)}; requests cut off by a kill ${interrupted}; ` +
-        `webhooks ${receiver.verified.length} sent, ${sentAgain} under an id already sent; kills without a quiet moment ${JSON.stringify(unquietKills)}`,
+        `webhooks ${receiver.verified.length} sent, ${sentAgain} under an id already sent; kills without a quiet moment ${JSON.stringify(unquietKills)}; answers after a kill ${JSON.stringify(Object.fromEntries([...killedAt.keys()].map((id) => [id, afterKill(id)])))}`,
     );
     expect(receiver.rejected, 'webhooks whose signature failed').toBe(0);
     // Only a kill mid-attempt sends an id again (its delivery's lock expires, another replica retries it): at most the
