@@ -1,10 +1,9 @@
-// Watches one OpenAI fake: when requests arrive and answers leave, to pick a moment to kill its replica when no paid
+// Watches one OpenAI fake: when requests arrive (polled) and answers leave (stamped by the fake), to pick a moment to kill its replica when no paid
 // answer is in its last stretch (answered but maybe not stored yet) or about to land.
 import type { OpenAiFake } from '../../src/sim/openai-fake.js';
 
 export class LlmWatch {
   private readonly arrivals: number[] = [];
-  private readonly answers: number[] = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly fake: OpenAiFake) {
@@ -15,12 +14,11 @@ export class LlmWatch {
   private poll(): void {
     const now = Date.now();
     while (this.arrivals.length < this.fake.requests.length) this.arrivals.push(now);
-    while (this.answers.length < this.fake.faults.length) this.answers.push(now);
   }
 
-  /** Answers the fake gave (good ones; an injected 500 is not an answer). */
-  answered(): number {
-    return this.fake.faults.filter((f) => f !== 'fail-500').length;
+  /** Answers the fake gave (good ones; an injected 500 is not an answer): all, or those after `since` (epoch ms). */
+  answered(since = -Infinity): number {
+    return this.fake.faults.filter((f, i) => f !== 'fail-500' && (this.fake.answeredAt[i] ?? 0) > since).length;
   }
 
   /**
@@ -30,9 +28,10 @@ export class LlmWatch {
   quiet(delayMs: number, beforeMs: number, afterMs: number): boolean {
     this.poll();
     const now = Date.now();
-    const lastAnswer = this.answers[this.answers.length - 1] ?? 0;
+    const answers = this.fake.answeredAt;
+    const lastAnswer = answers[answers.length - 1] ?? 0;
     if (now - lastAnswer < afterMs) return false;
-    const pending = this.arrivals.slice(this.answers.length);
+    const pending = this.arrivals.slice(answers.length);
     return pending.every((at) => at + delayMs - now > beforeMs);
   }
 

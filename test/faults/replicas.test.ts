@@ -19,7 +19,7 @@ import { describeWithRedis, startRedisServer, type RedisServer } from '../suppor
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { killAll, spawnWrapup, started, type WrapupChild } from './child.js';
 import { LlmWatch } from './llm-watch.js';
-import { diagnose } from './replicas-diagnose.js';
+import { diagnose, logTally, modelAskedAgain } from './replicas-diagnose.js';
 
 const MODEL_DELAY_MS = 400;
 const END_EVERY_MS = 250;
@@ -189,36 +189,15 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
     // test process can run the fake's answer timer before it hears the socket close).
     const afterKill = (id: string): number => {
       const at = killedAt.get(id);
-      const fake = fakes.get(id);
-      return at === undefined || !fake ? 0 : fake.answeredAt.filter((t, i) => t > at && fake.faults[i] !== 'fail-500').length;
+      return at === undefined ? 0 : (watches.get(id)?.answered(at) ?? 0);
     };
     const answers = [...watches.entries()].reduce((n, [id, w]) => n + w.answered() - afterKill(id), 0);
     const perReplica = Object.fromEntries([...watches.entries()].map(([id, w]) => [id, w.answered()]));
     // Requests a kill cut off before their answer (the task then ran again elsewhere): not duplicates, nothing was paid.
     const interrupted = [...fakes.values()].reduce((n, f) => n + f.requests.length, 0) - answers;
     const sentAgain = receiver.verified.length - new Set(receiver.verified.map((e) => e.id)).size;
-    // Warnings, errors and retry-like lines of every replica that ran, by message: where a duplicate or a delay came from.
-    const warnings = new Map<string, number>();
-    for (const child of spawned.values()) {
-      for (const line of child.output) {
-        const entry = ((): { level?: number; msg?: string } => {
-          try {
-            return JSON.parse(line) as { level?: number; msg?: string };
-          } catch {
-            return {};
-          }
-        })();
-        const worthTelling = (entry.level ?? 0) >= 40 || /re-?ask|retr|again|discard|supersed|handed back|timed out|repair|fallback/i.test(entry.msg ?? '');
-        if (worthTelling && entry.msg) warnings.set(entry.msg, (warnings.get(entry.msg) ?? 0) + 1);
-      }
-    }
-    console.info(`replicas: warnings and retries by message ${JSON.stringify(Object.fromEntries(warnings))}`);
-    // Transcripts the model was asked about more than once: on one replica (a re-ask or an SDK retry) or on several.
-    const askedOn = new Map<string, string[]>();
-    for (const [id, fake] of fakes) for (const [key, n] of fake.callsByTranscript()) askedOn.set(key, [...(askedOn.get(key) ?? []), ...Array<string>(n).fill(id)]);
-    const repeated = [...askedOn.values()].filter((on) => on.length > 1).map((on) => on.join('+'));
-    const sdkRetries = [...fakes.values()].flatMap((f) => f.requests).filter((r) => Number(r.headers['x-stainless-retry-count'] ?? 0) > 0).length;
-    console.info(`replicas: transcripts asked more than once ${JSON.stringify(repeated)}; requests that were SDK retries ${sdkRetries}`);
+    console.info(`replicas: warnings and retries by message ${JSON.stringify(logTally(spawned))}`);
+    console.info(`replicas: ${modelAskedAgain(fakes)}`);
     console.info(
       `replicas: ${ended.length} conversations; holders ${first} → ${second} → ${third} → (redis restart) ${afterRestart}; ` +
         `takeover ms ${takeovers.join(', ')}; LLM answers per replica ${JSON.stringify(perReplica)}; requests cut off by a kill ${interrupted}; ` +
