@@ -7,11 +7,11 @@ import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import type { HttpDeps } from './ports.js';
 import { createErrorHandler, notFoundProblem, validationHook } from './problem.js';
-import { registerSummaryRoutes } from './summary-routes.js';
+import { createSummaryFastPath, type FastPath } from './summary-fast-path.js';
+import { createSummaryReader, registerSummaryRoutes } from './summary-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
 import { registerMetricsRoute } from './metrics-route.js';
-
 
 export const OPENAPI_PATH = '/openapi.json';
 
@@ -24,12 +24,15 @@ const API_DESCRIPTION = [
   'Every error is `application/problem+json` with a stable `code` (the `Problem` schema lists them all).',
 ].join('\n');
 
+/** The app, and what startHttpServer answers before it (absent when every request must reach Hono). */
+export type HttpApp = OpenAPIHono & { readonly serveFirst: FastPath | undefined };
+
 /**
  * Builds the app. /healthz, /readyz (state words only), /openapi.json and /docs are public; /api/* (with /api/status,
  * the health details) needs a bearer API key whose scopes cover the method, within the key's request rate; POST
  * /webhooks/genesys needs the webhook token (Bearer or x-api-key) and answers 404 when none is configured.
  */
-export function createHttpApp(deps: HttpDeps): OpenAPIHono {
+export function createHttpApp(deps: HttpDeps): HttpApp {
   const log = deps.logger;
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.onError(createErrorHandler(log));
@@ -51,7 +54,8 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono {
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', bodyLimit({ maxBytes: deps.bodyLimitBytes }));
 
   registerHealthRoutes(app, deps.readiness, deps.readinessTimeoutMs ?? 2000, deps.replica);
-  registerSummaryRoutes(app, deps);
+  const reader = createSummaryReader(deps);
+  registerSummaryRoutes(app, deps, reader);
   registerWebhookRoutes(app, deps);
   registerDocsRoutes(app, OPENAPI_PATH);
   if (deps.deliveries) registerDeliveryRoutes(app, deps.deliveries);
@@ -60,5 +64,9 @@ export function createHttpApp(deps: HttpDeps): OpenAPIHono {
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
   app.doc31(OPENAPI_PATH, { openapi: '3.1.0', info: { title: 'wrapup', version: '0.1.0', description: API_DESCRIPTION } });
-  return app;
+  // Tier hits of the summary read skip Hono; with debug logging on, every request goes through Hono to be logged.
+  const serveFirst = log.isLevelEnabled('debug')
+    ? undefined
+    : createSummaryFastPath({ reader, apiKeys: deps.apiKeys, requestLimit: deps.requestLimit, metrics: deps.metrics });
+  return Object.assign(app, { serveFirst });
 }

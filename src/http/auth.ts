@@ -56,7 +56,7 @@ export const bareKeyName = (secret: string): string =>
 const asKey = (k: string | ApiKey): ApiKey => (typeof k === 'string' ? { name: bareKeyName(k), scopes: [...ALL_SCOPES], secret: k } : k);
 
 /** Resolves the key list on every request (a reloadable key file), hashing each new list once. */
-function keyLookup(source: ApiKeys): (candidate: string) => ApiKey | undefined {
+export function keyLookup(source: ApiKeys): (candidate: string) => ApiKey | undefined {
   let list: readonly (string | ApiKey)[] | undefined;
   let keys: ApiKey[] = [];
   let digests: Buffer[] = [];

@@ -1,13 +1,17 @@
-// Serves a Hono app on node:http via @hono/node-server with limits on slow and excess clients; close() stops intake
+// Serves a Hono app on node:http via @hono/node-server (after the app's fast path, if any) with limits on slow and excess clients; close() stops intake
 // and ends keep-alive connections.
-import { STATUS_CODES, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { problemBody, STATUS_BY_CODE } from './problem.js';
+import type { FastPath } from './summary-fast-path.js';
+
+/** A Hono app, with what to answer before it (createHttpApp's summary fast path). */
+export type ServedApp = Hono<any, any, any> & { readonly serveFirst?: FastPath | undefined };
 
 /** What one client may hold of the server (slowloris, slow bodies, connection floods). */
 export interface HttpLimits {
@@ -36,6 +40,8 @@ export interface StartHttpServerOptions {
   limits?: Partial<HttpLimits>;
   /** Warns (at most once a minute) when connections are dropped at the limit. */
   logger?: Logger;
+  /** False: every request goes through Hono, even those the app's `serveFirst` would answer. @default true */
+  serveFirst?: boolean;
 }
 
 export interface RunningHttpServer {
@@ -50,8 +56,9 @@ export interface RunningHttpServer {
 }
 
 /** Listens and resolves once bound; rejects on listen errors (EADDRINUSE, EACCES). */
-export async function startHttpServer(app: Hono<any, any, any>, options: StartHttpServerOptions): Promise<RunningHttpServer> {
-  const server = createLimitedServer(app, { ...DEFAULT_HTTP_LIMITS, ...options.limits }, options.logger);
+export async function startHttpServer(app: ServedApp, options: StartHttpServerOptions): Promise<RunningHttpServer> {
+  const first = options.serveFirst === false ? undefined : app.serveFirst;
+  const server = createLimitedServer(app, first, { ...DEFAULT_HTTP_LIMITS, ...options.limits }, options.logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -80,7 +87,7 @@ export async function startHttpServer(app: Hono<any, any, any>, options: StartHt
 }
 
 /** node:http with the limits applied; node checks the header and request timeouts every connectionsCheckingInterval. */
-function createLimitedServer(app: Hono<any, any, any>, limits: HttpLimits, logger: Logger | undefined): Server {
+function createLimitedServer(app: ServedApp, first: FastPath | undefined, limits: HttpLimits, logger: Logger | undefined): Server {
   const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
@@ -88,7 +95,9 @@ function createLimitedServer(app: Hono<any, any, any>, limits: HttpLimits, logge
     // Node's default (30 s) would let a slow client overstay a 10 s headers timeout by up to 30 s.
     connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
   };
-  const server = createAdaptorServer({ fetch: app.fetch, serverOptions }) as Server;
+  // What @hono/node-server's createAdaptorServer builds, with the fast path in front when there is one.
+  const hono = getRequestListener(app.fetch);
+  const server = createServer(serverOptions, first ? (req, res) => first(req, res) || hono(req, res) : hono);
   server.maxConnections = limits.maxConnections;
   server.on('clientError', answerClientError);
   let dropped = 0;

@@ -194,20 +194,37 @@ export function noneMatchHits(header: string | undefined, etag: string): boolean
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-/** The stored answer as bytes with its validators, or a 304 when the client holds these bytes already. */
-function storedAnswer(c: Context, answer: CachedResponse): Response {
-  const headers = { etag: answer.etag, 'cache-control': SUMMARY_CACHE_CONTROL };
-  if (noneMatchHits(c.req.header('if-none-match'), answer.etag)) return new Response(null, { status: 304, headers });
-  // content-length set here so HEAD (Hono answers it from this response without the body) carries it too.
-  const length = String(answer.body.byteLength);
-  return new Response(answer.body, { status: 200, headers: { ...headers, 'content-type': 'application/json', 'content-length': length } });
+/**
+ * The headers of a stored answer: the validators, then (unless it is a 304) type and length, the latter set so a
+ * HEAD carries it too. One list, in one order, for the route and the fast path (summary-fast-path.ts).
+ */
+export function storedAnswerHeaders(answer: CachedResponse, notModified: boolean): Record<string, string> {
+  const validators = { etag: answer.etag, 'cache-control': SUMMARY_CACHE_CONTROL };
+  return notModified ? validators : { ...validators, 'content-type': 'application/json', 'content-length': String(answer.body.byteLength) };
 }
 
-/**
- * The stored answer at a length: the default one through the memory tier (no store read, zod parse or JSON on a
- * hit), any other rendered from the store each time; both with their ETag.
- */
-function storedReader(deps: SummaryRoutesDeps, isStale: Stale): (conversationId: string, maxLength: number) => Promise<CachedResponse | undefined> {
+/** The stored answer as bytes with its validators, or a 304 when the client holds these bytes already. */
+function storedAnswer(c: Context, answer: CachedResponse): Response {
+  if (noneMatchHits(c.req.header('if-none-match'), answer.etag)) return new Response(null, { status: 304, headers: storedAnswerHeaders(answer, true) });
+  return new Response(answer.body, { status: 200, headers: storedAnswerHeaders(answer, false) });
+}
+
+/** The summary routes' reads of stored answers, shared with the fast path (summary-fast-path.ts). */
+export interface SummaryReader {
+  /** The default-length answer the memory tier holds, or undefined: no store read, no promise, no metrics. */
+  held(conversationId: string): CachedResponse | undefined;
+  /**
+   * The stored answer at a length: the default one through the memory tier (no store read, zod parse or JSON on a
+   * hit; the lookup is counted), any other rendered from the store each time; both with their ETag.
+   */
+  read(conversationId: string, maxLength: number): Promise<CachedResponse | undefined>;
+}
+
+/** Every summary reads `stale: false` when the deps have no staleness check. */
+const stalenessOf = (deps: SummaryRoutesDeps): Stale => (record) => deps.isStale?.(record) ?? false;
+
+export function createSummaryReader(deps: SummaryRoutesDeps): SummaryReader {
+  const isStale = stalenessOf(deps);
   const render = (record: SummaryRecord): string => JSON.stringify(summaryBody(record, 'cache', isStale));
   const tier = createSummaryResponseCache({
     maxEntries: deps.memoryTier?.maxEntries ?? 0,
@@ -219,24 +236,26 @@ function storedReader(deps: SummaryRoutesDeps, isStale: Stale): (conversationId:
     // The default read shortens a longer summary (getSummary); only one it serves unchanged is filled on write.
     servesAsIs: (record) => record.summary.length <= deps.defaultMaxLength,
   });
-  return async (conversationId, maxLength) => {
-    if (maxLength === deps.defaultMaxLength) {
-      const held = tier.get(conversationId);
-      deps.metrics?.memoryTierLookup(held !== undefined);
-      return held ?? tier.load(conversationId, () => deps.api.getSummary(conversationId, maxLength));
-    }
-    const record = await deps.api.getSummary(conversationId, maxLength);
-    return record && toCachedResponse(render(record));
+  return {
+    held: (conversationId) => tier.get(conversationId),
+    async read(conversationId, maxLength) {
+      if (maxLength === deps.defaultMaxLength) {
+        const held = tier.get(conversationId);
+        deps.metrics?.memoryTierLookup(held !== undefined);
+        return held ?? tier.load(conversationId, () => deps.api.getSummary(conversationId, maxLength));
+      }
+      const record = await deps.api.getSummary(conversationId, maxLength);
+      return record && toCachedResponse(render(record));
+    },
   };
 }
 
 /** Adds the summary routes (auth and body limits are applied by the app on /api/*). */
-export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps): void {
+export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps, reader = createSummaryReader(deps)): void {
   const { api } = deps;
-  const isStale: Stale = (record) => deps.isStale?.(record) ?? false;
+  const isStale = stalenessOf(deps);
   /** Every conversation has one summary at the default length; other lengths are derived from it. */
   const defaultLength = { maxLength: deps.defaultMaxLength };
-  const stored = storedReader(deps, isStale);
 
   app.openapi(submitRoute, async (c) => {
     const body = c.req.valid('json');
@@ -266,7 +285,7 @@ export function registerSummaryRoutes(app: OpenAPIHono, deps: SummaryRoutesDeps)
     const { conversation_id } = c.req.valid('param');
     const query = c.req.valid('query');
     const maxLength = query.max_length ?? deps.defaultMaxLength;
-    const held = await stored(conversation_id, maxLength);
+    const held = await reader.read(conversation_id, maxLength);
     if (held) return storedAnswer(c, held);
     // Starts the first summarization of a conversation nobody reported yet; joins (never re-runs) an existing one.
     let task = await api.request(conversation_id, { ...defaultLength, client: clientOf(c), mayStart: canSubmit(c) });
