@@ -2,6 +2,7 @@
 // for the Genesys intake; constant-time comparison of SHA-256 digests against every key, never logging a secret.
 // The request then carries its key's name (`client`: logs and budgets) and scopes; GET needs `read`, other methods
 // `submit`. The per-key request rate limit on /api/* sits here too.
+import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.js';
@@ -19,7 +20,9 @@ declare module 'hono' {
 
 const ALL_SCOPES: readonly ApiScope[] = ['read', 'submit'];
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+/** SHA-256 of a key: one-shot `crypto.hash` (Node ≥ 20.12; half the cost of a Hash object per request) when present. */
+const digest: (value: string) => Buffer =
+  typeof crypto.hash === 'function' ? (value) => crypto.hash('sha256', value, 'buffer') : (value) => createHash('sha256').update(value, 'utf8').digest();
 
 /** The index of the digest `candidate` matches, comparing against every one so timing reveals neither which nor whether. */
 function matchIndex(digests: readonly Buffer[], candidate: string): number {

@@ -5,10 +5,11 @@
 // missing keys, 403s, 429s, ?max_length=, ?wait=, debug request logging) goes to Hono untouched, so every error
 // keeps its one shape. summary-fast-path.test.ts checks that both paths write the same status, headers and bytes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { regexes } from 'zod/v4/core';
 import type { Metrics } from '../ports.js';
+import type { CachedResponse } from '../store/index.js';
 import { bearerToken, keyLookup } from './auth.js';
 import type { ApiKeys } from './ports.js';
-import { ConversationParamsSchema } from './schemas.js';
 import { noneMatchHits, storedAnswerHeaders, type SummaryReader } from './summary-routes.js';
 
 /** Answers the request and returns true, or returns false having written nothing (Hono answers then). */
@@ -23,10 +24,18 @@ export interface SummaryFastPathDeps {
 }
 
 const PREFIX = '/api/summary/';
-const conversationId = ConversationParamsSchema.shape.conversation_id;
+/** What the route's `z.uuid()` accepts, without a zod parse per request (the test sends it a version-0 id). */
+const UUID = regexes.uuid();
 
 export function createSummaryFastPath(deps: SummaryFastPathDeps): FastPath {
   const lookup = keyLookup(deps.apiKeys);
+  // An answer's headers, built once while the tier holds it (answers never change; a replacement is a new object).
+  const built = new WeakMap<CachedResponse, [ok: Record<string, string>, notModified: Record<string, string>]>();
+  const headersOf = (answer: CachedResponse) => {
+    let headers = built.get(answer);
+    if (!headers) built.set(answer, (headers = [storedAnswerHeaders(answer, false), storedAnswerHeaders(answer, true)]));
+    return headers;
+  };
   return (req, res) => {
     const url = req.url;
     if ((req.method !== 'GET' && req.method !== 'HEAD') || url === undefined || !url.startsWith(PREFIX)) return false;
@@ -39,10 +48,10 @@ export function createSummaryFastPath(deps: SummaryFastPathDeps): FastPath {
     const key = token === undefined ? undefined : lookup(token);
     if (!key?.scopes.includes('read')) return false;
     const held = deps.reader.held(segment.toLowerCase());
-    if (!held || !conversationId.safeParse(segment).success || (deps.requestLimit?.(key.name) ?? 0) > 0) return false;
+    if (!held || !UUID.test(segment) || (deps.requestLimit?.(key.name) ?? 0) > 0) return false;
     deps.metrics?.memoryTierLookup(true);
     const notModified = noneMatchHits(req.headers['if-none-match'], held.etag);
-    res.writeHead(notModified ? 304 : 200, storedAnswerHeaders(held, notModified));
+    res.writeHead(notModified ? 304 : 200, headersOf(held)[notModified ? 1 : 0]);
     res.end(notModified || req.method === 'HEAD' ? undefined : held.body);
     return true;
   };
