@@ -1,25 +1,23 @@
-// `npm run bench` (also `npx tsx test/bench/replicas.ts`): several replicas on one Redis. Writes test/bench/REPLICAS.md.
+// `npm run bench` (alone: `npm run bench -- --only replicas`): several replicas on one Redis; run.ts writes REPLICAS.md.
 // 1. Summaries per second with 1, 2 and 3 replicas (child processes, BullMQ queue) at a fixed model latency: a batch
 //    of conversations ends at once and the clock runs until every summary is stored; the same-run baseline is one
 //    replica on SQLite (embedded queue) with the same batch, latency and worker concurrency.
-// 2. GET /api/summary/{id} requests per second of one replica on Redis vs on SQLite (in-process, sequential keep-alive).
+// 2. GET /api/summary/{id} requests per second of one replica on Redis vs on SQLite, memory tier warm and off, under
+//    the retrieval bench's load (service child compiled, load client in its own process).
 // Not part of `npm test`: no wall-clock assertions. Env: BENCH_BATCH @default 48, BENCH_MODEL_MS @default 400.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/config.js';
-import { startWrapup } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
 import { startGenesysSim, type GenesysSim } from '../../src/sim/genesys-sim.js';
 import { startOpenAiFake, type OpenAiFake } from '../../src/sim/openai-fake.js';
 import { createKeyvBackend } from '../../src/store/keyv-backend.js';
 import { createSummaryStore } from '../../src/store/summary-store.js';
-import { TEST_API_KEY } from '../helpers.js';
 import { killAll, spawnWrapup, started, type WrapupChild } from '../faults/child.js';
 import { startRedisServer } from '../support/redis-server.js';
+import { startServerChild } from './load/children.js';
+import { collectBodies, measure, seedSummaries, wrapupEnv, type Measured } from './retrieval.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BATCH = Number(process.env.BENCH_BATCH ?? 48);
 const MODEL_MS = Number(process.env.BENCH_MODEL_MS ?? 400);
 const CONCURRENCY = 4;
@@ -82,84 +80,79 @@ async function throughput(sim: GenesysSim, fakes: OpenAiFake[], home: string): P
   return out;
 }
 
-/** Sequential keep-alive GETs of one stored summary from an in-process replica on `storeUrl`. */
-async function retrievalRate(sim: GenesysSim, storeUrl: string): Promise<number> {
-  const config = loadConfig({
-    GENESYS_CLIENT_ID: sim.clientId,
-    GENESYS_CLIENT_SECRET: sim.clientSecret,
-    GENESYS_GATEWAY_URL: sim.url,
-    TRANSCRIPT_URL_ALLOW: sim.url,
-    API_KEYS: TEST_API_KEY,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    STORE_URL: storeUrl,
-    LOG_LEVEL: 'silent',
-  });
-  const wrapup = await startWrapup(config, silentLogger());
-  try {
-    const id = sim.startConversation({ scenario: sim.scenarios[0] }).id;
-    sim.endConversation(id);
-    while (!(await wrapup.service.getSummary(id))) await sleep(10);
-    const url = `${wrapup.url}/api/summary/${id}`;
-    const headers = { authorization: `Bearer ${TEST_API_KEY}` };
-    const get = async (): Promise<void> => {
-      const res = await fetch(url, { headers });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`GET answered ${res.status}`);
-    };
-    for (let i = 0; i < 200; i += 1) await get();
-    const count = 1000;
-    progress(`retrieval on ${storeUrl.split(':')[0]}`);
-    const start = now();
-    for (let i = 0; i < count; i += 1) await get();
-    return (count / (now() - start)) * 1000;
-  } finally {
-    await wrapup.stop(2000);
-  }
+interface RetrievalRow {
+  store: string;
+  tier: string;
+  measured: Measured;
 }
 
-async function main(): Promise<void> {
-  const home = mkdtempSync(path.join(tmpdir(), 'wrapup-bench-replicas-'));
-  process.env.HOME = home;
+/**
+ * GET /api/summary/{id} under load on one replica per store: the service child (compiled, its own process) over
+ * SQLite and over Redis, with the memory tier warm and off (every read from the store), 50 connections from the load
+ * client's own process rotating over the seeded summaries, as the retrieval bench loads it.
+ */
+async function retrievalByStore(dir: string, quick: boolean): Promise<RetrievalRow[]> {
+  const load = { connections: 50, warmupS: 2, durationS: quick ? 3 : 5 };
+  const rows: RetrievalRow[] = [];
+  const redis = await startRedisServer({ persistent: false });
+  try {
+    for (const [store, url] of [['SQLite', `sqlite://${path.join(dir, 'get.sqlite')}`], ['Redis', redis.url]] as const) {
+      const ids = await seedSummaries(url, quick ? 500 : 2000);
+      for (const [tier, extra] of [['warm', {}], ['off', { SUMMARY_CACHE_MAX_ENTRIES: '0' }]] as const) {
+        progress(`retrieval on ${store}, memory tier ${tier}`);
+        const child = await startServerChild('serve-wrapup.mjs', [wrapupEnv(url, extra)]);
+        try {
+          const pathsFile = path.join(dir, `paths-${store}-${tier}.json`);
+          writeFileSync(pathsFile, JSON.stringify((await collectBodies(child.url, ids)).map(([p, , etag]) => [p, etag])));
+          const [measured] = await measure(child, pathsFile, load, 1);
+          rows.push({ store, tier, measured: measured! });
+        } finally {
+          await child.stop();
+        }
+      }
+    }
+  } finally {
+    await redis.stop();
+  }
+  return rows;
+}
+
+/** Both parts; the markdown of REPLICAS.md. */
+export async function benchReplicas(dir: string, quick: boolean): Promise<string> {
   const sim = await startGenesysSim({ heartbeatIntervalMs: 30_000, rateLimitPerMinute: 0 });
   const fakes = await Promise.all([1, 2, 3].map(async () => startOpenAiFake({ delayMs: MODEL_MS })));
+  let rates: Array<{ label: string; rate: number }>;
   try {
-    const rates = await throughput(sim, fakes, home);
-    const base = rates[0]?.rate ?? 1;
-    const sqliteGets = await retrievalRate(sim, `sqlite://${path.join(home, 'get.sqlite')}`);
-    const redis = await startRedisServer({ persistent: false });
-    const redisGets = await retrievalRate(sim, redis.url).finally(() => redis.stop());
-    const out = [
-      '# Replicas on Redis',
-      '',
-      `Written by \`npm run bench\` (test/bench/replicas.ts) on ${new Date().toISOString()} (Node ${process.version}, ${cpus().length} cores, loopback; ` +
-        'the machine was shared with other work, so absolute figures are rough; the ratios are same-run).',
-      '',
-      `Summaries per second: ${BATCH} conversations end at once, the model answers after ${MODEL_MS} ms, ` +
-        `${CONCURRENCY} tasks at once per replica; every replica is a child process with its own model fake.`,
-      '',
-      '| setup | summaries/s | vs baseline |',
-      '|---|---|---|',
-      ...rates.map((r) => `| ${r.label} | ${r.rate.toFixed(1)} | ${(r.rate / base).toFixed(2)}× |`),
-      '',
-      'Retrieval: GET /api/summary/{id} of a stored summary, one replica in-process, 1,000 sequential keep-alive requests.',
-      '',
-      '| store | req/s | vs SQLite |',
-      '|---|---|---|',
-      `| SQLite (baseline) | ${sqliteGets.toFixed(0)} | 1.00× |`,
-      `| Redis | ${redisGets.toFixed(0)} | ${(redisGets / sqliteGets).toFixed(2)}× |`,
-      '',
-    ].join('\n');
-    writeFileSync(path.join(HERE, 'REPLICAS.md'), out);
-    process.stdout.write(`${out}\n`);
+    rates = await throughput(sim, fakes, dir);
   } finally {
     for (const fake of fakes) await fake.close();
     await sim.close();
-    rmSync(home, { recursive: true, force: true });
   }
+  const gets = await retrievalByStore(dir, quick);
+  const base = rates[0]?.rate ?? 1;
+  const baseGets = gets[0]?.measured.reqPerSec ?? 1;
+  return [
+    '# Replicas on Redis',
+    '',
+    `Written by \`npm run bench -- --only replicas\` (test/bench/replicas.ts) on ${new Date().toISOString()} (Node ${process.version}, ` +
+      `${cpus().length} cores, load average at start ${loadavg()[0]!.toFixed(2)}, loopback${quick ? ', --quick' : ''}).`,
+    '',
+    `Summaries per second: ${BATCH} conversations end at once, the model answers after ${MODEL_MS} ms, ` +
+      `${CONCURRENCY} tasks at once per replica; every replica is a child process with its own model fake.`,
+    '',
+    '| setup | summaries/s | vs baseline |',
+    '|---|---|---|',
+    ...rates.map((r) => `| ${r.label} | ${r.rate.toFixed(1)} | ${(r.rate / base).toFixed(2)}× |`),
+    '',
+    'Retrieval per replica: GET /api/summary/{id} of one service child, 50 connections from a load client in its own ' +
+      `process for ${quick ? 3 : 5} s after a warm-up, rotating over ${quick ? 500 : '2,000'} stored summaries.`,
+    '',
+    '| store | memory tier | req/s | vs SQLite, tier warm | server CPU µs per request | p50 ms | p99 ms | answers |',
+    '|---|---|---|---|---|---|---|---|',
+    ...gets.map(({ store, tier, measured: m }) =>
+      `| ${store} | ${tier} | ${m.reqPerSec.toFixed(0)} | ${(m.reqPerSec / baseGets).toFixed(2)}× | ${m.cpuUsPerRequest.toFixed(0)} | ${m.p50} | ${m.p99} | ` +
+        `${Object.entries(m.statusCodes).map(([code, n]) => `${code}×${n}`).join('; ')} |`,
+    ),
+    '',
+  ].join('\n');
 }
-
-void main().catch((err: unknown) => {
-  process.stderr.write(`replica bench failed: ${String(err)}\n`);
-  process.exit(1);
-});

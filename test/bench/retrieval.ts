@@ -46,9 +46,9 @@ export interface RetrievalResult {
 
 const MB = 1024 * 1024;
 
-/** Writes `count` completed summaries through the summary store; returns their conversation ids. */
-export async function seedSummaries(file: string, count: number): Promise<string[]> {
-  const backend = await createKeyvBackend(`sqlite://${file}`);
+/** Writes `count` completed summaries through the summary store at `storeUrl`; returns their conversation ids. */
+export async function seedSummaries(storeUrl: string, count: number): Promise<string[]> {
+  const backend = await createKeyvBackend(storeUrl);
   const store = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
   const ids: string[] = [];
   // Written just now, as a live service's are: the memory tier holds an answer only for what is left of its summary's
@@ -64,14 +64,15 @@ export async function seedSummaries(file: string, count: number): Promise<string
   return ids;
 }
 
-function wrapupEnv(file: string, extra: Record<string, string> = {}): string {
-  return JSON.stringify({ API_KEYS: KEY, PORT: '0', HOST: '127.0.0.1', STORE_URL: `sqlite://${file}`, LOG_LEVEL: 'info', SUMMARY_MAX_LENGTH: '500',
+/** The environment of the service child over the store at `storeUrl`. */
+export function wrapupEnv(storeUrl: string, extra: Record<string, string> = {}): string {
+  return JSON.stringify({ API_KEYS: KEY, PORT: '0', HOST: '127.0.0.1', STORE_URL: storeUrl, LOG_LEVEL: 'info', SUMMARY_MAX_LENGTH: '500',
     // The per-key request limit stays on (its cost is part of every request) but far above the load generated here.
     API_REQUEST_RATE_PER_MIN: '1000000000', API_REQUEST_BURST: '1000000000', ...extra });
 }
 
 /** Each summary's bytes and ETag as wrapup serves them (this also fills its memory tier). */
-async function collectBodies(url: string, ids: string[]): Promise<Array<[string, string, string]>> {
+export async function collectBodies(url: string, ids: string[]): Promise<Array<[string, string, string]>> {
   const out: Array<[string, string, string]> = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -86,7 +87,7 @@ async function collectBodies(url: string, ids: string[]): Promise<Array<[string,
   return out;
 }
 
-async function measure(server: ServerChild, pathsFile: string, o: RetrievalOptions, runs: number, conditional = false): Promise<Measured[]> {
+export async function measure(server: ServerChild, pathsFile: string, o: Pick<RetrievalOptions, 'connections' | 'warmupS' | 'durationS'>, runs: number, conditional = false): Promise<Measured[]> {
   const spec = { url: server.url, pathsFile, connections: o.connections, headers: AUTH, conditional };
   await runLoad({ ...spec, durationS: o.warmupS });
   const out: Measured[] = [];
@@ -101,7 +102,7 @@ async function measure(server: ServerChild, pathsFile: string, o: RetrievalOptio
 
 /** The whole retrieval section; see RetrievalOptions. */
 export async function benchRetrieval(o: RetrievalOptions): Promise<RetrievalResult> {
-  const db = path.join(o.dir, 'retrieval.sqlite');
+  const db = `sqlite://${path.join(o.dir, 'retrieval.sqlite')}`;
   const ids = await seedSummaries(db, o.summaries);
   const bodiesFile = path.join(o.dir, 'bodies.json');
   const pathsFile = path.join(o.dir, 'paths.json');
@@ -130,7 +131,7 @@ export async function benchRetrieval(o: RetrievalOptions): Promise<RetrievalResu
 
 /** More stored summaries than the memory tier holds: misses and evictions all along; does RSS level off? */
 async function benchLarge(o: RetrievalOptions): Promise<Measured[]> {
-  const db = path.join(o.dir, 'large.sqlite');
+  const db = `sqlite://${path.join(o.dir, 'large.sqlite')}`;
   const ids = await seedSummaries(db, o.largeSummaries);
   const pathsFile = path.join(o.dir, 'large-paths.json');
   writeFileSync(pathsFile, JSON.stringify(ids.map((id) => [`/api/summary/${id}`, ''])));

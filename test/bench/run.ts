@@ -1,5 +1,6 @@
-// `npm run bench [-- --quick] [-- --only retrieval|pipeline] [-- --profile]`: figures as ratios against a baseline
-// measured in the same run on the same machine, written to test/bench/RESULTS.md (the sections run replace theirs).
+// `npm run bench [-- --quick] [-- --only retrieval|pipeline|replicas] [-- --profile]`: figures as ratios against a
+// baseline measured in the same run on the same machine, written to test/bench/RESULTS.md (the sections run replace
+// theirs) and, for several replicas on Redis, test/bench/REPLICAS.md.
 // Loopback only; every server and load client runs in its own child process. Not part of `npm test`.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { summarizeProfile } from './load/profile.js';
 import { benchPipeline } from './pipeline.js';
 import { pipelineTables, profileTables, retrievalTable } from './report.js';
+import { benchReplicas } from './replicas.js';
 import { benchRetrieval } from './retrieval.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
   try {
     if (!flags.only || flags.only === 'retrieval') await retrieval(dir);
     if (!flags.only || flags.only === 'pipeline') await pipeline(dir);
+    if (!flags.only || flags.only === 'replicas') writeFileSync(path.join(HERE, 'REPLICAS.md'), await benchReplicas(dir, flags.quick));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
