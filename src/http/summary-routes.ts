@@ -1,6 +1,7 @@
 // The tutorial's three summary routes (submit, poll status, direct retrieval), thin over the SummaryApi port. The
 // direct retrieval answers with a strong ETag (304 to a matching If-None-Match) and, at the default length, from the
-// memory tier (store/summary-response-cache.ts) when one is configured.
+// memory tier (store/summary-response-cache.ts) when one is configured; the tier's hits usually never get here, as
+// the fast path (summary-fast-path.ts) answers them before Hono with the same bytes and headers.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { isTaskSettled, type SummaryRecord, type TaskRecord } from '../domain.js';
@@ -8,9 +9,6 @@ import { AppError } from '../errors.js';
 import { createLocalSummaryChanges, createSummaryResponseCache, toCachedResponse, type CachedResponse } from '../store/index.js';
 import { canSubmit, clientOf } from './auth.js';
 import type { HttpDeps, SummaryApi } from './ports.js';
-
-/** The routes' dependencies (the staleness check is optional: absent → every summary reads `stale: false`). */
-export type SummaryRoutesDeps = HttpDeps;
 import { taskFailureProblem } from './problem.js';
 import {
   ConversationParamsSchema,
@@ -22,6 +20,9 @@ import {
   TaskParamsSchema,
   TaskStatusResponseSchema,
 } from './schemas.js';
+
+/** The routes' dependencies (the staleness check is optional: absent → every summary reads `stale: false`). */
+export type SummaryRoutesDeps = HttpDeps;
 
 const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const security = [{ Bearer: [] }];

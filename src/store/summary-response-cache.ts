@@ -67,10 +67,10 @@ interface PendingRead {
   fresh: boolean;
 }
 
-/** Creates the tier and subscribes it to the replacement notices. */
 /** The notice that any summary may have changed (a replica lost its invalidation channel for a while): drop all. */
 export const ALL_SUMMARIES = '*';
 
+/** Creates the tier and subscribes it to the replacement notices. */
 export function createSummaryResponseCache(options: SummaryResponseCacheOptions): SummaryResponseCache {
   const lru =
     options.maxEntries > 0
