@@ -6,7 +6,8 @@ import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { openOfflineService } from '../src/cli/offline-service.js';
 import { runFromConfig } from '../src/cli/rerun-stale.js';
-import { createBullmqTaskQueue, createKeyvBackend, createSummaryStore } from '../src/store/index.js';
+import { createKeyvBackend, createSummaryStore } from '../src/store/index.js';
+import { createBullmqTaskQueue } from '../src/store/redis.js';
 import { describeWithRedis, startRedisServer, type RedisServer } from './support/redis-server.js';
 import { sampleRecord } from './support/summaries.js';
 

@@ -4,7 +4,6 @@
 import type { Logger } from '../logger.js';
 import { within } from '../deadline.js';
 import { toAppError } from '../errors.js';
-import { createRedisLease } from '../store/index.js';
 import type { Channels, Intake } from './types.js';
 
 export interface LeasedChannelsOptions {
@@ -18,9 +17,11 @@ export interface LeasedChannelsOptions {
 }
 
 /** Competes for the channel lease at once; runs the channels while holding it. */
-export function holdChannelsByLease(options: LeasedChannelsOptions): Intake {
+export async function holdChannelsByLease(options: LeasedChannelsOptions): Promise<Intake> {
   const { logger } = options;
   let channels: Channels | undefined;
+  // Imported here, on a redis:// store only (store/redis.ts).
+  const { createRedisLease } = await import('../store/redis.js');
   const lease = createRedisLease({
     redisUrl: options.redisUrl,
     name: 'channels',

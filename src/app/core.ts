@@ -19,7 +19,7 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
   closers.push(() => backend.close());
   // This process's notices (the memory tier follows them); other replicas' arrive through the Redis invalidation.
   const summaryChanges = createLocalSummaryChanges();
-  const invalidation = buildInvalidation(config, logger);
+  const invalidation = await buildInvalidation(config, logger);
   closers.push(() => invalidation.close());
   invalidation.onReplaced((id) => (id ? summaryChanges.replaced(id) : summaryChanges.replaced(ALL_SUMMARIES)));
   const summaries = announcingReplacements(
@@ -33,7 +33,7 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
     }),
     invalidation,
   );
-  const queue = buildQueue(config, logger, backend);
+  const queue = await buildQueue(config, logger, backend);
   closers.push(async () => queue.close());
   // Several replicas on one Redis report to one Prometheus: each series says which replica it came from.
   const clustered = redisUrlOf(config) !== undefined || config.cluster.replicaId !== undefined;
@@ -46,7 +46,7 @@ export async function startCore(config: Config, logger: Logger, closers: Closer[
   const engine = await buildEngine(config, logger, piiAllow);
   const source = buildSource(config, logger, genesys);
   const processor = buildProcessor(config, logger, { source, genesys, engine, summaries, queue, metrics: obs.metrics });
-  const deliveries = buildDeliveries(config, logger, { backend, summaries, engine, metrics: obs.metrics }, closers);
+  const deliveries = await buildDeliveries(config, logger, { backend, summaries, engine, metrics: obs.metrics }, closers);
   const worker = createWorker({
     queue,
     beforeSettle: deliveries.outbox,

@@ -11,14 +11,14 @@ import { buildDeliveryQueue } from './replicas.js';
 import type { Closer, Deliveries } from './types.js';
 
 /** The delivery queue, outbox and dispatcher (not started); with no endpoint configured the outbox queues nothing. */
-export function buildDeliveries(
+export async function buildDeliveries(
   config: Config,
   logger: Logger,
   parts: { backend: KeyvBackend; summaries: SummaryStore; engine: SummaryEngine; metrics: Metrics },
   closers: Closer[],
-): Deliveries {
+): Promise<Deliveries> {
   const settings = config.crmWebhooks;
-  const queue = buildDeliveryQueue(config, logger, parts.backend);
+  const queue = await buildDeliveryQueue(config, logger, parts.backend);
   closers.push(async () => queue.close());
   const outbox = createOutbox({
     queue,

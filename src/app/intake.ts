@@ -20,7 +20,7 @@ import type { Channels, Closer, Core, Intake } from './types.js';
 export async function startIntake(config: Config, logger: Logger, core: Core, closers: Closer[]): Promise<Intake> {
   const redisUrl = redisUrlOf(config);
   if (redisUrl) {
-    const intake = holdChannelsByLease({
+    const intake = await holdChannelsByLease({
       redisUrl,
       replicaId: core.replicaId,
       ttlMs: config.cluster.leaseTtlMs,

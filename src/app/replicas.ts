@@ -5,16 +5,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { SummaryRecord } from '../domain.js';
 import type { DeliveryQueue, SummaryStore, TaskQueue } from '../ports.js';
-import {
-  createBullmqDeliveryQueue,
-  createBullmqTaskQueue,
-  createEmbeddedDeliveryQueue,
-  createEmbeddedTaskQueue,
-  createLocalInvalidation,
-  createRedisInvalidation,
-  type KeyvBackend,
-  type SummaryInvalidation,
-} from '../store/index.js';
+import { createEmbeddedDeliveryQueue, createEmbeddedTaskQueue, createLocalInvalidation, type KeyvBackend, type SummaryInvalidation } from '../store/index.js';
+
+/** The Redis pieces (BullMQ, ioredis), imported on a redis:// store only: a SQLite process never loads them. */
+const redisParts = () => import('../store/redis.js');
 
 /** A task queue the composition root can close. */
 export type ClosableTaskQueue = TaskQueue & { close(): void | Promise<void> };
@@ -31,7 +25,7 @@ export const redisUrlOf = (config: Config): string | undefined => (/^rediss?:\/\
 export const queueKindOf = (config: Config): 'bullmq' | 'embedded' => config.cluster.queue ?? (redisUrlOf(config) ? 'bullmq' : 'embedded');
 
 /** The task queue over the store's 'tasks' namespace. */
-export function buildQueue(config: Config, logger: Logger, backend: KeyvBackend): ClosableTaskQueue {
+export async function buildQueue(config: Config, logger: Logger, backend: KeyvBackend): Promise<ClosableTaskQueue> {
   const common = {
     keyv: backend.keyv('tasks'),
     ttlMs: config.store.taskTtlSeconds * 1000 || undefined,
@@ -42,6 +36,7 @@ export function buildQueue(config: Config, logger: Logger, backend: KeyvBackend)
   const redisUrl = redisUrlOf(config);
   if (queueKindOf(config) === 'bullmq' && redisUrl) {
     logger.info({ queue: 'bullmq', replica: replicaIdOf(config) }, 'task queue: BullMQ on the redis store (shared by every replica)');
+    const { createBullmqTaskQueue } = await redisParts();
     return createBullmqTaskQueue({ ...common, redisUrl, lockDurationMs: config.cluster.queueLockMs, replicaId: replicaIdOf(config) });
   }
   return createEmbeddedTaskQueue(common);
@@ -51,7 +46,7 @@ export function buildQueue(config: Config, logger: Logger, backend: KeyvBackend)
  * The outbound-webhook delivery queue, chosen as the task queue is: BullMQ on a redis:// store (one dispatcher per
  * delivery across replicas), else the embedded one in the store's 'deliveries' namespace.
  */
-export function buildDeliveryQueue(config: Config, logger: Logger, backend: KeyvBackend): ClosableDeliveryQueue {
+export async function buildDeliveryQueue(config: Config, logger: Logger, backend: KeyvBackend): Promise<ClosableDeliveryQueue> {
   const common = {
     keyv: backend.keyv('deliveries'),
     ttlMs: config.store.taskTtlSeconds * 1000 || undefined,
@@ -59,15 +54,18 @@ export function buildDeliveryQueue(config: Config, logger: Logger, backend: Keyv
   };
   const redisUrl = redisUrlOf(config);
   if (queueKindOf(config) === 'bullmq' && redisUrl) {
+    const { createBullmqDeliveryQueue } = await redisParts();
     return createBullmqDeliveryQueue({ ...common, redisUrl, lockDurationMs: config.cluster.queueLockMs, replicaId: replicaIdOf(config) });
   }
   return createEmbeddedDeliveryQueue(common);
 }
 
 /** Redis pub/sub on a redis:// store; a no-op otherwise (one process: nobody else caches). */
-export function buildInvalidation(config: Config, logger: Logger): SummaryInvalidation {
+export async function buildInvalidation(config: Config, logger: Logger): Promise<SummaryInvalidation> {
   const redisUrl = redisUrlOf(config);
-  return redisUrl ? createRedisInvalidation({ redisUrl, logger: logger.child({ module: 'invalidation' }) }) : createLocalInvalidation();
+  if (!redisUrl) return createLocalInvalidation();
+  const { createRedisInvalidation } = await redisParts();
+  return createRedisInvalidation({ redisUrl, logger: logger.child({ module: 'invalidation' }) });
 }
 
 /** The summary store, announcing every replaced summary to the other replicas after it is written. */

@@ -18,7 +18,7 @@ export interface OfflineService {
 /** `templateVersion`: the service's idempotency key part, `<default template id>@<version>` as the engine resolves it. */
 export async function openOfflineService(config: Config, logger: Logger, templateVersion: string): Promise<OfflineService> {
   const backend = await createKeyvBackend(config.store.url, { logger });
-  const queue = buildQueue(config, logger, backend);
+  const queue = await buildQueue(config, logger, backend);
   const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), exclusive: backend.exclusive, defaultMaxLength: config.summary.maxLength, logger: logger.child({ module: 'summary-store' }) });
   const service = createSummaryService({
     queue,

@@ -6,7 +6,6 @@ import { deserializeKeyvValue } from './keyv-deserialize.js';
 import type { Logger } from '../logger.js';
 import { createAsyncMutex, type AsyncMutex } from './async-mutex.js';
 import { ensurePrivateDir, ensurePrivateFile, restrictSideFiles, type PermissionProblem } from './private-files.js';
-import { openRedisKeyv } from './redis-connection.js';
 import { openSqliteKeyv, type SqliteKeyv } from './sqlite-adapter.js';
 
 /** Namespaced Keyv instances over one shared connection. */
@@ -103,7 +102,11 @@ async function openConnection(url: string, options: KeyvBackendOptions): Promise
   const scheme = /^([a-z]+):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'memory') return openMemory();
   if (scheme === 'sqlite') return openSqlite(url.slice('sqlite://'.length), options);
-  if (scheme === 'redis' || scheme === 'rediss') return openRedisKeyv(url, { logger: options.logger, commandTimeoutMs: options.redisCommandTimeoutMs });
+  if (scheme === 'redis' || scheme === 'rediss') {
+    // Loaded only here: a SQLite or memory store never pays for the Redis client's code.
+    const { openRedisKeyv } = await import('./redis-connection.js');
+    return openRedisKeyv(url, { logger: options.logger, commandTimeoutMs: options.redisCommandTimeoutMs });
+  }
   throw new AppError('CONFIG_INVALID', 'STORE_URL must start with sqlite://, redis:// or memory://');
 }
 

@@ -5,22 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-
-export interface SummaryInvalidation {
-  /** Tells the other replicas that this conversation's summary was replaced. Never throws (a failure is logged). */
-  replaced(conversationId: string): Promise<void>;
-  /**
-   * Calls `listener` with the conversation id whenever ANOTHER replica replaced its summary, and with `undefined`
-   * after the channel was down (drop every cached entry). Returns the unsubscribe function.
-   */
-  onReplaced(listener: (conversationId: string | undefined) => void): () => void;
-  close(): Promise<void>;
-}
-
-/** The single-process invalidation: nobody else to tell, nothing to hear. */
-export function createLocalInvalidation(): SummaryInvalidation {
-  return { replaced: async () => undefined, onReplaced: () => () => undefined, close: async () => undefined };
-}
+import type { SummaryInvalidation } from './invalidation.js';
 
 /** Pub/sub on `<prefix>:summaries:replaced`; two connections (a subscribed one cannot publish). */
 export function createRedisInvalidation(options: { redisUrl: string; logger: Logger; prefix?: string }): SummaryInvalidation {

@@ -36,7 +36,7 @@ async function replica(timeoutMs = 5000): Promise<Replica> {
     REPLICA_ID: `replica-${replicas.length + 1}`,
   });
   const backend = await createKeyvBackend(config.store.url);
-  const queue = buildDeliveryQueue(config, silentLogger(), backend);
+  const queue = await buildDeliveryQueue(config, silentLogger(), backend);
   await queue.recover();
   const dispatcher = startTestDispatcher(queue, receiver, { timeoutMs, pollIntervalMs: 50 });
   const side = { backend, queue, dispatcher };
