@@ -16,7 +16,7 @@ import { createSummaryStore } from '../../src/store/summary-store.js';
 import { killAll, spawnWrapup, started, type WrapupChild } from '../faults/child.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { startServerChild } from './load/children.js';
-import { collectBodies, measure, seedSummaries, wrapupEnv, type Measured } from './retrieval.js';
+import { collectBodies, measure, seedSummaries, simEnv, wrapupEnv, type Measured } from './retrieval.js';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 48);
 const MODEL_MS = Number(process.env.BENCH_MODEL_MS ?? 400);
@@ -91,7 +91,7 @@ interface RetrievalRow {
  * SQLite and over Redis, with the memory tier warm and off (every read from the store), 50 connections from the load
  * client's own process rotating over the seeded summaries, as the retrieval bench loads it.
  */
-async function retrievalByStore(dir: string, quick: boolean): Promise<RetrievalRow[]> {
+async function retrievalByStore(sim: GenesysSim, dir: string, quick: boolean): Promise<RetrievalRow[]> {
   const load = { connections: 50, warmupS: 2, durationS: quick ? 3 : 5 };
   const rows: RetrievalRow[] = [];
   const redis = await startRedisServer({ persistent: false });
@@ -100,7 +100,7 @@ async function retrievalByStore(dir: string, quick: boolean): Promise<RetrievalR
       const ids = await seedSummaries(url, quick ? 500 : 2000);
       for (const [tier, extra] of [['warm', {}], ['off', { SUMMARY_CACHE_MAX_ENTRIES: '0' }]] as const) {
         progress(`retrieval on ${store}, memory tier ${tier}`);
-        const child = await startServerChild('serve-wrapup.mjs', [wrapupEnv(url, extra)]);
+        const child = await startServerChild('serve-wrapup.mjs', [wrapupEnv(url, { ...simEnv(sim), ...extra })]);
         try {
           const pathsFile = path.join(dir, `paths-${store}-${tier}.json`);
           writeFileSync(pathsFile, JSON.stringify((await collectBodies(child.url, ids)).map(([p, , etag]) => [p, etag])));
@@ -122,13 +122,14 @@ export async function benchReplicas(dir: string, quick: boolean): Promise<string
   const sim = await startGenesysSim({ heartbeatIntervalMs: 30_000, rateLimitPerMinute: 0 });
   const fakes = await Promise.all([1, 2, 3].map(async () => startOpenAiFake({ delayMs: MODEL_MS })));
   let rates: Array<{ label: string; rate: number }>;
+  let gets: RetrievalRow[];
   try {
     rates = await throughput(sim, fakes, dir);
+    gets = await retrievalByStore(sim, dir, quick);
   } finally {
     for (const fake of fakes) await fake.close();
     await sim.close();
   }
-  const gets = await retrievalByStore(dir, quick);
   const base = rates[0]?.rate ?? 1;
   const baseGets = gets[0]?.measured.reqPerSec ?? 1;
   return [

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { silentLogger } from '../../src/logger.js';
 import { createKeyvBackend, createSummaryStore } from '../../src/store/index.js';
+import { startGenesysSim, type GenesysSim } from '../../src/sim/genesys-sim.js';
 import { sampleRecord } from '../support/summaries.js';
 import { runLoad, startServerChild, type ServerChild } from './load/children.js';
 import type { LoadResult } from './load/load-client.js';
@@ -64,6 +65,14 @@ export async function seedSummaries(storeUrl: string, count: number): Promise<st
   return ids;
 }
 
+/**
+ * The Genesys settings of a service child pointed at `sim`, which runs in the bench's own process: the child then
+ * holds only what production holds (without them it starts a simulator of its own, whose memory its RSS would count).
+ */
+export function simEnv(sim: GenesysSim): Record<string, string> {
+  return { GENESYS_CLIENT_ID: sim.clientId, GENESYS_CLIENT_SECRET: sim.clientSecret, GENESYS_GATEWAY_URL: sim.url, TRANSCRIPT_URL_ALLOW: sim.url };
+}
+
 /** The environment of the service child over the store at `storeUrl`. */
 export function wrapupEnv(storeUrl: string, extra: Record<string, string> = {}): string {
   return JSON.stringify({ API_KEYS: KEY, PORT: '0', HOST: '127.0.0.1', STORE_URL: storeUrl, LOG_LEVEL: 'info', SUMMARY_MAX_LENGTH: '500',
@@ -102,12 +111,21 @@ export async function measure(server: ServerChild, pathsFile: string, o: Pick<Re
 
 /** The whole retrieval section; see RetrievalOptions. */
 export async function benchRetrieval(o: RetrievalOptions): Promise<RetrievalResult> {
+  const sim = await startGenesysSim({ heartbeatIntervalMs: 30_000, rateLimitPerMinute: 0 });
+  try {
+    return await retrievalAgainst(simEnv(sim), o);
+  } finally {
+    await sim.close();
+  }
+}
+
+async function retrievalAgainst(genesys: Record<string, string>, o: RetrievalOptions): Promise<RetrievalResult> {
   const db = `sqlite://${path.join(o.dir, 'retrieval.sqlite')}`;
   const ids = await seedSummaries(db, o.summaries);
   const bodiesFile = path.join(o.dir, 'bodies.json');
   const pathsFile = path.join(o.dir, 'paths.json');
 
-  let wrapup = await startServerChild('serve-wrapup.mjs', [wrapupEnv(db)], o.profileDir);
+  let wrapup = await startServerChild('serve-wrapup.mjs', [wrapupEnv(db, genesys)], o.profileDir);
   const idleRssMb = (await wrapup.usage()).rss / MB;
   const bodies = await collectBodies(wrapup.url, ids);
   writeFileSync(bodiesFile, JSON.stringify(bodies));
@@ -117,7 +135,7 @@ export async function benchRetrieval(o: RetrievalOptions): Promise<RetrievalResu
   await wrapup.stop();
 
   // The cold path: the memory tier off, every read from SQLite (what a miss costs, sustained).
-  wrapup = await startServerChild('serve-wrapup.mjs', [wrapupEnv(db, { SUMMARY_CACHE_MAX_ENTRIES: '0' })]);
+  wrapup = await startServerChild('serve-wrapup.mjs', [wrapupEnv(db, { ...genesys, SUMMARY_CACHE_MAX_ENTRIES: '0' })]);
   const cold = await measure(wrapup, pathsFile, o, 1);
   await wrapup.stop();
 
@@ -125,17 +143,17 @@ export async function benchRetrieval(o: RetrievalOptions): Promise<RetrievalResu
   const bareRuns = await measure(bare, pathsFile, o, Math.min(o.runs, 2));
   await bare.stop();
 
-  const large = o.largeSummaries > 0 ? await benchLarge(o) : [];
+  const large = o.largeSummaries > 0 ? await benchLarge(genesys, o) : [];
   return { bodyBytes: Buffer.byteLength(bodies[0]![1]), wrapup: warm, bare: bareRuns, conditional: conditional!, cold, large, idleRssMb };
 }
 
 /** More stored summaries than the memory tier holds: misses and evictions all along; does RSS level off? */
-async function benchLarge(o: RetrievalOptions): Promise<Measured[]> {
+async function benchLarge(genesys: Record<string, string>, o: RetrievalOptions): Promise<Measured[]> {
   const db = `sqlite://${path.join(o.dir, 'large.sqlite')}`;
   const ids = await seedSummaries(db, o.largeSummaries);
   const pathsFile = path.join(o.dir, 'large-paths.json');
   writeFileSync(pathsFile, JSON.stringify(ids.map((id) => [`/api/summary/${id}`, ''])));
-  const wrapup = await startServerChild('serve-wrapup.mjs', [wrapupEnv(db)]);
+  const wrapup = await startServerChild('serve-wrapup.mjs', [wrapupEnv(db, genesys)]);
   try {
     return await measure(wrapup, pathsFile, o, o.runs);
   } finally {

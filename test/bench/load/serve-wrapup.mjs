@@ -11,13 +11,14 @@ import path from 'node:path';
 import { loadConfig } from '../../../dist/config.js';
 import { createLogger } from '../../../dist/logger.js';
 import { startWrapup } from '../../../dist/app.js';
-import { startGenesysSim } from '../../../dist/sim/genesys-sim.js';
 
 async function main() {
   process.env.HOME = mkdtempSync(path.join(tmpdir(), 'wrapup-bench-child-'));
   const env = JSON.parse(process.argv[2] ?? '{}');
   let sim;
   if (!env.GENESYS_GATEWAY_URL) {
+    // Loaded only then: a child pointed at the bench's simulator holds none of its code.
+    const { startGenesysSim } = await import('../../../dist/sim/genesys-sim.js');
     sim = await startGenesysSim({ heartbeatIntervalMs: 30_000, rateLimitPerMinute: 0 });
     Object.assign(env, { GENESYS_CLIENT_ID: sim.clientId, GENESYS_CLIENT_SECRET: sim.clientSecret, GENESYS_GATEWAY_URL: sim.url, TRANSCRIPT_URL_ALLOW: sim.url });
   }
