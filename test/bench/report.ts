@@ -16,7 +16,7 @@ function row(name: string, runs: Measured[], bare: number, bareCpu: number): str
   const cpu = mean(runs.map((r) => r.cpuUsPerRequest));
   const p50 = mean(runs.map((r) => r.p50));
   const p99 = Math.max(...runs.map((r) => r.p99));
-  const rss = runs.map((r) => f0(r.rssMb)).join(' → ');
+  const rss = runs.map((r) => (r.heapMb === undefined ? f0(r.rssMb) : `${f0(r.rssMb)} (${f0(r.heapMb)})`)).join(' → ');
   return `| ${name} | ${f0(rps)} | ${(rps / bare).toFixed(2)}× | ${f0(cpu)} | ${(bareCpu / cpu).toFixed(2)}× | ${f1(p50)} | ${f1(p99)} | ${rss} | ${runs.map(codes).join('; ')} |`;
 }
 
@@ -25,7 +25,7 @@ export function retrievalTable(r: RetrievalResult): string {
   const bare = mean(r.bare.map((x) => x.reqPerSec));
   const bareCpu = mean(r.bare.map((x) => x.cpuUsPerRequest));
   return [
-    '| server | req/s | vs bare | server CPU µs per request | bare µs ÷ this | p50 ms | p99 ms (worst run) | RSS MB after each run | answers |',
+    '| server | req/s | vs bare | server CPU µs per request | bare µs ÷ this | p50 ms | p99 ms (worst run) | RSS MB after each run (V8 heap used) | answers |',
     '|---|---|---|---|---|---|---|---|---|',
     row('bare node:http, bytes from a Map (baseline)', r.bare, bare, bareCpu),
     row('wrapup, memory tier warm', r.wrapup, bare, bareCpu),

@@ -30,6 +30,8 @@ export interface RetrievalOptions {
 export interface Measured extends LoadResult {
   /** RSS of the server after this run, MB. */
   rssMb: number;
+  /** V8 heap in use after this run, MB (service children only): flat heap under rising RSS is the allocator, not a leak. */
+  heapMb?: number | undefined;
   /** The server process's CPU time (user + system) per answered request in this run, µs: less sensitive than req/s to
    * what else the machine runs. */
   cpuUsPerRequest: number;
@@ -104,7 +106,7 @@ export async function measure(server: ServerChild, pathsFile: string, o: Pick<Re
     const before = await server.usage();
     const result = await runLoad({ ...spec, durationS: o.durationS });
     const after = await server.usage();
-    out.push({ ...result, rssMb: after.rss / MB, cpuUsPerRequest: (after.cpuUs - before.cpuUs) / Math.max(1, result.requests) });
+    out.push({ ...result, rssMb: after.rss / MB, heapMb: after.heapUsed === undefined ? undefined : after.heapUsed / MB, cpuUsPerRequest: (after.cpuUs - before.cpuUs) / Math.max(1, result.requests) });
   }
   return out;
 }

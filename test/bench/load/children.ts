@@ -10,8 +10,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export interface ServerChild {
   url: string;
   pid: number;
-  /** CPU time (user + system, µs) and RSS (bytes) of the child now. */
-  usage(): Promise<{ cpuUs: number; rss: number }>;
+  /** CPU time (user + system, µs), RSS and (service children) V8 heap used, bytes, of the child now. */
+  usage(): Promise<{ cpuUs: number; rss: number; heapUsed?: number }>;
   /** Sends a message that has no reply. */
   send(message: object): void;
   /** Sends a message and resolves with the first reply of `replyType`. */
@@ -53,7 +53,7 @@ export async function startServerChild(script: string, args: string[], cpuProfDi
     url: ready.url,
     pid: child.pid!,
     send: (message) => void child.send(message),
-    usage: () => ask<{ cpuUs: number; rss: number }>({ type: 'usage' }, 'usage'),
+    usage: () => ask<{ cpuUs: number; rss: number; heapUsed?: number }>({ type: 'usage' }, 'usage'),
     ask,
     async stop() {
       child.send({ type: 'stop' });

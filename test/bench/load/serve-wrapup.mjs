@@ -2,7 +2,7 @@
 // the bench first), plain node, the pino logger at the configured level — on its own event loop, so its CPU time,
 // RSS and profile (`--cpu-prof`) are its own. Input: one JSON argument, the environment for loadConfig (without
 // GENESYS_GATEWAY_URL it starts a Genesys simulator of its own, idle but for its socket heartbeats).
-// IPC: sends { type: 'ready', url }; answers { type: 'usage' } with CPU µs and RSS, { type: 'watch', ids } then
+// IPC: sends { type: 'ready', url }; answers { type: 'usage' } with CPU µs, RSS and heap used, { type: 'watch', ids } then
 // { type: 'progress' } with how many of those conversations have a stored summary; { type: 'stop' } stops and exits
 // (writing the CPU profile, if any).
 import { mkdtempSync } from 'node:fs';
@@ -31,7 +31,8 @@ async function main() {
     void (async () => {
       if (message.type === 'usage') {
         const cpu = process.cpuUsage();
-        send({ type: 'usage', cpuUs: cpu.user + cpu.system, rss: process.memoryUsage.rss() });
+        const { rss, heapUsed } = process.memoryUsage();
+        send({ type: 'usage', cpuUs: cpu.user + cpu.system, rss, heapUsed });
       } else if (message.type === 'watch') {
         watched = message.ids;
         done = 0;
