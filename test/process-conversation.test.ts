@@ -105,3 +105,19 @@ describe('processConversation when the store blinks after the model answered', (
   });
 });
 
+
+describe('processConversation that lost its task before asking', () => {
+  it('asks nothing and stores nothing once the queue says its claim lapsed (another replica may run the task)', async () => {
+    backend = await createKeyvBackend('memory://');
+    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
+    const engine = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
+    let calls = 0;
+    const counting = { ...engine, generate: async (...args: Parameters<typeof engine.generate>) => ((calls += 1), engine.generate(...args)) };
+    const claimed = { ...task, status: 'processing', attempts: 1 } as TaskRecord;
+    const tasks = { get: async () => claimed, holdsClaim: async () => false };
+    const process = createConversationProcessor({ source, engine: counting, summaries, tasks, logger: silentLogger() });
+    await expect(process(claimed)).rejects.toMatchObject({ details: { superseded: true } });
+    expect(calls).toBe(0);
+    expect(await summaries.get(CONVERSATION, 300)).toBeUndefined();
+  });
+});
