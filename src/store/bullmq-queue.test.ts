@@ -179,6 +179,21 @@ describeWithRedis('BullMQ task queue (several replicas on one Redis)', () => {
     }
   });
 
+  it('a replica whose lock lapsed (starved past its lock) learns it before asking the model, and cannot settle', async () => {
+    fresh();
+    const a = await replica({ lockDurationMs: 30_000 });
+    const { task } = await a.enqueue(request(1));
+    await a.claim();
+    expect(await a.holdsClaim(task.task_id)).toBe(true);
+    // The lock expires as it would for a replica that could not renew it in time (the stalled check may now hand it on).
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redis.url);
+    expect(await client.del(`${prefix}:bull:tasks:${task.task_id}:lock`)).toBe(1);
+    client.disconnect();
+    expect(await a.holdsClaim(task.task_id)).toBe(false);
+    await expect(a.complete(task.task_id, { latencyMs: 1, qualityScore: 1 })).rejects.toMatchObject({ details: { superseded: true } });
+  });
+
   it('recover() gives an open task whose job is missing a job again', async () => {
     fresh();
     const a = await replica();
