@@ -47,7 +47,12 @@ function spawnReplica(id: string): WrapupChild {
     extra: {
       REPLICA_ID: id,
       CHANNEL_LEASE_TTL_MS: '1500',
-      QUEUE_LOCK_MS: '2000',
+      // A lock a replica starved of CPU can keep (renewed every third of it, and once more right before each model
+      // call). At 2 s a starved replica missed its renewals, BullMQ's stalled check handed its task to another
+      // replica and both asked the model. The price is the hand-over of a killed replica's tasks: its lock expires
+      // and the next stalled check (every QUEUE_LOCK_MS) returns the job, up to about 3 × 10 s; the waits for the
+      // summaries (90 s) and webhooks (60 s) below cover it. The channel takeovers measured here do not depend on it.
+      QUEUE_LOCK_MS: '10000',
       WORKER_CONCURRENCY: '2',
       CRM_WEBHOOKS: JSON.stringify([{ name: 'crm', url: receiver.url, secret: receiver.secret }]),
       CRM_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
