@@ -57,9 +57,11 @@ function countingEngine(): SummaryEngine & { calls: number } {
 class BlinkingStore extends Map<string, unknown> {
   downUntil = 0;
   dropWrites = 0;
+  /** Only writes to keys containing this are dropped. @default every key */
+  dropOnly = '';
   refused = 0;
-  private check(write = false): void {
-    if (write && this.dropWrites > 0) {
+  private check(key: string, write = false): void {
+    if (write && this.dropWrites > 0 && key.includes(this.dropOnly)) {
       this.dropWrites -= 1;
       this.refused += 1;
       throw new Error('connection lost');
@@ -70,11 +72,11 @@ class BlinkingStore extends Map<string, unknown> {
     }
   }
   override get(key: string): unknown {
-    this.check();
+    this.check(key);
     return super.get(key);
   }
   override set(key: string, value: unknown): this {
-    this.check(true);
+    this.check(key, true);
     return super.set(key, value);
   }
 }
@@ -99,7 +101,7 @@ describe('completion of a stored summary while the store blinks', () => {
   });
 
   /** One process: queue over `tasks`, the real processor, a worker; the task store blinks right after each summary write. */
-  function service(tasks: BlinkingStore, summaries: SummaryStore, engine: SummaryEngine, blink: { ms?: number; writes?: number }, settleRetryMs?: number) {
+  function service(tasks: BlinkingStore, summaries: SummaryStore, engine: SummaryEngine, blink: { ms?: number; writes?: number; only?: string }, settleRetryMs?: number) {
     const queue = createEmbeddedTaskQueue({ keyv: new Keyv({ store: tasks, throwOnErrors: true }), logger: silentLogger() });
     const blinkAfterPut: SummaryStore = {
       ...summaries,
@@ -107,6 +109,7 @@ describe('completion of a stored summary while the store blinks', () => {
         await summaries.put(record);
         tasks.downUntil = Date.now() + (blink.ms ?? 0);
         tasks.dropWrites = blink.writes ?? 0;
+        tasks.dropOnly = blink.only ?? '';
       },
     };
     const process = createConversationProcessor({ source, engine, summaries: blinkAfterPut, tasks: queue, logger: silentLogger() });
@@ -149,6 +152,21 @@ describe('completion of a stored summary while the store blinks', () => {
     const done = await until(completed(queue, task.task_id), 5000);
     expect(tasks.refused).toBe(1);
     expect(done).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(engine.calls).toBe(1);
+  });
+
+  it('a completion whose counters were written but whose record write was lost is counted once (the queue reloads and undoes them)', async () => {
+    const tasks = new BlinkingStore();
+    const summaries = createSummaryStore({ keyv: new Keyv(), defaultMaxLength: 500, logger: silentLogger() });
+    const engine = countingEngine();
+    const { queue, worker } = service(tasks, summaries, engine, { writes: 1, only: 'task:' });
+    await queue.recover();
+    const { task } = await queue.enqueue({ conversationId: CONVERSATION, idempotencyKey: 'k4', maxLength: 500, source: 'socket' });
+    worker.start();
+    const done = await until(completed(queue, task.task_id), 5000);
+    expect(tasks.refused).toBe(1);
+    expect(done).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(await queue.counts()).toMatchObject({ completed: 1, processing: 0, pending: 0 });
     expect(engine.calls).toBe(1);
   });
 
