@@ -29,7 +29,7 @@ export interface ProcessorDeps {
   now?: () => number;
   /**
    * How long a summary in hand waits for an unavailable store (a Redis restart, a busy SQLite file) before the run
-   * gives up and the task is retried, which costs a second model call. @default 15000
+   * gives up and the task is retried, which costs a second model call (the summary was never stored). @default 15000
    */
   storeRetryMs?: number;
   /** Where stored summaries are measured (stages, quality, tokens, redactions). @default none */
@@ -81,7 +81,7 @@ export function createConversationProcessor(deps: ProcessorDeps) {
     log.debug({ turns: transcript.turns.length, mediaType: transcript.mediaType }, 'transcript fetched');
     const allowedWrapupCodes = await timed(stages, 'wrapup_codes', now, () => codesFor(info, deps, log));
     // The last moment a run that lost its task (a lapsed claim) can step back before the model is paid for.
-    await ensureOwner(deps, task, signal, log);
+    await ensureOwner(deps, task, signal, log, { claim: true });
     const generated = await timed(stages, 'summarize', now, () =>
       deps.engine.generate(transcript, {
         maxLength: task.max_length,
@@ -135,15 +135,17 @@ async function storedByThisTask(deps: ProcessorDeps, task: TaskRecord): Promise<
 
 /**
  * Throws when the run was aborted (timed out) or the task is no longer this run's (its record re-queued or claimed
- * again, or the queue says the claim lapsed): never ask the model or store then.
+ * again; with `claim`, also when the queue says this run's claim lapsed): never ask the model or store then. The
+ * claim is asked about only before asking the model: an answer already paid for is stored while the record is still
+ * this attempt's, even when the lock lapsed meanwhile, so the run that takes the task over completes from it.
  */
-async function ensureOwner(deps: ProcessorDeps, task: TaskRecord, signal: AbortSignal | undefined, log: Logger): Promise<void> {
+async function ensureOwner(deps: ProcessorDeps, task: TaskRecord, signal: AbortSignal | undefined, log: Logger, check: { claim?: boolean } = {}): Promise<void> {
   checkAborted(signal);
   if (!deps.tasks) return;
   const current = await deps.tasks.get(task.task_id);
   checkAborted(signal);
   const owned = current?.status === 'processing' && current.attempts === task.attempts;
-  if (owned && (!deps.tasks.holdsClaim || (await deps.tasks.holdsClaim(task.task_id)))) return;
+  if (owned && (!check.claim || !deps.tasks.holdsClaim || (await deps.tasks.holdsClaim(task.task_id)))) return;
   log.warn({ attempts: task.attempts, status: current?.status, currentAttempts: current?.attempts, claimHeld: owned ? false : undefined }, 'task no longer owned by this run; nothing asked or stored');
   throw new AppError('INTERNAL', 'task was re-queued or claimed again; result discarded', { details: { superseded: true } });
 }
