@@ -119,7 +119,7 @@ async function storeWhenAvailable(deps: ProcessorDeps, task: TaskRecord, record:
     await ensureOwner(deps, task, signal, log);
     await deps.summaries.put(record);
   };
-  await whenStoreAnswers(write, { deadlineMs: deps.storeRetryMs ?? 15_000, signal, log, what: 'the summary in hand is written' });
+  await whenStoreAnswers(write, { deadlineMs: deps.storeRetryMs ?? 15_000, signal, log, what: 'writing the summary in hand' });
 }
 
 /**

@@ -12,7 +12,7 @@ export interface StoreWaitOptions {
   signal?: AbortSignal | undefined;
   /** Where each wait is logged (with the run's conversationId). */
   log: Logger;
-  /** What is waiting for the store, for the log line (e.g. 'summary write', 'completion'). */
+  /** What is tried again, for the log line ('store unavailable; <what> again shortly'). */
   what: string;
 }
 
@@ -29,7 +29,7 @@ export async function whenStoreAnswers<T>(step: () => Promise<T>, options: Store
     } catch (err) {
       const waitMs = backoffDelay(tries, { baseDelayMs: 250, maxDelayMs: 2000 });
       if (!isAppError(err, 'STORE_UNAVAILABLE') || options.signal?.aborted || Date.now() + waitMs > deadline) throw err;
-      options.log.warn({ waitMs, tries }, `store unavailable; ${options.what} tried again shortly`);
+      options.log.warn({ waitMs, tries }, `store unavailable; ${options.what} again shortly`);
       const aborted = await delay(waitMs, false, options.signal ? { signal: options.signal } : {}).catch(() => true);
       if (aborted) throw err;
     }

@@ -44,7 +44,7 @@ export async function recordSuccess(deps: SettleDeps, task: TaskRecord, record: 
     await deps.beforeSettle?.({ task, status: 'completed' });
     return deps.queue.complete(task.task_id, { latencyMs: record.latency_ms, qualityScore: record.quality_score });
   };
-  const done = await whenStoreAnswers(complete, { deadlineMs: deps.settleRetryMs, signal: deps.stopSignal, log, what: 'the completion is recorded' });
+  const done = await whenStoreAnswers(complete, { deadlineMs: deps.settleRetryMs, signal: deps.stopSignal, log, what: 'recording the completion' });
   if (tries > 1) log.info({ tries }, 'completion recorded once the store answered again');
   deps.metrics.taskSettled('completed');
   deps.events.emit('settled', done);

@@ -148,6 +148,7 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
       }
     })();
     const takeovers: number[] = [];
+    const comebacks: Array<Promise<unknown>> = [];
     const takeover = async (holder: string): Promise<string> => {
       await sleep(2500);
       await killQuietly(holder);
@@ -155,12 +156,15 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
       const next = await settledHolder([holder]);
       takeovers.push(Date.now() - killedAt);
       // The killed replica comes back (standby) under a new id, with its own fake.
-      void started(spawnReplica(`${holder}b`));
+      comebacks.push(started(spawnReplica(`${holder}b`)));
       return next;
     };
     const second = await takeover(first);
     const third = await takeover(second);
     await sleep(1500);
+    // A replica still starting when Redis goes away exits (it cannot open its store), as it should: Redis restarts
+    // under replicas that are up, so the comebacks have started first.
+    await Promise.all(comebacks);
     await redis.restart('SIGKILL', 500);
     const afterRestart = await settledHolder();
     await sleep(2500);
