@@ -68,6 +68,12 @@ export interface TaskQueue {
    * it claimed. A no-op once the outcome is recorded. Optional: the embedded queue's claims end with its process.
    */
   release?(taskId: string): Promise<void>;
+  /**
+   * Extends this process's claim on a task it is running and says whether it still holds it: false once the claim was
+   * lost (a starved replica whose lock lapsed, so another may run the task), and the run must not ask the model.
+   * Optional: the embedded queue's claims end only with its process.
+   */
+  holdsClaim?(taskId: string): Promise<boolean>;
   /** Called whenever a task becomes claimable, so workers need not poll tightly. */
   onReady(listener: () => void): () => void;
   counts(): Promise<Record<TaskStatus, number>>;

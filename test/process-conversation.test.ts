@@ -105,3 +105,38 @@ describe('processConversation when the store blinks after the model answered', (
   });
 });
 
+
+describe('processConversation that lost its task before asking', () => {
+  it('asks nothing and stores nothing once the queue says its claim lapsed (another replica may run the task)', async () => {
+    backend = await createKeyvBackend('memory://');
+    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
+    const engine = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
+    let calls = 0;
+    const counting = { ...engine, generate: async (...args: Parameters<typeof engine.generate>) => ((calls += 1), engine.generate(...args)) };
+    const claimed = { ...task, status: 'processing', attempts: 1 } as TaskRecord;
+    const tasks = { get: async () => claimed, holdsClaim: async () => false };
+    const process = createConversationProcessor({ source, engine: counting, summaries, tasks, logger: silentLogger() });
+    await expect(process(claimed)).rejects.toMatchObject({ details: { superseded: true } });
+    expect(calls).toBe(0);
+    expect(await summaries.get(CONVERSATION, 300)).toBeUndefined();
+  });
+
+  it('stores an answer already paid for when only the lock lapsed after asking; a later run of the task completes from it', async () => {
+    backend = await createKeyvBackend('memory://');
+    const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
+    const engine = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
+    let calls = 0;
+    let held = true;
+    const counting = { ...engine, generate: async (...args: Parameters<typeof engine.generate>) => ((calls += 1), (held = false), engine.generate(...args)) };
+    let current = { ...task, status: 'processing', attempts: 1 } as TaskRecord;
+    const tasks = { get: async () => current, holdsClaim: async () => held };
+    const process = createConversationProcessor({ source, engine: counting, summaries, tasks, logger: silentLogger() });
+    const { record } = await process(current);
+    expect(await summaries.get(CONVERSATION, 300)).toEqual(record);
+    // Its completion was refused (the claim had lapsed); the replica that takes the task over runs it again.
+    current = { ...current, attempts: 2 };
+    held = true;
+    expect((await process(current)).record).toEqual(record);
+    expect(calls).toBe(1);
+  });
+});

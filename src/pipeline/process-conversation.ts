@@ -1,9 +1,9 @@
 // The one use case: a task's conversation → confirm ended → transcript → summarize (redact, LLM, validate, score) → store.
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
-import { AppError, isAppError } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { ConversationInfo, SummaryRecord, TaskRecord, Transcript, WrapupCode } from '../domain.js';
 import type { ConversationSource, GeneratedSummary, Metrics, SummaryEngine, SummaryStore, TaskQueue } from '../ports.js';
+import { whenStoreAnswers } from './when-store-answers.js';
 
 /** Where a queue's wrap-up codes come from (genesys/wrapup-codes.ts createWrapupCodeCache). */
 export interface WrapupCodeSource {
@@ -18,17 +18,18 @@ export interface ProcessorDeps {
   /** The conversation's queues' wrap-up codes, offered to the summarizer; omitted → no wrap-up code is chosen. */
   wrapupCodes?: WrapupCodeSource | undefined;
   /**
-   * The task queue, re-read before storing: a run whose task was meanwhile re-queued (it timed out) or claimed again
-   * discards its result instead of writing a second summary. Omitted → no ownership check (tests, the harness).
+   * The task queue, re-read before asking the model and before storing: a run whose task was meanwhile re-queued (it
+   * timed out) or claimed again (its claim lapsed: `holdsClaim`) neither asks nor writes a second summary. Omitted →
+   * no ownership check (tests, the harness).
    */
-  tasks?: Pick<TaskQueue, 'get'> | undefined;
+  tasks?: Pick<TaskQueue, 'get' | 'holdsClaim'> | undefined;
   /** Wait before re-checking a conversation that is not over yet. @default 5000 */
   notEndedRetryMs?: number;
   /** @default Date.now */
   now?: () => number;
   /**
    * How long a summary in hand waits for an unavailable store (a Redis restart, a busy SQLite file) before the run
-   * gives up and the task is retried, which costs a second model call. @default 15000
+   * gives up and the task is retried, which costs a second model call (the summary was never stored). @default 15000
    */
   storeRetryMs?: number;
   /** Where stored summaries are measured (stages, quality, tokens, redactions). @default none */
@@ -60,6 +61,11 @@ export function createConversationProcessor(deps: ProcessorDeps) {
    */
   return async function processConversation(task: TaskRecord, signal?: AbortSignal, run: { lastChance?: boolean } = {}): Promise<ProcessResult> {
     const log = deps.logger.child({ conversationId: task.conversation_id, taskId: task.task_id });
+    const stored = await storedByThisTask(deps, task);
+    if (stored) {
+      log.info({ attempt: task.attempts }, 'summary already stored by this task (its completion was not recorded); completed without asking the model');
+      return { record: stored };
+    }
     const started = now();
     const stages: Record<string, number> = {};
     const info = await timed(stages, 'fetch_conversation', now, () => deps.source.getConversation(task.conversation_id));
@@ -74,7 +80,8 @@ export function createConversationProcessor(deps: ProcessorDeps) {
     checkAborted(signal);
     log.debug({ turns: transcript.turns.length, mediaType: transcript.mediaType }, 'transcript fetched');
     const allowedWrapupCodes = await timed(stages, 'wrapup_codes', now, () => codesFor(info, deps, log));
-    checkAborted(signal);
+    // The last moment a run that lost its task (a lapsed claim) can step back before the model is paid for.
+    await ensureOwner(deps, task, signal, log, { claim: true });
     const generated = await timed(stages, 'summarize', now, () =>
       deps.engine.generate(transcript, {
         maxLength: task.max_length,
@@ -104,32 +111,42 @@ export function createConversationProcessor(deps: ProcessorDeps) {
 
 /**
  * The model has answered: a store that blinks must not cost a second model call. The ownership check and the write
- * run again while the store answers STORE_UNAVAILABLE (backing off 250 ms → 2 s), up to `storeRetryMs` or the run's
- * own timeout; the ownership check comes first on every try, so a run that lost its task meanwhile never writes.
+ * run again while the store answers STORE_UNAVAILABLE (when-store-answers.ts), up to `storeRetryMs` or the run's own
+ * timeout; the ownership check comes first on every try, so a run that lost its task meanwhile never writes.
  */
 async function storeWhenAvailable(deps: ProcessorDeps, task: TaskRecord, record: SummaryRecord, signal: AbortSignal | undefined, log: Logger): Promise<void> {
-  const deadline = Date.now() + (deps.storeRetryMs ?? 15_000);
-  for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 2000)) {
-    try {
-      await ensureOwner(deps, task, signal, log);
-      await deps.summaries.put(record);
-      return;
-    } catch (err) {
-      if (!isAppError(err) || err.code !== 'STORE_UNAVAILABLE' || Date.now() + waitMs > deadline) throw err;
-      log.warn({ waitMs }, 'store unavailable with the summary in hand; writing it again shortly');
-      await delay(waitMs, undefined, signal ? { signal } : {}).catch(() => undefined);
-    }
-  }
+  const write = async (): Promise<void> => {
+    await ensureOwner(deps, task, signal, log);
+    await deps.summaries.put(record);
+  };
+  await whenStoreAnswers(write, { deadlineMs: deps.storeRetryMs ?? 15_000, signal, log, what: 'writing the summary in hand' });
 }
 
-/** Throws when the run was aborted (timed out) or the task is no longer this run's: never store then. */
-async function ensureOwner(deps: ProcessorDeps, task: TaskRecord, signal: AbortSignal | undefined, log: Logger): Promise<void> {
+/**
+ * The summary this task already stored, if any: an earlier run of it stored its summary and then could not record
+ * the completion (the store went away in between), so this run completes it instead of asking the model again. Only
+ * a summary carrying this task's id counts: a forced re-run is a task of its own (its key names the summary it replaces),
+ * and an event revives only a failed task, whose summary, if it has one, is exactly such an unrecorded completion.
+ */
+async function storedByThisTask(deps: ProcessorDeps, task: TaskRecord): Promise<SummaryRecord | undefined> {
+  const existing = await deps.summaries.get(task.conversation_id, task.max_length);
+  return existing?.task_id === task.task_id && existing.max_length === task.max_length ? existing : undefined;
+}
+
+/**
+ * Throws when the run was aborted (timed out) or the task is no longer this run's (its record re-queued or claimed
+ * again; with `claim`, also when the queue says this run's claim lapsed): never ask the model or store then. The
+ * claim is asked about only before asking the model: an answer already paid for is stored while the record is still
+ * this attempt's, even when the lock lapsed meanwhile, so the run that takes the task over completes from it.
+ */
+async function ensureOwner(deps: ProcessorDeps, task: TaskRecord, signal: AbortSignal | undefined, log: Logger, check: { claim?: boolean } = {}): Promise<void> {
   checkAborted(signal);
   if (!deps.tasks) return;
   const current = await deps.tasks.get(task.task_id);
   checkAborted(signal);
-  if (current?.status === 'processing' && current.attempts === task.attempts) return;
-  log.warn({ attempts: task.attempts, status: current?.status, currentAttempts: current?.attempts }, 'task no longer owned by this run; summary discarded');
+  const owned = current?.status === 'processing' && current.attempts === task.attempts;
+  if (owned && (!check.claim || !deps.tasks.holdsClaim || (await deps.tasks.holdsClaim(task.task_id)))) return;
+  log.warn({ attempts: task.attempts, status: current?.status, currentAttempts: current?.attempts, claimHeld: owned ? false : undefined }, 'task no longer owned by this run; nothing asked or stored');
   throw new AppError('INTERNAL', 'task was re-queued or claimed again; result discarded', { details: { superseded: true } });
 }
 

@@ -5,6 +5,7 @@ import { AppError, isAppError, isSuperseded, toAppError } from '../errors.js';
 import type { TaskError, TaskRecord } from '../domain.js';
 import type { Metrics, SettleHook, TaskQueue } from '../ports.js';
 import { retryDelay, type ResolvedRetryPolicy } from './worker-retry.js';
+import { whenStoreAnswers } from './when-store-answers.js';
 import type { RunContext } from './worker-run.js';
 
 /** What recording an outcome needs from the worker; `stopping` is read when the run ends, not when it starts. */
@@ -20,16 +21,45 @@ export interface SettleDeps {
   readonly stopping: boolean;
   /** Runs before a task settles for good (the outbox of outbound webhooks). */
   readonly beforeSettle: SettleHook | undefined;
+  /** How long a completion waits for an unavailable store before the run counts as failed (and is retried). */
+  readonly settleRetryMs: number;
+  /** Aborted when stop() reaches its deadline: a completion waiting for the store stops waiting. */
+  readonly stopSignal: AbortSignal;
 }
 
-/** True for the processor's "this run lost the task" error: nothing to record, the owner records. */
-
-/** A run that stored its summary: the task is completed with its scores. */
+/**
+ * A run that stored its summary: the task is completed with its scores. The outbox and the completion are tried again
+ * while the store answers STORE_UNAVAILABLE (a Redis restart), up to `settleRetryMs`: a run recorded as failed here
+ * would be retried and ask the model a second time. Every try after the first re-reads the task first, so a task that
+ * meanwhile went to another run (another replica claimed it once this one's lock lapsed) is never settled twice:
+ * that throws the superseded error, which recordError discards. Past the bound the error is thrown (the task is
+ * retried, and that run finds the summary stored under its task id and completes it without asking the model).
+ */
 export async function recordSuccess(deps: SettleDeps, task: TaskRecord, record: { latency_ms: number; quality_score: number }): Promise<void> {
-  await deps.beforeSettle?.({ task, status: 'completed' });
-  const done = await deps.queue.complete(task.task_id, { latencyMs: record.latency_ms, qualityScore: record.quality_score });
+  const log = deps.logger.child({ conversationId: task.conversation_id, taskId: task.task_id });
+  let tries = 0;
+  const complete = async (): Promise<TaskRecord> => {
+    tries += 1;
+    if (tries > 1) await ensureStillThisRun(deps, task);
+    await deps.beforeSettle?.({ task, status: 'completed' });
+    return deps.queue.complete(task.task_id, { latencyMs: record.latency_ms, qualityScore: record.quality_score });
+  };
+  const done = await whenStoreAnswers(complete, { deadlineMs: deps.settleRetryMs, signal: deps.stopSignal, log, what: 'recording the completion' });
+  if (tries > 1) log.info({ tries }, 'completion recorded once the store answered again');
   deps.metrics.taskSettled('completed');
   deps.events.emit('settled', done);
+}
+
+/**
+ * Before completing again: the task is still this run's attempt, processing, or completed by this very attempt (a
+ * try whose record write landed before the store went away). Anything else belongs to another run.
+ */
+async function ensureStillThisRun(deps: SettleDeps, task: TaskRecord): Promise<void> {
+  const current = await deps.queue.get(task.task_id);
+  if (current?.attempts === task.attempts && (current.status === 'processing' || current.status === 'completed')) return;
+  throw new AppError('INTERNAL', `${task.task_id} went to another run while its completion waited for the store; not settled twice`, {
+    details: { superseded: true, status: current?.status, attempts: current?.attempts },
+  });
 }
 
 /**

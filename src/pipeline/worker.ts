@@ -52,6 +52,11 @@ export interface WorkerOptions {
   beforeSettle?: SettleHook;
   /** Where task outcomes are counted. @default NOOP_METRICS */
   metrics?: Metrics;
+  /**
+   * How long recording a completed run (its outbox and its completion) waits for an unavailable store, a Redis
+   * restart, before the run counts as failed and is retried; that retry completes from the stored summary. @default 15000
+   */
+  settleRetryMs?: number;
 }
 
 export interface Worker {
@@ -83,6 +88,10 @@ interface WorkerState {
   readonly taskTimeoutMs: number;
   readonly abortGraceMs: number;
   readonly controllers: Set<AbortController>;
+  readonly settleRetryMs: number;
+  /** Aborted at stop()'s deadline, with the runs: completions waiting for the store give up then. */
+  readonly stopped: AbortController;
+  readonly stopSignal: AbortSignal;
   lowRunning: number;
   stopping: boolean;
 }
@@ -113,6 +122,7 @@ function newState(options: WorkerOptions): WorkerState {
   const concurrency = options.concurrency ?? 4;
   const events = new EventEmitter();
   events.setMaxListeners(0);
+  const stopped = new AbortController();
   return {
     queue: options.queue,
     process: options.process,
@@ -128,6 +138,9 @@ function newState(options: WorkerOptions): WorkerState {
     taskTimeoutMs: options.taskTimeoutMs ?? 900_000,
     abortGraceMs: options.abortGraceMs ?? 5000,
     controllers: new Set(),
+    settleRetryMs: options.settleRetryMs ?? 15_000,
+    stopped,
+    stopSignal: stopped.signal,
     lowRunning: 0,
     stopping: false,
   };
@@ -176,6 +189,7 @@ async function stop(state: WorkerState, loop: ClaimLoop, deadlineMs: number): Pr
   if (left > 0) {
     const reason = new AppError('SHUTTING_DOWN', 'worker stopped at its shutdown deadline', { retryable: true });
     for (const controller of state.controllers) controller.abort(reason);
+    state.stopped.abort(reason);
   }
   return left;
 }

@@ -214,7 +214,8 @@ export function untrack<R extends BullRecord>(core: BullCore<R>, id: string): Cl
 
 /**
  * Extends the lock; when it is lost or the record says another attempt owns it (this replica stalled and was taken
- * over), stops renewing and marks the record superseded here, so this run's late result is discarded.
+ * over), stops renewing and marks the record superseded here, so this run's late result is discarded. A record this
+ * very attempt has settled (a settle whose job move has not happened yet: Redis went away in between) keeps its claim.
  */
 async function renew<R extends BullRecord>(core: BullCore<R>, id: string): Promise<void> {
   const claim = core.claims.get(id);
@@ -228,11 +229,22 @@ async function renew<R extends BullRecord>(core: BullCore<R>, id: string): Promi
     kept = false;
   }
   const record = await core.repo.read(id).catch(() => undefined);
-  if (kept && record?.status === 'processing' && record.attempts === claim.attempts) return;
-  if (kept && !record) return;
+  if (kept && (!record || (record.attempts === claim.attempts && record.status !== 'pending'))) return;
+  if (core.claims.get(id) !== claim) return; // settled or released meanwhile: nothing of this claim is left to mark
   untrack(core, id);
   core.superseded.add(id);
   core.logger.warn({ taskId: id, lockKept: kept }, 'lock lost or claimed again elsewhere; this run will be discarded');
+}
+
+/**
+ * Renews the claim now and says whether this replica still holds it (the run asks before the model is paid for): false
+ * once its lock was lost or another attempt took the record. Redis being away answers true: the lock's expiry is
+ * absolute, so it is still held until then, and nothing else can take it while Redis is away either.
+ */
+export async function holdsClaim<R extends BullRecord>(core: BullCore<R>, id: string): Promise<boolean> {
+  if (core.superseded.has(id) || !core.claims.has(id)) return false;
+  await renew(core, id);
+  return core.claims.has(id) && !core.superseded.has(id);
 }
 
 /** The superseded error a late result of a run that lost its record gets (callers discard it quietly). */

@@ -179,6 +179,49 @@ describeWithRedis('BullMQ task queue (several replicas on one Redis)', () => {
     }
   });
 
+  it('a replica whose lock lapsed (starved past its lock) learns it before asking the model, and cannot settle', async () => {
+    fresh();
+    const a = await replica({ lockDurationMs: 30_000 });
+    const { task } = await a.enqueue(request(1));
+    await a.claim();
+    expect(await a.holdsClaim(task.task_id)).toBe(true);
+    // The lock expires as it would for a replica that could not renew it in time (the stalled check may now hand it on).
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redis.url);
+    expect(await client.del(`${prefix}:bull:tasks:${task.task_id}:lock`)).toBe(1);
+    client.disconnect();
+    expect(await a.holdsClaim(task.task_id)).toBe(false);
+    await expect(a.complete(task.task_id, { latencyMs: 1, qualityScore: 1 })).rejects.toMatchObject({ details: { superseded: true } });
+  });
+
+  it('a completion refused while the store blinks keeps its claim (renewed) for the next try: nobody else takes the task', async () => {
+    fresh();
+    const backend = await createKeyvBackend(redis.url, { namespace: prefix });
+    let down = false;
+    const records = backend.keyv('tasks');
+    // The record writes fail while `down`, as they do while Redis restarts; BullMQ's own connection stays up.
+    const blinking = new Proxy(records, {
+      get(target, prop) {
+        if (prop === 'set' && down) return async () => Promise.reject(new Error('connection lost'));
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const a = createBullmqTaskQueue({ redisUrl: redis.url, keyv: blinking, logger: silentLogger(), prefix, lockDurationMs: 600 });
+    opened.push({ backend, queue: a });
+    const b = await replica({ lockDurationMs: 600 });
+    const { task } = await a.enqueue(request(1));
+    await a.claim();
+    down = true;
+    await expect(a.complete(task.task_id, { latencyMs: 1, qualityScore: 1 })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    down = false;
+    // Past the lock and two stalled checks: a claim left unrenewed would have gone to b by now.
+    await sleep(2500);
+    expect(await b.claim()).toBeUndefined();
+    expect(await a.complete(task.task_id, { latencyMs: 1, qualityScore: 1 })).toMatchObject({ status: 'completed', attempts: 1 });
+    expect(await b.counts()).toMatchObject({ completed: 1, processing: 0, pending: 0 });
+  });
+
   it('recover() gives an open task whose job is missing a job again', async () => {
     fresh();
     const a = await replica();

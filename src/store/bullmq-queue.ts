@@ -9,7 +9,7 @@
 import type { TaskRecord } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { TaskQueue } from '../ports.js';
-import { closeBullCore, createBullCore, listenForJobs, type BullCore, type BullmqQueueOptions } from './bullmq-core.js';
+import { closeBullCore, createBullCore, holdsClaim, listenForJobs, type BullCore, type BullmqQueueOptions } from './bullmq-core.js';
 import * as ops from './bullmq-ops.js';
 import { counts, findByKey, recover, release } from './bullmq-records.js';
 import { createTaskRepo } from './task-repo.js';
@@ -23,6 +23,7 @@ export interface BullmqTaskQueueOptions extends BullmqQueueOptions {
 /** The TaskQueue plus close(): stops lock renewals, closes the BullMQ connections (claimed jobs stay locked until expiry). */
 export interface BullmqTaskQueue extends TaskQueue {
   release(taskId: string): Promise<void>;
+  holdsClaim(taskId: string): Promise<boolean>;
   /**
    * Calls `listener` with a task another replica settled (completed, skipped, failed for good), so long-polls here
    * answer as soon as there. Returns the unsubscribe function.
@@ -59,6 +60,7 @@ export function createBullmqTaskQueue(options: BullmqTaskQueueOptions): BullmqTa
     retry: (taskId, retryOptions) => ops.retry(core, taskId, retryOptions),
     recover: () => recover(core),
     release: (taskId) => release(core, taskId),
+    holdsClaim: (taskId) => holdsClaim(core, taskId),
     onReady: core.wake.subscribe,
     onSettledElsewhere(listener) {
       settledListeners.add(listener);

@@ -140,10 +140,17 @@ export type JobEnd = 'completed' | 'failed' | { retryAt: number };
  */
 export async function transition<R extends BullRecord>(core: BullCore<R>, id: string, patch: (current: R) => Partial<R>, end: JobEnd): Promise<R> {
   const claimed = ownClaim(core, id);
-  const updated = await locked(core, id, async () => {
-    const current = await mustRead(core, id);
-    return save(core, current, patch(current));
-  });
+  let updated: R;
+  try {
+    updated = await locked(core, id, async () => {
+      const current = await mustRead(core, id);
+      return save(core, current, patch(current));
+    });
+  } catch (err) {
+    // Not recorded (Redis away): the claim is still this run's, renewed again for the caller's next try.
+    if (claimed) track(core, id, claimed.job, claimed.token, claimed.attempts);
+    throw err;
+  }
   if (typeof end === 'object') {
     try {
       if (claimed) await claimed.job.moveToDelayed(Math.max(end.retryAt, core.now()), claimed.token);

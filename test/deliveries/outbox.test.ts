@@ -104,7 +104,7 @@ describe('outbox: every settled task becomes one event per endpoint, queued befo
     expect(await deliveries.byConversation(ID(4))).toEqual([]);
   });
 
-  it('a hook that cannot record its events leaves the task unsettled: it runs again and settles once they are recorded', async () => {
+  it('a hook that meets an unavailable store holds the completion until its events are recorded: the task runs once', async () => {
     const hook = outbox();
     let failures = 1;
     let runs = 0;
@@ -113,8 +113,22 @@ describe('outbox: every settled task becomes one event per endpoint, queued befo
       await hook(settled);
     });
     expect(task.status).toBe('completed');
-    expect(runs).toBe(2);
+    // A re-run would ask the model again for a summary already stored: the worker tries the hook again instead.
+    expect(runs).toBe(1);
     expect(await deliveries.byConversation(ID(5))).toHaveLength(2);
+  });
+
+  it('a hook that fails otherwise leaves the task unsettled: it runs again and settles once the events are recorded', async () => {
+    const hook = outbox();
+    let failures = 1;
+    let runs = 0;
+    const task = await run(8, async () => ((runs += 1), { record: { latency_ms: 1, quality_score: 0.8 } }), async (settled) => {
+      if (failures-- > 0) throw new AppError('INTERNAL', 'hook failed', { retryable: true });
+      await hook(settled);
+    });
+    expect(task.status).toBe('completed');
+    expect(runs).toBe(2);
+    expect(await deliveries.byConversation(ID(8))).toHaveLength(2);
   });
 
   it('the event id is the same for the same settle and new for a later run of the task', () => {

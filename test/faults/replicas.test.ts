@@ -47,7 +47,12 @@ function spawnReplica(id: string): WrapupChild {
     extra: {
       REPLICA_ID: id,
       CHANNEL_LEASE_TTL_MS: '1500',
-      QUEUE_LOCK_MS: '2000',
+      // A lock a replica starved of CPU can keep (renewed every third of it, and once more right before each model
+      // call). At 2 s a starved replica missed its renewals, BullMQ's stalled check handed its task to another
+      // replica and both asked the model. The price is the hand-over of a killed replica's tasks: its lock expires
+      // and the next stalled check (every QUEUE_LOCK_MS) returns the job, up to about 3 × 10 s; the waits for the
+      // summaries (90 s) and webhooks (60 s) below cover it. The channel takeovers measured here do not depend on it.
+      QUEUE_LOCK_MS: '10000',
       WORKER_CONCURRENCY: '2',
       CRM_WEBHOOKS: JSON.stringify([{ name: 'crm', url: receiver.url, secret: receiver.secret }]),
       CRM_WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
@@ -143,6 +148,7 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
       }
     })();
     const takeovers: number[] = [];
+    const comebacks: Array<Promise<unknown>> = [];
     const takeover = async (holder: string): Promise<string> => {
       await sleep(2500);
       await killQuietly(holder);
@@ -150,12 +156,15 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
       const next = await settledHolder([holder]);
       takeovers.push(Date.now() - killedAt);
       // The killed replica comes back (standby) under a new id, with its own fake.
-      void started(spawnReplica(`${holder}b`));
+      comebacks.push(started(spawnReplica(`${holder}b`)));
       return next;
     };
     const second = await takeover(first);
     const third = await takeover(second);
     await sleep(1500);
+    // A replica still starting when Redis goes away exits (it cannot open its store), as it should: Redis restarts
+    // under replicas that are up, so the comebacks have started first.
+    await Promise.all(comebacks);
     await redis.restart('SIGKILL', 500);
     const afterRestart = await settledHolder();
     await sleep(2500);
