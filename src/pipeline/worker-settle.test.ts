@@ -5,50 +5,14 @@ import Keyv from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
 import type { SummaryRecord, TaskRecord } from '../domain.js';
-import type { ConversationSource, GeneratedSummary, SummaryEngine, SummaryStore } from '../ports.js';
+import type { SummaryEngine, SummaryStore } from '../ports.js';
 import { createSummaryStore } from '../store/summary-store.js';
 import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-queue.js';
+import { countingEngine, generated, oneTurnSource as source } from '../../test/support/pipeline-fixtures.js';
 import { createConversationProcessor } from './process-conversation.js';
 import { createWorker, type Worker } from './worker.js';
 
 const CONVERSATION = '00000000-0000-4000-8000-0000000000bb';
-const source: ConversationSource = {
-  getConversation: async (conversationId) => ({
-    conversationId, startTime: '2026-01-01T10:00:00Z', endTime: '2026-01-01T10:05:00Z', mediaType: 'message',
-    queueIds: [], participantCount: 2, communications: [],
-  }),
-  getTranscript: async (info) => ({
-    conversationId: info.conversationId, mediaType: 'message',
-    turns: [{ speaker: 'customer', text: 'My order never arrived.', at: '2026-01-01T10:00:00Z' }],
-  }),
-};
-
-const generated: GeneratedSummary = {
-  fields: {
-    headline: 'Order missing', summary: 'The customer reported a missing order.', intent: 'missing order',
-    resolution: { status: 'resolved', text: 'Resent.' }, follow_up_actions: [], sentiment: { start: 'negative', end: 'neutral' },
-    topics: ['delivery'], entities: [], language: 'en', wrapup_code_id: null,
-    confidence: { summary: 1, intent: 1, resolution: 1, wrapup_code: 1 },
-  },
-  wrapup_code: null, model: 'fake', template: { id: 'default', version: '1', hash: 'abc' },
-  route: { queue_id: null, media_type: 'message', language: 'en' }, quality_score: 0.9, quality: {}, redactions: {},
-  repaired: false, stage_latency_ms: {},
-};
-
-/** An engine that counts the model calls. */
-function countingEngine(): SummaryEngine & { calls: number } {
-  const engine = {
-    calls: 0,
-    model: 'fake',
-    template: generated.template,
-    templateFor: () => generated.template,
-    async generate() {
-      engine.calls += 1;
-      return generated;
-    },
-  };
-  return engine;
-}
 
 /**
  * The task store as a restarting Redis is to its clients: every read and write refused until `downUntil`, and the

@@ -6,34 +6,12 @@ import { createEmbeddedTaskQueue, type EmbeddedTaskQueue } from '../store/task-q
 import { silentLogger } from '../logger.js';
 import { isAppError } from '../errors.js';
 import type { SummaryRecord, TaskRecord } from '../domain.js';
-import type { ConversationSource, GeneratedSummary, SummaryEngine, SummaryStore } from '../ports.js';
+import type { SummaryEngine, SummaryStore } from '../ports.js';
+import { countingEngine, generated, oneTurnSource as source } from '../../test/support/pipeline-fixtures.js';
 import { createConversationProcessor } from './process-conversation.js';
 import { createWorker, type Worker } from './worker.js';
 
 const ID = '00000000-0000-4000-8000-0000000000aa';
-const source: ConversationSource = {
-  getConversation: async (conversationId) => ({
-    conversationId, startTime: '2026-01-01T10:00:00Z', endTime: '2026-01-01T10:05:00Z', mediaType: 'message',
-    queueIds: [], participantCount: 2, communications: [],
-  }),
-  getTranscript: async (info) => ({
-    conversationId: info.conversationId, mediaType: 'message',
-    turns: [{ speaker: 'customer', text: 'My order never arrived.', at: '2026-01-01T10:00:00Z' }],
-  }),
-};
-
-const generated: GeneratedSummary = {
-  fields: {
-    headline: 'Order missing', summary: 'The customer reported a missing order.', intent: 'missing order',
-    resolution: { status: 'resolved', text: 'Resent.' }, follow_up_actions: [], sentiment: { start: 'negative', end: 'neutral' },
-    topics: ['delivery'], entities: [], language: 'en', wrapup_code_id: null,
-    confidence: { summary: 1, intent: 1, resolution: 1, wrapup_code: 1 },
-  },
-  wrapup_code: null, model: 'fake', template: { id: 'default', version: '1', hash: 'abc' },
-  route: { queue_id: null, media_type: 'message', language: 'en' }, quality_score: 0.9, quality: {}, redactions: {},
-  repaired: false, stage_latency_ms: {},
-};
-
 /** A promise and its resolver. */
 function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -42,20 +20,7 @@ function gate(): { promise: Promise<void>; open: () => void } {
 }
 
 /** An engine whose first call waits for `first` without looking at any signal (an SDK call that cannot be cancelled). */
-function gatedFirstEngine(first: Promise<void>): SummaryEngine & { calls: number } {
-  const engine = {
-    calls: 0,
-    model: 'fake',
-    template: generated.template,
-    templateFor: () => generated.template,
-    async generate() {
-      engine.calls += 1;
-      if (engine.calls === 1) await first;
-      return generated;
-    },
-  };
-  return engine;
-}
+const gatedFirstEngine = (first: Promise<void>) => countingEngine((call) => (call === 1 ? first : undefined));
 
 /** Real macrotask turns (setImmediate is not faked) until `cond` holds; bounded by turns, not by time. */
 async function until(cond: () => boolean | Promise<boolean>, turns = 2000): Promise<void> {
