@@ -17,6 +17,12 @@ export interface OpenAiFake {
   readonly faults: Array<AdversarialFault | 'fail-500' | undefined>;
   /** When each of `faults` was answered (epoch ms, the same order). */
   readonly answeredAt: number[];
+  /**
+   * For each of `faults`: true when it answered a summary's first ask to its end — not a map step, not a repair (a
+   * request carrying an earlier answer), not an answer stopped at the output cap (which the caller asks again, the
+   * same way, in the same run). One conversation answered so twice was paid for by two runs.
+   */
+  readonly completedFirstAsks: boolean[];
   /** Reports this usage in every later reply instead of the estimate (undefined restores the estimate). */
   setUsage(usage: { prompt_tokens: number; completion_tokens: number } | undefined): void;
   /** Holds every later answer this long after the request is recorded (a slow model; 0 answers at once). */
@@ -76,6 +82,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
   let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
   const faults: OpenAiFake['faults'] = [];
   const answeredAt: number[] = [];
+  const completedFirstAsks: boolean[] = [];
   const cycle = options.adversarialFaults?.length ? options.adversarialFaults : ADVERSARIAL_FAULTS;
 
   /** The fault for the `n`-th call (1-based) since the mode was set. */
@@ -132,6 +139,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     if (mode === 'fail-500') {
       faults.push('fail-500');
       answeredAt.push(Date.now());
+      completedFirstAsks.push(false);
       return send(res, 500, apiError('The server had an error processing your request.', 'server_error'));
     }
     const fault = faultFor(callsInMode);
@@ -143,7 +151,9 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     const firstTry = !wantsText(body) && !truncatedOnce.has(key);
     if (mode === 'truncated' && firstTry) truncatedOnce.add(key);
     const cap = mode === 'truncated' && firstTry ? Math.min(outputCap(body) ?? Infinity, options.truncateAtTokens ?? 120) : outputCap(body);
-    if (cap !== undefined && answerTokens(text) > cap) {
+    const cutOff = cap !== undefined && answerTokens(text) > cap;
+    completedFirstAsks.push(!cutOff && !wantsText(body) && !body.messages.some((m: { role?: string }) => m?.role === 'assistant'));
+    if (cutOff) {
       send(res, 200, completion(body.model, stopAt(text, cap), body.messages, usage, 'length'));
       return;
     }
@@ -166,6 +176,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     answeredAt,
+    completedFirstAsks,
     get callCount() {
       return requests.length;
     },

@@ -22,6 +22,14 @@ export class LlmWatch {
   }
 
   /**
+   * Summary runs the fake answered: first asks answered to their end (a repair or the re-ask after an answer cut at
+   * the output cap belongs to the same run), all or those after `since` (epoch ms).
+   */
+  runs(since = -Infinity): number {
+    return this.fake.completedFirstAsks.filter((done, i) => done && (this.fake.answeredAt[i] ?? 0) > since).length;
+  }
+
+  /**
    * True when no answer left within `afterMs` and none of the requests in flight is due within `beforeMs` (each is
    * answered `delayMs` after it arrived; the oldest in flight are the ones not answered yet, answers go in order).
    */
