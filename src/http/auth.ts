@@ -3,7 +3,6 @@
 // The request then carries its key's name (`client`: logs and budgets) and scopes; GET needs `read`, other methods
 // `submit`. The per-key request rate limit on /api/* sits here too.
 import * as crypto from 'node:crypto';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.js';
 import type { ApiKey, ApiKeys, ApiScope } from './ports.js';
@@ -22,14 +21,14 @@ const ALL_SCOPES: readonly ApiScope[] = ['read', 'submit'];
 
 /** SHA-256 of a key: one-shot `crypto.hash` (Node ≥ 20.12; half the cost of a Hash object per request) when present. */
 const digest: (value: string) => Buffer =
-  typeof crypto.hash === 'function' ? (value) => crypto.hash('sha256', value, 'buffer') : (value) => createHash('sha256').update(value, 'utf8').digest();
+  typeof crypto.hash === 'function' ? (value) => crypto.hash('sha256', value, 'buffer') : (value) => crypto.createHash('sha256').update(value, 'utf8').digest();
 
 /** The index of the digest `candidate` matches, comparing against every one so timing reveals neither which nor whether. */
 function matchIndex(digests: readonly Buffer[], candidate: string): number {
   const probe = digest(candidate);
   let found = -1;
   digests.forEach((d, i) => {
-    if (timingSafeEqual(probe, d)) found = i;
+    if (crypto.timingSafeEqual(probe, d)) found = i;
   });
   return found;
 }
@@ -53,7 +52,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 /** The name of a key given as a bare secret: the same one-way hash as config-keys.ts's defaultKeyName. */
 export const bareKeyName = (secret: string): string =>
-  `key-${createHash('sha256').update('wrapup-key-name:').update(secret, 'utf8').digest('hex').slice(0, 8)}`;
+  `key-${crypto.createHash('sha256').update('wrapup-key-name:').update(secret, 'utf8').digest('hex').slice(0, 8)}`;
 
 /** A bare secret (tests, callers without names) is a full-scope key named by its hash. */
 const asKey = (k: string | ApiKey): ApiKey => (typeof k === 'string' ? { name: bareKeyName(k), scopes: [...ALL_SCOPES], secret: k } : k);
@@ -77,6 +76,15 @@ export function keyLookup(source: ApiKeys): (candidate: string) => ApiKey | unde
 /** The scope a request needs: reading (GET, HEAD) or anything else (starting work). */
 const scopeFor = (method: string): ApiScope => (method === 'GET' || method === 'HEAD' ? 'read' : 'submit');
 
+/** The configured key an `Authorization: Bearer <token>` header carries, or undefined (missing, malformed, unknown). */
+export function keyOf(lookup: (candidate: string) => ApiKey | undefined, authorization: string | undefined): ApiKey | undefined {
+  const token = bearerToken(authorization);
+  return token === undefined ? undefined : lookup(token);
+}
+
+/** True when the key's scopes cover the request's method. */
+export const allows = (key: ApiKey, method: string): boolean => key.scopes.includes(scopeFor(method));
+
 /**
  * Rejects requests without `Authorization: Bearer <a configured key>` (401 UNAUTHORIZED) and requests the key's
  * scopes do not cover (403 FORBIDDEN); sets `client` (the key's name) and `scopes`.
@@ -84,14 +92,12 @@ const scopeFor = (method: string): ApiScope => (method === 'GET' || method === '
 export function bearerAuth(source: ApiKeys): MiddlewareHandler {
   const lookup = keyLookup(source);
   return async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
-    const key = token === undefined ? undefined : lookup(token);
+    const key = keyOf(lookup, c.req.header('authorization'));
     if (!key) throw new AppError('UNAUTHORIZED', 'missing or invalid bearer token');
     c.set('client', key.name);
     c.set('scopes', key.scopes);
-    const needed = scopeFor(c.req.method);
-    if (!key.scopes.includes(needed)) {
-      throw new AppError('FORBIDDEN', `API key "${key.name}" has scope ${key.scopes.join('+')}; ${c.req.method} needs ${needed}`);
+    if (!allows(key, c.req.method)) {
+      throw new AppError('FORBIDDEN', `API key "${key.name}" has scope ${key.scopes.join('+')}; ${c.req.method} needs ${scopeFor(c.req.method)}`);
     }
     await next();
   };

@@ -1,5 +1,5 @@
-// Serves a Hono app on node:http via @hono/node-server (after the app's fast path, if any) with limits on slow and excess clients; close() stops intake
-// and ends keep-alive connections.
+// Serves a Hono app on node:http via @hono/node-server (after the app's fast path, if any) with limits on slow and
+// excess clients; close() stops intake and ends keep-alive connections.
 import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { regexes } from 'zod/v4/core';
 import type { Metrics } from '../ports.js';
 import type { CachedResponse } from '../store/index.js';
-import { bearerToken, keyLookup } from './auth.js';
+import { allows, keyLookup, keyOf } from './auth.js';
 import type { ApiKeys } from './ports.js';
 import { noneMatchHits, storedAnswerHeaders, type SummaryReader } from './summary-routes.js';
 
@@ -43,10 +43,8 @@ export function createSummaryFastPath(deps: SummaryFastPathDeps): FastPath {
     // A query, a deeper path (status/{task_id}) or an encoded character is Hono's to parse.
     if (segment.length !== 36) return false;
     // The key first: whether a conversation is held must not show in the timing of an unauthenticated request.
-    const authorization = onlyAuthorization(req);
-    const token = authorization === undefined ? undefined : bearerToken(authorization);
-    const key = token === undefined ? undefined : lookup(token);
-    if (!key?.scopes.includes('read')) return false;
+    const key = keyOf(lookup, onlyAuthorization(req));
+    if (!key || !allows(key, req.method)) return false;
     const held = deps.reader.held(segment.toLowerCase());
     if (!held || !UUID.test(segment) || (deps.requestLimit?.(key.name) ?? 0) > 0) return false;
     deps.metrics?.memoryTierLookup(true);
