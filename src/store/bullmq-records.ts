@@ -172,8 +172,9 @@ export async function transition<R extends BullRecord>(core: BullCore<R>, id: st
 
 /**
  * At start, and then every sweep interval (keepSweeping): every open record has a job again (a replica that died, or
- * Redis that restarted, between writing a record and adding its job left one without). Records left processing by a dead replica are not touched here: BullMQ's stalled check returns their
- * jobs once the lock expires, so a record another replica is running is never taken from it. Returns jobs re-added.
+ * Redis that restarted, between writing a record and adding its job left one without). Records left processing by a
+ * dead replica are not touched here: BullMQ's stalled check returns their jobs once the lock expires, so a record
+ * another replica is running is never taken from it. Returns jobs re-added.
  */
 export async function recover<R extends BullRecord>(core: BullCore<R>): Promise<number> {
   const ids = await storeCall('read', async () => core.redis.smembers(core.keys.open));

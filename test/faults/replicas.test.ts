@@ -205,16 +205,16 @@ describeWithRedis('several replicas on one Redis: one channel holder, shared wor
     await sleep(1500); // late duplicates (backfill passes, re-claims) would show now
     // An answer the fake gave after its replica was killed never reached it: a request cut off by the kill (a loaded
     // test process can run the fake's answer timer before it hears the socket close).
-    const reached = (count: (w: LlmWatch, since?: number) => number): number =>
-      [...watches.entries()].reduce((n, [id, w]) => {
-        const at = killedAt.get(id);
-        return n + count(w) - (at === undefined ? 0 : count(w, at));
-      }, 0);
-    const afterKill = (id: string): number => {
+    type Count = (w: LlmWatch, since?: number) => number;
+    const runsOf: Count = (w, since) => w.runs(since);
+    const afterKill = (id: string, count: Count = runsOf): number => {
       const at = killedAt.get(id);
-      return at === undefined ? 0 : (watches.get(id)?.runs(at) ?? 0);
+      const watch = watches.get(id);
+      return at === undefined || !watch ? 0 : count(watch, at);
     };
-    const runs = reached((w, since) => w.runs(since));
+    /** What reached the replicas: all the fakes gave, less what came after their replica's kill. */
+    const reached = (count: Count): number => [...watches.entries()].reduce((n, [id, w]) => n + count(w) - afterKill(id, count), 0);
+    const runs = reached(runsOf);
     const answers = reached((w, since) => w.answered(since));
     const perReplica = Object.fromEntries([...watches.entries()].map(([id, w]) => [id, `${w.runs()} runs/${w.answered()} answers`]));
     // Requests a kill cut off before their answer (the task then ran again elsewhere): not duplicates, nothing was paid.
