@@ -90,15 +90,21 @@ describe('completion of a stored summary while the store blinks', () => {
     return task?.status === 'completed' ? task : undefined;
   };
 
-  it('keeps recording the completion until the store answers: one model call, the task completed', async () => {
+  /** One task through one process whose task store blinks as `blink` says, until it completes. */
+  async function completeOne(blink: { ms?: number; writes?: number; only?: string }, idempotencyKey: string) {
     const tasks = new BlinkingStore();
     const summaries = createSummaryStore({ keyv: new Keyv(), defaultMaxLength: 500, logger: silentLogger() });
     const engine = countingEngine();
-    const { queue, worker } = service(tasks, summaries, engine, { ms: 700 });
+    const { queue, worker } = service(tasks, summaries, engine, blink);
     await queue.recover();
-    const { task } = await queue.enqueue({ conversationId: CONVERSATION, idempotencyKey: 'k1', maxLength: 500, source: 'socket' });
+    const { task } = await queue.enqueue({ conversationId: CONVERSATION, idempotencyKey, maxLength: 500, source: 'socket' });
     worker.start();
     const done = await until(completed(queue, task.task_id), 5000);
+    return { tasks, summaries, engine, queue, task, done };
+  }
+
+  it('keeps recording the completion until the store answers: one model call, the task completed', async () => {
+    const { tasks, summaries, engine, task, done } = await completeOne({ ms: 700 }, 'k1');
     expect(tasks.refused).toBeGreaterThan(0);
     expect(done).toMatchObject({ status: 'completed', attempts: 1 });
     expect(engine.calls).toBe(1);
@@ -106,28 +112,14 @@ describe('completion of a stored summary while the store blinks', () => {
   });
 
   it('a completion write lost once is written again, not recorded as a failure that re-runs the task and asks again', async () => {
-    const tasks = new BlinkingStore();
-    const summaries = createSummaryStore({ keyv: new Keyv(), defaultMaxLength: 500, logger: silentLogger() });
-    const engine = countingEngine();
-    const { queue, worker } = service(tasks, summaries, engine, { writes: 1 });
-    await queue.recover();
-    const { task } = await queue.enqueue({ conversationId: CONVERSATION, idempotencyKey: 'k3', maxLength: 500, source: 'socket' });
-    worker.start();
-    const done = await until(completed(queue, task.task_id), 5000);
+    const { tasks, engine, done } = await completeOne({ writes: 1 }, 'k3');
     expect(tasks.refused).toBe(1);
     expect(done).toMatchObject({ status: 'completed', attempts: 1 });
     expect(engine.calls).toBe(1);
   });
 
   it('a completion whose counters were written but whose record write was lost is counted once (the queue reloads and undoes them)', async () => {
-    const tasks = new BlinkingStore();
-    const summaries = createSummaryStore({ keyv: new Keyv(), defaultMaxLength: 500, logger: silentLogger() });
-    const engine = countingEngine();
-    const { queue, worker } = service(tasks, summaries, engine, { writes: 1, only: 'task:' });
-    await queue.recover();
-    const { task } = await queue.enqueue({ conversationId: CONVERSATION, idempotencyKey: 'k4', maxLength: 500, source: 'socket' });
-    worker.start();
-    const done = await until(completed(queue, task.task_id), 5000);
+    const { tasks, engine, queue, done } = await completeOne({ writes: 1, only: 'task:' }, 'k4');
     expect(tasks.refused).toBe(1);
     expect(done).toMatchObject({ status: 'completed', attempts: 1 });
     expect(await queue.counts()).toMatchObject({ completed: 1, processing: 0, pending: 0 });
