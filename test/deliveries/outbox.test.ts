@@ -104,14 +104,20 @@ describe('outbox: every settled task becomes one event per endpoint, queued befo
     expect(await deliveries.byConversation(ID(4))).toEqual([]);
   });
 
-  it('a hook that meets an unavailable store holds the completion until its events are recorded: the task runs once', async () => {
+  /** Conversation `n` run to its end with the outbox as the hook, whose first call throws `first`; and how many runs. */
+  async function hookFailingOnce(n: number, first: AppError) {
     const hook = outbox();
     let failures = 1;
     let runs = 0;
-    const task = await run(5, async () => ((runs += 1), { record: { latency_ms: 1, quality_score: 0.8 } }), async (settled) => {
-      if (failures-- > 0) throw new AppError('STORE_UNAVAILABLE', 'store write failed', { retryable: true });
+    const task = await run(n, async () => ((runs += 1), { record: { latency_ms: 1, quality_score: 0.8 } }), async (settled) => {
+      if (failures-- > 0) throw first;
       await hook(settled);
     });
+    return { task, runs };
+  }
+
+  it('a hook that meets an unavailable store holds the completion until its events are recorded: the task runs once', async () => {
+    const { task, runs } = await hookFailingOnce(5, new AppError('STORE_UNAVAILABLE', 'store write failed', { retryable: true }));
     expect(task.status).toBe('completed');
     // A re-run would ask the model again for a summary already stored: the worker tries the hook again instead.
     expect(runs).toBe(1);
@@ -119,13 +125,7 @@ describe('outbox: every settled task becomes one event per endpoint, queued befo
   });
 
   it('a hook that fails otherwise leaves the task unsettled: it runs again and settles once the events are recorded', async () => {
-    const hook = outbox();
-    let failures = 1;
-    let runs = 0;
-    const task = await run(8, async () => ((runs += 1), { record: { latency_ms: 1, quality_score: 0.8 } }), async (settled) => {
-      if (failures-- > 0) throw new AppError('INTERNAL', 'hook failed', { retryable: true });
-      await hook(settled);
-    });
+    const { task, runs } = await hookFailingOnce(8, new AppError('INTERNAL', 'hook failed', { retryable: true }));
     expect(task.status).toBe('completed');
     expect(runs).toBe(2);
     expect(await deliveries.byConversation(ID(8))).toHaveLength(2);
