@@ -53,6 +53,13 @@ describe('loadConfig', () => {
     expect(config.http).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000, maxConnections: 1000 });
   });
 
+  it('runs twice as many summaries at once as the model has slots unless WORKER_CONCURRENCY says otherwise', () => {
+    expect(loadConfig(REQUIRED).worker.concurrency).toBe(8);
+    expect(loadConfig({ ...REQUIRED, OPENAI_MAX_CONCURRENCY: '16' }).worker.concurrency).toBe(32);
+    expect(loadConfig({ ...REQUIRED, OPENAI_MAX_CONCURRENCY: '16', WORKER_CONCURRENCY: '3' }).worker.concurrency).toBe(3);
+    expect(problems({ ...REQUIRED, OPENAI_MAX_CONCURRENCY: 'many' })).toContain('OPENAI_MAX_CONCURRENCY');
+  });
+
   it('reads the replica settings; QUEUE=bullmq needs a redis:// store', () => {
     const defaults = loadConfig(REQUIRED);
     expect(defaults.cluster).toEqual({ leaseTtlMs: 5000, queueLockMs: 30000 });

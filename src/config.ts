@@ -230,6 +230,7 @@ export function loadConfig(env: Env, configDir: string = CONFIG_DIR): Config {
   const raw = overlayEnv(readDefaults(configDir), env, gatewayErrors);
   const keys = loadApiKeys(env);
   raw.http.apiKeys = keys.keys;
+  raw.worker.concurrency ??= defaultWorkerConcurrency(raw.openai?.maxConcurrency);
   const endpoints = readWebhookEndpoints(env, gatewayErrors);
   if (endpoints.length > 0) raw.crmWebhooks = { ...raw.crmWebhooks, endpoints };
   const result = ConfigSchema.safeParse(raw);
@@ -270,6 +271,17 @@ export function otherSecrets(raw: Record<string, any>): NamedSecret[] {
     if (typeof secret === 'string') add(`CRM_WEBHOOKS endpoint ${String(name)} secret`, secret.trim(), false);
   }
   return secrets;
+}
+
+/**
+ * Unset WORKER_CONCURRENCY: twice the model's slots. The conversations beyond OPENAI_MAX_CONCURRENCY are fetched,
+ * redacted and prompted while the model answers the others and take its slots as they free, so a model slot never
+ * waits on Genesys reads (hundreds of milliseconds against a real org) or on redaction. An invalid
+ * OPENAI_MAX_CONCURRENCY is reported by the schema; the worker's default then does not matter.
+ */
+function defaultWorkerConcurrency(modelSlots: unknown): number {
+  const slots = Number(modelSlots);
+  return Number.isInteger(slots) && slots > 0 ? 2 * slots : 8;
 }
 
 /** BullMQ lives in Redis: QUEUE=bullmq needs a redis:// store. */
