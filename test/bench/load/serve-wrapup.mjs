@@ -3,7 +3,8 @@
 // RSS and profile (`--cpu-prof`) are its own. Input: one JSON argument, the environment for loadConfig (without
 // GENESYS_GATEWAY_URL it starts a Genesys simulator of its own, idle but for its socket heartbeats).
 // IPC: sends { type: 'ready', url }; answers { type: 'usage' } with CPU µs, RSS and heap used, { type: 'watch', ids } then
-// { type: 'progress' } with how many of those conversations have a stored summary; { type: 'stop' } stops and exits
+// { type: 'progress' } with how many of those conversations have a stored summary and the latest of their
+// `created_at` (epoch ms: the moment each record was made, just before its write); { type: 'stop' } stops and exits
 // (writing the CPU profile, if any).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ async function main() {
   const wrapup = await startWrapup(config, createLogger({ level: config.logLevel }));
   let watched = [];
   let done = 0;
+  let lastAt = 0;
   const send = (message) => void process.send?.(message);
   process.on('message', (message) => {
     void (async () => {
@@ -36,10 +38,13 @@ async function main() {
       } else if (message.type === 'watch') {
         watched = message.ids;
         done = 0;
+        lastAt = 0;
       } else if (message.type === 'progress') {
         // Tasks finish roughly in order: advance past the stored prefix, so a poll costs a few reads.
-        while (done < watched.length && (await wrapup.service.getSummary(watched[done]))) done += 1;
-        send({ type: 'progress', done });
+        for (let s; done < watched.length && (s = await wrapup.service.getSummary(watched[done])); done += 1) {
+          lastAt = Math.max(lastAt, Date.parse(s.created_at));
+        }
+        send({ type: 'progress', done, lastAt });
       } else if (message.type === 'stop') {
         await wrapup.stop(5000);
         await sim?.close();
