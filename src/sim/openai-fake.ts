@@ -9,8 +9,8 @@ export { ADVERSARIAL_FAULTS, FAKE_LEAKED_PII, inventedFacts, transcriptKey, type
 export interface OpenAiFake {
   /** Base URL ending in /v1, for `new OpenAI({ baseURL })`. */
   url: string;
-  /** Every chat-completions request received, in order (headers lower-cased). */
-  requests: Array<{ body: any; headers: Record<string, string> }>;
+  /** Every chat-completions request received, in order (headers lower-cased), with when it arrived (epoch ms). */
+  requests: Array<{ body: any; headers: Record<string, string>; at: number }>;
   readonly callCount: number;
   setMode(mode: FakeMode): void;
   /** The fault injected into each answered call, in order (undefined = a good answer). */
@@ -127,7 +127,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
       return send(res, 400, apiError('We could not parse the JSON body of your request.', 'invalid_request_error'));
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-    requests.push({ body, headers });
+    requests.push({ body, headers, at: Date.now() });
     callsInMode += 1;
     if (!(await hold(res, delayMs))) return;
     if (!/^Bearer \S+/.test(headers.authorization ?? '')) {

@@ -14,6 +14,8 @@ export interface PipelineOptions {
   burst: number;
   /** Model slots of the slow-model runs. */
   concurrency: number;
+  /** Services started per slow-model setting (each: one cold burst, three warm). */
+  slowRounds: number;
   /** Conversations of the slow-model run. */
   slowConversations: number;
   /** Conversations per media type for the call counts. */
@@ -27,6 +29,9 @@ export interface BurstResult {
   perSecond: number;
   cpuMsPerSummary: number;
   modelCalls: number;
+  /** The first and the last model request of the burst, in ms after its first conversation ended. */
+  firstRequestMs: number;
+  lastRequestMs: number;
 }
 
 export interface SlowResult {
@@ -35,8 +40,8 @@ export interface SlowResult {
   /** Conversations in progress at once (WORKER_CONCURRENCY). */
   workerConcurrency: number;
   idealSeconds: number;
-  /** The first burst after start. */
-  cold: BurstResult;
+  /** The first burst after each start. */
+  cold: BurstResult[];
   /** Later bursts on the same process. */
   warm: BurstResult[];
 }
@@ -90,8 +95,17 @@ async function burst(sim: GenesysSim, fake: OpenAiFake, child: ServerChild, coun
   // To the last record's created_at (made just before its write), not to the poll that saw it: the poll's 100 ms
   // step would be 2-3 % of a 4 s run. Same clock: both processes read this machine's Date.now().
   const seconds = (last - started) / 1000;
+  const requested = fake.requests.slice(calls).map((r) => r.at - started);
   const cpuMs = ((await child.usage()).cpuUs - cpu0) / 1000;
-  return { conversations: count, seconds, perSecond: count / seconds, cpuMsPerSummary: cpuMs / count, modelCalls: fake.callCount - calls };
+  return {
+    conversations: count,
+    seconds,
+    perSecond: count / seconds,
+    cpuMsPerSummary: cpuMs / count,
+    modelCalls: fake.callCount - calls,
+    firstRequestMs: Math.min(...requested),
+    lastRequestMs: Math.max(...requested),
+  };
 }
 
 /** REST calls (by path shape) and token requests per summary, one media type at a time. */
@@ -115,32 +129,33 @@ async function callsByMedia(o: PipelineOptions, sim: GenesysSim, fake: OpenAiFak
 }
 
 /**
- * The slow model with N slots (OPENAI_MAX_CONCURRENCY): the first burst after the service starts (cold: code not yet
- * compiled by V8, no pooled connections), then `warmRuns` more bursts on the same process, as a service that has been
- * running meets them. `workerConcurrency` unset: the service's default (twice the model's slots).
+ * The slow model with N slots (OPENAI_MAX_CONCURRENCY), on a simulator and fake of its own (the 0-ms burst's 2,000
+ * conversations do not weigh on them): the first burst after the service starts (cold: code not yet compiled by V8,
+ * no pooled connections), then `warmRuns` more bursts on the same process, as a service that has been running meets
+ * them. `workerConcurrency` unset: the service's default (twice the model's slots).
  */
-export async function benchSlowModel(
-  o: PipelineOptions,
-  sim: GenesysSim,
-  fake: OpenAiFake,
-  run: { warmRuns: number; workerConcurrency?: number; profile?: boolean },
-): Promise<SlowResult> {
-  fake.setDelay(1000);
+export async function benchSlowModel(o: PipelineOptions, run: { warmRuns: number; workerConcurrency?: number; profile?: boolean }): Promise<SlowResult> {
+  const sim = await startGenesysSim({ heartbeatIntervalMs: 30_000, rateLimitPerMinute: 0 });
+  const fake = await startOpenAiFake({ delayMs: 1000 });
   const extra: Record<string, string> = { OPENAI_MAX_CONCURRENCY: String(o.concurrency) };
   if (run.workerConcurrency !== undefined) extra.WORKER_CONCURRENCY = String(run.workerConcurrency);
-  const child = await startService(o, sim, fake, `slow-${Date.now()}`, extra, run.profile);
   try {
-    const cold = await burst(sim, fake, child, o.slowConversations);
-    const warm: BurstResult[] = [];
-    for (let i = 0; i < run.warmRuns; i++) {
-      await sleep(1000);
-      warm.push(await burst(sim, fake, child, o.slowConversations));
+    const child = await startService(o, sim, fake, `slow-${Date.now()}`, extra, run.profile);
+    try {
+      const cold = await burst(sim, fake, child, o.slowConversations);
+      const warm: BurstResult[] = [];
+      for (let i = 0; i < run.warmRuns; i++) {
+        await sleep(1000);
+        warm.push(await burst(sim, fake, child, o.slowConversations));
+      }
+      const workerConcurrency = run.workerConcurrency ?? 2 * o.concurrency;
+      return { concurrency: o.concurrency, workerConcurrency, idealSeconds: Math.ceil(o.slowConversations / o.concurrency), cold: [cold], warm };
+    } finally {
+      await child.stop();
     }
-    const workerConcurrency = run.workerConcurrency ?? 2 * o.concurrency;
-    return { concurrency: o.concurrency, workerConcurrency, idealSeconds: Math.ceil(o.slowConversations / o.concurrency), cold, warm };
   } finally {
-    await child.stop();
-    fake.setDelay(0);
+    await fake.close();
+    await sim.close();
   }
 }
 
@@ -148,16 +163,30 @@ export async function benchSlowModel(
 export async function benchPipeline(o: PipelineOptions): Promise<PipelineResult> {
   const sim = await startGenesysSim({ heartbeatIntervalMs: 30_000, rateLimitPerMinute: 0 });
   const fake = await startOpenAiFake();
+  let fast: BurstResult;
+  let media: PipelineResult['media'];
   try {
     const child = await startService(o, sim, fake, 'fast', {}, true);
-    const fast = await burst(sim, fake, child, o.burst);
-    const media = await callsByMedia(o, sim, fake, child);
+    fast = await burst(sim, fake, child, o.burst);
+    media = await callsByMedia(o, sim, fake, child);
     await child.stop();
-    // The default (twice the model's slots), then the worker held to the model's slots (the default before 2026-12-06).
-    const slow = [await benchSlowModel(o, sim, fake, { warmRuns: 3 }), await benchSlowModel(o, sim, fake, { warmRuns: 3, workerConcurrency: o.concurrency })];
-    return { fast, media, slow };
   } finally {
     await fake.close();
     await sim.close();
   }
+  // The default worker (twice the model's slots) beside the worker held to the model's slots (the default before
+  // 2026-12-06), alternating, so a drift of the machine's speed weighs on both alike.
+  const settings = [undefined, o.concurrency];
+  const slow: SlowResult[] = [];
+  for (let round = 0; round < o.slowRounds; round++) {
+    for (const [i, workerConcurrency] of settings.entries()) {
+      const r = await benchSlowModel(o, { warmRuns: 3, ...(workerConcurrency === undefined ? {} : { workerConcurrency }) });
+      const seen = slow[i];
+      if (seen) {
+        seen.cold.push(...r.cold);
+        seen.warm.push(...r.warm);
+      } else slow[i] = r;
+    }
+  }
+  return { fast, media, slow };
 }

@@ -47,19 +47,20 @@ export function pipelineTables(r: PipelineResult): string {
   const { fast } = r;
   const pct = (ideal: number, seconds: number): string => `${((ideal / seconds) * 100).toFixed(0)} %`;
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const slowRow = (name: string, runs: PipelineResult['fast'][], ideal: number): string => {
+    const seconds = median(runs.map((w) => w.seconds));
+    const each = runs.length > 1 ? ` (median; each: ${runs.map((w) => pct(ideal, w.seconds)).join(', ')})` : '';
+    const requests = `${f0(median(runs.map((w) => w.firstRequestMs)))} / ${f0(median(runs.map((w) => w.lastRequestMs)))}`;
+    return `| ${name}${each} | ${runs[0]?.conversations ?? 0} | ${f1(seconds)} | ${f1((runs[0]?.conversations ?? 0) / seconds)} | ${f1(median(runs.map((w) => w.cpuMsPerSummary)))} | ${[...new Set(runs.map((w) => w.modelCalls))].join(', ')} | ${requests} | ${ideal} | ${pct(ideal, seconds)} |`;
+  };
   const slowRows = r.slow.flatMap((s) => {
     const name = `1 s model, ${s.concurrency} model slots, WORKER_CONCURRENCY ${s.workerConcurrency}`;
-    const warmS = median(s.warm.map((w) => w.seconds));
-    const warmCpu = median(s.warm.map((w) => w.cpuMsPerSummary));
-    return [
-      `| ${name}: first burst after start | ${s.cold.conversations} | ${f1(s.cold.seconds)} | ${f1(s.cold.perSecond)} | ${f1(s.cold.cpuMsPerSummary)} | ${s.cold.modelCalls} | ${s.idealSeconds} | ${pct(s.idealSeconds, s.cold.seconds)} |`,
-      `| ${name}: the ${s.warm.length} bursts after it (median; each: ${s.warm.map((w) => pct(s.idealSeconds, w.seconds)).join(', ')}) | ${s.warm[0]?.conversations ?? 0} | ${f1(warmS)} | ${f1((s.warm[0]?.conversations ?? 0) / warmS)} | ${f1(warmCpu)} | ${s.warm.map((w) => w.modelCalls).join(', ')} | ${s.idealSeconds} | ${pct(s.idealSeconds, warmS)} |`,
-    ];
+    return [slowRow(`${name}: first burst after each start`, s.cold, s.idealSeconds), slowRow(`${name}: the bursts after it`, s.warm, s.idealSeconds)];
   });
   const runs = [
-    '| run | conversations | wall s | summaries/s | CPU ms per summary (service process) | model calls | ideal s | efficiency |',
-    '|---|---|---|---|---|---|---|---|',
-    `| 0-ms model, burst, default concurrency | ${fast.conversations} | ${f1(fast.seconds)} | ${f1(fast.perSecond)} | ${f1(fast.cpuMsPerSummary)} | ${fast.modelCalls} | — | — |`,
+    '| run | conversations | wall s | summaries/s | CPU ms per summary (service process) | model calls | first / last model request, ms after the first end | ideal s | efficiency |',
+    '|---|---|---|---|---|---|---|---|---|',
+    `| 0-ms model, burst, default concurrency | ${fast.conversations} | ${f1(fast.seconds)} | ${f1(fast.perSecond)} | ${f1(fast.cpuMsPerSummary)} | ${fast.modelCalls} | ${f0(fast.firstRequestMs)} / ${f0(fast.lastRequestMs)} | — | — |`,
     ...slowRows,
   ].join('\n');
   const media = [
