@@ -9,7 +9,7 @@ import { findScenario } from '../src/sim/scenarios.js';
 import type { Scenario } from '../src/sim/sim-types.js';
 import { startWrapup, type Wrapup } from '../src/app.js';
 import { silentLogger } from '../src/logger.js';
-import { isolateHome, testConfig, TEST_API_KEY, waitFor } from './helpers.js';
+import { endAll, isolateHome, TEST_API_KEY, testConfig, waitFor } from './helpers.js';
 
 const WEBHOOK_TOKEN = 'profile-webhook-token-3c8e1a9f5d2b7064e1c9a3f7';
 const SCENARIOS = {
@@ -121,12 +121,7 @@ describe.each(PROFILES)('a model that is $name', (profile) => {
     for (const { conversation } of played) await waitFor(() => wrapup.service.getSummary(conversation.id), 30_000);
   }, 90_000);
 
-  afterAll(async () => {
-    await wrapup?.stop(1000);
-    await fake?.close();
-    await sim?.close();
-    home?.cleanup();
-  });
+  afterAll(() => endAll({ wrapup, fake, sim, home }));
 
   it(`serves every conversation (voice, message, email × socket, webhook, submit) with ${profile.calls} LLM call(s) each`, async () => {
     expect(played).toHaveLength(9);

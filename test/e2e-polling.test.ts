@@ -9,7 +9,7 @@ import { startOpenAiFake, type OpenAiFake } from '../src/sim/openai-fake.js';
 import { findScenario } from '../src/sim/scenarios.js';
 import { startWrapup, type Wrapup } from '../src/app.js';
 import { silentLogger } from '../src/logger.js';
-import { isolateHome, testConfig, TEST_API_KEY, waitFor } from './helpers.js';
+import { endAll, isolateHome, TEST_API_KEY, testConfig, waitFor } from './helpers.js';
 
 const WINDOW_MS = 3000;
 const POLL_EVERY_MS = 50;
@@ -20,12 +20,7 @@ describe('a CRM polling a failing conversation', () => {
   let fake: OpenAiFake | undefined;
   let wrapup: Wrapup | undefined;
 
-  afterEach(async () => {
-    await wrapup?.stop(1000);
-    await fake?.close();
-    await sim?.close();
-    home?.cleanup();
-  });
+  afterEach(() => endAll({ wrapup, fake, sim, home }));
 
   async function start(fakeOptions: Parameters<typeof startOpenAiFake>[0], env: Record<string, string>): Promise<string> {
     home = isolateHome();

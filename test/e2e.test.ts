@@ -5,7 +5,7 @@ import { startGenesysSim, type GenesysSim, type SimConversation } from '../src/s
 import { startOpenAiFake, type OpenAiFake } from '../src/sim/openai-fake.js';
 import { startWrapup, type Wrapup } from '../src/app.js';
 import { silentLogger } from '../src/logger.js';
-import { isolateHome, testConfig, TEST_API_KEY, waitFor } from './helpers.js';
+import { endAll, isolateHome, TEST_API_KEY, testConfig, waitFor } from './helpers.js';
 
 const MEDIA = ['voice', 'message', 'email'] as const;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -40,12 +40,7 @@ describe('a conversation ends in Genesys → its summary is served from the cach
     wrapup = await start();
   });
 
-  afterAll(async () => {
-    await wrapup?.stop(1000);
-    await fake?.close();
-    await sim?.close();
-    home?.cleanup();
-  });
+  afterAll(() => endAll({ wrapup, fake, sim, home }));
 
   it('summarizes one conversation of each media type exactly once', async () => {
     await waitFor(async () => sim.connectedSockets() > 0);

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import type { GenesysSim } from '../src/sim/genesys-sim.js';
+import type { OpenAiFake } from '../src/sim/openai-fake.js';
+import type { Wrapup } from '../src/app.js';
 
 export const TEST_API_KEY = 'test-api-key-7f3c9a1e5b2d8046c1e9a7f3b5d2';
 
@@ -47,4 +49,12 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeo
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Ends what an end-to-end test started, each part if it got that far: wrapup, then the fake and the simulator, then HOME. */
+export async function endAll(parts: { wrapup?: Wrapup | undefined; fake?: OpenAiFake | undefined; sim?: GenesysSim | undefined; home?: { cleanup: () => void } | undefined }): Promise<void> {
+  await parts.wrapup?.stop(1000);
+  await parts.fake?.close();
+  await parts.sim?.close();
+  parts.home?.cleanup();
 }

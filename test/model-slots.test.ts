@@ -8,7 +8,7 @@ import { startGenesysSim, type GenesysSim } from '../src/sim/genesys-sim.js';
 import { startOpenAiFake, type OpenAiFake } from '../src/sim/openai-fake.js';
 import { startWrapup, type Wrapup } from '../src/app.js';
 import { silentLogger } from '../src/logger.js';
-import { isolateHome, testConfig, waitFor } from './helpers.js';
+import { endAll, isolateHome, testConfig, waitFor } from './helpers.js';
 
 const MODEL_SLOTS = 4;
 const MODEL_DELAY_MS = 3000;
@@ -19,12 +19,7 @@ describe('model slots and the conversations in progress', () => {
   let fake: OpenAiFake | undefined;
   let wrapup: Wrapup | undefined;
 
-  afterEach(async () => {
-    await wrapup?.stop(1000);
-    await fake?.close();
-    await sim?.close();
-    home?.cleanup();
-  });
+  afterEach(() => endAll({ wrapup, fake, sim, home }));
 
   it('fetches the next conversations while the model answers the first ones, then gives each one model call', async () => {
     home = isolateHome();
