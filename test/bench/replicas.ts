@@ -1,7 +1,7 @@
 // `npm run bench` (alone: `npm run bench -- --only replicas`): several replicas on one Redis; run.ts writes REPLICAS.md.
 // 1. Summaries per second with 1, 2 and 3 replicas (child processes, BullMQ queue) at a fixed model latency: a batch
 //    of conversations ends at once and the clock runs until every summary is stored; the same-run baseline is one
-//    replica on SQLite (embedded queue) with the same batch, latency and worker concurrency.
+//    replica on SQLite (embedded queue) with the same batch, latency, model slots and worker concurrency.
 // 2. GET /api/summary/{id} requests per second of one replica on Redis vs on SQLite, memory tier warm and off, under
 //    the retrieval bench's load (service child compiled, load client in its own process).
 // Not part of `npm test`: no wall-clock assertions. Env: BENCH_BATCH @default 48, BENCH_MODEL_MS @default 400.
@@ -20,7 +20,8 @@ import { collectBodies, measure, seedSummaries, simEnv, wrapupEnv, type Measured
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 48);
 const MODEL_MS = Number(process.env.BENCH_MODEL_MS ?? 400);
-const CONCURRENCY = 4;
+/** Model slots per replica (OPENAI_MAX_CONCURRENCY's default); each replica's worker keeps its default, twice that. */
+const MODEL_SLOTS = 4;
 const now = (): number => performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const progress = (msg: string): void => void process.stderr.write(`[replicas bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -48,7 +49,7 @@ async function drainRate(sim: GenesysSim, storeUrl: string): Promise<number> {
 /** `count` replicas on `storeUrl` (each with its own fake at MODEL_MS), started and with the channels open. */
 async function replicas(sim: GenesysSim, fakes: OpenAiFake[], home: string, storeUrl: string, count: number): Promise<WrapupChild[]> {
   const children = fakes.slice(0, count).map((fake, i) =>
-    spawnWrapup({ sim, fake, home, storeUrl, extra: { REPLICA_ID: `bench-${i + 1}`, WORKER_CONCURRENCY: String(CONCURRENCY) } }),
+    spawnWrapup({ sim, fake, home, storeUrl, extra: { REPLICA_ID: `bench-${i + 1}`, OPENAI_MAX_CONCURRENCY: String(MODEL_SLOTS) } }),
   );
   await Promise.all(children.map(async (c) => started(c)));
   const deadline = Date.now() + 60_000;
@@ -139,7 +140,7 @@ export async function benchReplicas(dir: string, quick: boolean): Promise<string
       `${cpus().length} cores, load average at start ${loadavg()[0]!.toFixed(2)}, loopback${quick ? ', --quick' : ''}).`,
     '',
     `Summaries per second: ${BATCH} conversations end at once, the model answers after ${MODEL_MS} ms, ` +
-      `${CONCURRENCY} tasks at once per replica; every replica is a child process with its own model fake.`,
+      `${MODEL_SLOTS} model slots per replica and the default worker (${2 * MODEL_SLOTS} conversations in progress); every replica is a child process with its own model fake.`,
     '',
     '| setup | summaries/s | vs baseline |',
     '|---|---|---|',
