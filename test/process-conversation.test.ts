@@ -31,6 +31,21 @@ const source: ConversationSource = { getConversation: async () => info, getTrans
 let backend: KeyvBackend | undefined;
 afterEach(async () => backend?.close());
 
+/** The real engine, its `generate` calls counted (`calls`), `onCall` run as each starts. */
+async function countedEngine(onCall?: () => void) {
+  const engine = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
+  const counted = {
+    ...engine,
+    calls: 0,
+    generate: async (...args: Parameters<typeof engine.generate>) => {
+      counted.calls += 1;
+      onCall?.();
+      return engine.generate(...args);
+    },
+  };
+  return counted;
+}
+
 describe('processConversation with wrap-up codes', () => {
   it('offers the union of the queues’ codes (a failing queue costs only its codes) and stores a v2 record', async () => {
     backend = await createKeyvBackend('memory://');
@@ -81,10 +96,8 @@ describe('processConversation when the store blinks after the model answered', (
   async function setup(down: () => boolean, storeRetryMs: number) {
     const store = new BlinkingStore(down);
     const summaries = createSummaryStore({ keyv: new Keyv({ store, throwOnErrors: true }), defaultMaxLength: 500, logger: silentLogger() });
-    const engine = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
-    const generated = { calls: 0 };
-    const counting = { ...engine, generate: async (...args: Parameters<typeof engine.generate>) => { generated.calls += 1; return engine.generate(...args); } };
-    const process = createConversationProcessor({ source, engine: counting, summaries, logger: silentLogger(), storeRetryMs });
+    const generated = await countedEngine();
+    const process = createConversationProcessor({ source, engine: generated, summaries, logger: silentLogger(), storeRetryMs });
     return { store, summaries, generated, process };
   }
 
@@ -105,38 +118,33 @@ describe('processConversation when the store blinks after the model answered', (
   });
 });
 
-
 describe('processConversation that lost its task before asking', () => {
   it('asks nothing and stores nothing once the queue says its claim lapsed (another replica may run the task)', async () => {
     backend = await createKeyvBackend('memory://');
     const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
-    const engine = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
-    let calls = 0;
-    const counting = { ...engine, generate: async (...args: Parameters<typeof engine.generate>) => ((calls += 1), engine.generate(...args)) };
+    const engine = await countedEngine();
     const claimed = { ...task, status: 'processing', attempts: 1 } as TaskRecord;
     const tasks = { get: async () => claimed, holdsClaim: async () => false };
-    const process = createConversationProcessor({ source, engine: counting, summaries, tasks, logger: silentLogger() });
+    const process = createConversationProcessor({ source, engine, summaries, tasks, logger: silentLogger() });
     await expect(process(claimed)).rejects.toMatchObject({ details: { superseded: true } });
-    expect(calls).toBe(0);
+    expect(engine.calls).toBe(0);
     expect(await summaries.get(CONVERSATION, 300)).toBeUndefined();
   });
 
   it('stores an answer already paid for when only the lock lapsed after asking; a later run of the task completes from it', async () => {
     backend = await createKeyvBackend('memory://');
     const summaries = createSummaryStore({ keyv: backend.keyv('summaries'), defaultMaxLength: 500, logger: silentLogger() });
-    const engine = await createSummaryEngine({ models: MODELS, promptsDir: PROMPTS, templateId: 'default', logger: silentLogger() });
-    let calls = 0;
     let held = true;
-    const counting = { ...engine, generate: async (...args: Parameters<typeof engine.generate>) => ((calls += 1), (held = false), engine.generate(...args)) };
+    const engine = await countedEngine(() => (held = false));
     let current = { ...task, status: 'processing', attempts: 1 } as TaskRecord;
     const tasks = { get: async () => current, holdsClaim: async () => held };
-    const process = createConversationProcessor({ source, engine: counting, summaries, tasks, logger: silentLogger() });
+    const process = createConversationProcessor({ source, engine, summaries, tasks, logger: silentLogger() });
     const { record } = await process(current);
     expect(await summaries.get(CONVERSATION, 300)).toEqual(record);
     // Its completion was refused (the claim had lapsed); the replica that takes the task over runs it again.
     current = { ...current, attempts: 2 };
     held = true;
     expect((await process(current)).record).toEqual(record);
-    expect(calls).toBe(1);
+    expect(engine.calls).toBe(1);
   });
 });
