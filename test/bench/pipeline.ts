@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startGenesysSim, type GenesysSim } from '../../src/sim/genesys-sim.js';
 import { startOpenAiFake, type OpenAiFake } from '../../src/sim/openai-fake.js';
 import { startServerChild, type ServerChild } from './load/children.js';
-import { KEY } from './retrieval.js';
+import { simEnv, wrapupEnv } from './retrieval.js';
 
 export interface PipelineOptions {
   dir: string;
@@ -55,21 +55,9 @@ export interface PipelineResult {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function startService(o: PipelineOptions, sim: GenesysSim, fake: OpenAiFake, name: string, extra: Record<string, string>, profile = false): Promise<ServerChild> {
-  const env = {
-    GENESYS_CLIENT_ID: sim.clientId,
-    GENESYS_CLIENT_SECRET: sim.clientSecret,
-    GENESYS_GATEWAY_URL: sim.url,
-    TRANSCRIPT_URL_ALLOW: sim.url,
-    OPENAI_API_KEY: 'sk-bench-fake-key-0000000000000000',
-    OPENAI_BASE_URL: fake.url,
-    API_KEYS: KEY,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    STORE_URL: `sqlite://${path.join(o.dir, `${name}.sqlite`)}`,
-    LOG_LEVEL: 'info',
-    ...extra,
-  };
-  const child = await startServerChild('serve-wrapup.mjs', [JSON.stringify(env)], profile ? o.profileDir : undefined);
+  const storeUrl = `sqlite://${path.join(o.dir, `${name}.sqlite`)}`;
+  const env = wrapupEnv(storeUrl, { ...simEnv(sim), OPENAI_API_KEY: 'sk-bench-fake-key-0000000000000000', OPENAI_BASE_URL: fake.url, ...extra });
+  const child = await startServerChild('serve-wrapup.mjs', [env], profile ? o.profileDir : undefined);
   for (let i = 0; i < 200 && sim.connectedSockets() === 0; i++) await sleep(50);
   await sleep(500); // the subscription's topics
   return child;
