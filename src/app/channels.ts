@@ -4,6 +4,7 @@
 import type { Logger } from '../logger.js';
 import { within } from '../deadline.js';
 import { toAppError } from '../errors.js';
+import { redisParts } from './replicas.js';
 import type { Channels, Intake } from './types.js';
 
 export interface LeasedChannelsOptions {
@@ -20,8 +21,7 @@ export interface LeasedChannelsOptions {
 export async function holdChannelsByLease(options: LeasedChannelsOptions): Promise<Intake> {
   const { logger } = options;
   let channels: Channels | undefined;
-  // Imported here, on a redis:// store only (store/redis.ts).
-  const { createRedisLease } = await import('../store/redis.js');
+  const { createRedisLease } = await redisParts();
   const lease = createRedisLease({
     redisUrl: options.redisUrl,
     name: 'channels',

@@ -7,8 +7,8 @@ import type { SummaryRecord } from '../domain.js';
 import type { DeliveryQueue, SummaryStore, TaskQueue } from '../ports.js';
 import { createEmbeddedDeliveryQueue, createEmbeddedTaskQueue, createLocalInvalidation, type KeyvBackend, type SummaryInvalidation } from '../store/index.js';
 
-/** The Redis pieces (BullMQ, ioredis), imported on a redis:// store only: a SQLite process never loads them. */
-const redisParts = () => import('../store/redis.js');
+/** The Redis pieces (BullMQ, ioredis, the lease), imported on a redis:// store only: a SQLite process never loads them. */
+export const redisParts = () => import('../store/redis.js');
 
 /** A task queue the composition root can close. */
 export type ClosableTaskQueue = TaskQueue & { close(): void | Promise<void> };
