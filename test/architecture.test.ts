@@ -1,5 +1,6 @@
-// The layout holds: sub-systems do not import one another, nothing reaches past a folder's index.ts (or a lazy door), summarize/'s
-// sub-folders point only downwards, and no production file grows past ~300 lines. Reads the imports as text.
+// The layout holds: sub-systems do not import one another, nothing reaches past a folder's index.ts (or a lazy
+// door), summarize/'s sub-folders point only downwards, and no production file grows past ~300 lines. Reads the
+// imports as text.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

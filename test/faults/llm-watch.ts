@@ -1,5 +1,5 @@
-// Watches one OpenAI fake: when requests arrive (polled) and answers leave (stamped by the fake), to pick a moment to kill its replica when no paid
-// answer is in its last stretch (answered but maybe not stored yet) or about to land.
+// Watches one OpenAI fake: when requests arrive (polled) and answers leave (stamped by the fake), to pick a moment to
+// kill its replica when no paid answer is in its last stretch (answered but maybe not stored yet) or about to land.
 import type { OpenAiFake } from '../../src/sim/openai-fake.js';
 
 export class LlmWatch {

@@ -3,9 +3,9 @@
 // conversation gets exactly one summary (0 lost), the model answers exactly one summary run per conversation (0
 // duplicates: each replica has its own fake with a real model's habits, so runs are counted per replica), every
 // summary is readable from every replica, and the takeover times are reported (not asserted tightly: a loaded
-// machine makes them longer). Every replica pushes
-// outbound webhooks to one CRM receiver through the shared (BullMQ) delivery queue: every conversation's event arrives,
-// signed, and a webhook-id comes again only when a kill cut its attempt short.
+// machine makes them longer). Every replica pushes outbound webhooks to one CRM receiver through the shared (BullMQ)
+// delivery queue: every conversation's event arrives, signed, and a webhook-id comes again only when a kill cut its
+// attempt short.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
