@@ -74,7 +74,7 @@ async function pipeline(dir: string): Promise<void> {
   if (profileDir) mkdirSync(profileDir);
   const at = conditions();
   const result = await benchPipeline({ dir, burst: quick ? 300 : 2000, concurrency: 16, slowConversations: quick ? 32 : 64, slowRounds: quick ? 1 : 2, perMedia: quick ? 10 : 40, profileDir });
-  let body = `${at}. The service in its own process (compiled, production logger at info, SQLite store) against the Genesys simulator and the OpenAI fake (both in the bench process); conversations end in a burst on the notification socket; "wall s" runs from the first end to the last summary stored.\n\n${pipelineTables(result)}\n`;
+  let body = `${at}. The service in its own process (compiled, production logger at info, SQLite store) against the Genesys simulator (voice transcripts in ASR form) and the OpenAI fake, whose every answer overshoots its stated limits by 10–40 % (repaired locally; both in the bench process); conversations end in a burst on the notification socket; "wall s" runs from the first end to the last summary stored.\n\n${pipelineTables(result)}\n`;
   if (profileDir) {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) body += `\n### CPU profile of the service during the 0-ms burst and the media-type runs\n\n${profileTables(summarizeProfile(path.join(profileDir, file)))}\n`;
