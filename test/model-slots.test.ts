@@ -24,7 +24,8 @@ describe('model slots and the conversations in progress', () => {
   it('fetches the next conversations while the model answers the first ones, then gives each one model call', async () => {
     home = isolateHome();
     sim = await startGenesysSim({ heartbeatIntervalMs: 500 });
-    fake = await startOpenAiFake({ delayMs: MODEL_DELAY_MS });
+    // A real model's habit: every answer overshoots its stated limits (repaired locally, never asked again).
+    fake = await startOpenAiFake({ delayMs: MODEL_DELAY_MS, mode: 'overshoot' });
     const config = testConfig(sim, `sqlite://${path.join(home.dir, 'wrapup.sqlite')}`, {
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: fake.url,
@@ -47,5 +48,6 @@ describe('model slots and the conversations in progress', () => {
 
     await waitFor(async () => (await Promise.all(ids.map((id) => wrapup!.service.getSummary(id)))).every(Boolean), MODEL_DELAY_MS * 5);
     expect(fake.callCount).toBe(ids.length);
+    for (const id of ids) expect((await wrapup.service.getSummary(id))?.fallback, id).toBeUndefined();
   }, 30_000);
 });
